@@ -1,0 +1,89 @@
+//! The jitlens engine: Python source in, a [`Report`] out.
+//!
+//! The crate is pure: it does no I/O and cannot fail. Broken Python is input like any other and
+//! comes back as [`report::ParseError`]s, never as a panic (a panic in WASM kills the page).
+//! The same code runs natively (the `jitlens` CLI and runner) and in the browser (the playground).
+
+mod functions;
+mod line_index;
+pub mod report;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+use rustpython_parser::{ast, Parse};
+
+pub use line_index::LineIndex;
+pub use report::Report;
+
+/// Sources larger than this are not parsed: the report says so instead.
+///
+/// Real modules are far smaller (torch's largest file is under 1 MB); the cap keeps a pasted
+/// data dump from freezing the page.
+pub const MAX_SOURCE_BYTES: usize = 4 * 1024 * 1024;
+
+/// Analyzes one Python module and returns its report.
+pub fn analyze(source: &str) -> Report {
+    let index = LineIndex::new(source);
+    if source.len() > MAX_SOURCE_BYTES {
+        let message = format!(
+            "source is too large to analyze: {} bytes (the limit is {} bytes)",
+            source.len(),
+            MAX_SOURCE_BYTES
+        );
+        return Report::with_parse_error(report::ParseError {
+            message,
+            position: index.position(0),
+        });
+    }
+    match ast::Suite::parse(source, "<input>") {
+        Ok(suite) => Report {
+            functions: functions::collect(&suite, &index),
+            ..Report::default()
+        },
+        Err(error) => Report::with_parse_error(report::ParseError {
+            message: error.error.to_string(),
+            position: index.position(error.offset.to_usize()),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_functions_with_their_ranges() {
+        let report = analyze("import numpy as np\n\ndef f(x):\n    return x\n\nclass A:\n    def g(self):\n        pass\n");
+        let names: Vec<_> = report.functions.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["f", "A.g"]);
+        assert_eq!(report.functions[0].range.start.line, 3);
+        assert_eq!(report.functions[0].range.end.line, 4);
+        assert_eq!(report.functions[1].range.start.column, 4);
+        assert!(report.parse_errors.is_empty());
+    }
+
+    #[test]
+    fn syntax_error_is_reported_with_its_line() {
+        let report = analyze("def f(x):\n    return x +\n");
+        assert!(report.functions.is_empty());
+        assert_eq!(report.parse_errors.len(), 1);
+        assert_eq!(report.parse_errors[0].position.line, 2);
+    }
+
+    #[test]
+    fn oversized_source_is_refused_with_a_message() {
+        let source = "x = 1\n".repeat(MAX_SOURCE_BYTES / 6 + 1);
+        let report = analyze(&source);
+        assert!(report.parse_errors[0].message.contains("too large"));
+    }
+
+    #[test]
+    fn report_serializes_to_the_documented_shape() {
+        let json = serde_json::to_value(analyze("def f():\n    pass\n")).unwrap();
+        assert_eq!(json["schema"], 1);
+        assert_eq!(json["functions"][0]["name"], "f");
+        assert!(json["diagnostics"].as_array().unwrap().is_empty());
+        assert!(json["parse_errors"].as_array().unwrap().is_empty());
+        assert_eq!(json["functions"][0]["range"]["start"]["utf16_column"], 0);
+    }
+}

@@ -1,0 +1,174 @@
+//! `jitlens serve`: the playground and the runner API on 127.0.0.1, for this user only.
+//!
+//! Every request passes [`security::guard`] first: Host allow-list, exact Origin allow-list,
+//! and the per-start token on every `/api/` route.
+
+mod error;
+mod health;
+mod security;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use tower_http::services::{ServeDir, ServeFile};
+
+pub use security::Security;
+
+/// Request bodies above this size are refused with 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The port `jitlens serve` listens on unless told otherwise.
+pub const DEFAULT_PORT: u16 = 8765;
+
+/// Arguments of `jitlens serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = DEFAULT_PORT)]
+    pub port: u16,
+    /// Address to listen on. Anything but loopback exposes a code runner to the network.
+    #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    pub host: IpAddr,
+    /// Do not open the playground in a browser.
+    #[arg(long)]
+    pub no_open: bool,
+    /// Where jobs and results are kept.
+    #[arg(long, env = "JITLENS_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The built playground to serve at `/`.
+    #[arg(long, env = "JITLENS_WEB_DIR")]
+    pub web_dir: Option<PathBuf>,
+    /// Another origin allowed to call the API, such as a hosted copy of the playground.
+    #[arg(long = "allow-origin", value_name = "URL")]
+    pub allow_origins: Vec<String>,
+}
+
+/// What every handler may read; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// Who may call the API.
+    pub security: Arc<Security>,
+}
+
+/// The whole HTTP application: API routes, the static playground, and the guard around both.
+pub fn app(state: AppState, web_dir: PathBuf) -> Router {
+    let index = web_dir.join("index.html");
+    let playground = ServeDir::new(web_dir).fallback(ServeFile::new(index));
+    Router::new()
+        .merge(health::router())
+        .fallback_service(playground)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::guard,
+        ))
+        .with_state(state)
+}
+
+/// Binds, prints the URL to open, and serves until Ctrl-C or SIGTERM.
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")?;
+    runtime.block_on(serve(args))
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let data_dir = args.data_dir.clone().unwrap_or_else(default_data_dir);
+    std::fs::create_dir_all(&data_dir)
+        .with_context(|| format!("could not create the data folder {}", data_dir.display()))?;
+    let web_dir = args.web_dir.clone().unwrap_or_else(default_web_dir);
+    if !web_dir.join("index.html").is_file() {
+        eprintln!(
+            "warning: the playground is not built in {}; run `cargo xtask serve`",
+            web_dir.display()
+        );
+    }
+
+    let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.host, args.port))
+        .await
+        .with_context(|| format!("could not listen on {}:{}", args.host, args.port))?;
+    let port = listener.local_addr()?.port();
+    if !args.host.is_loopback() {
+        eprintln!(
+            "WARNING: listening on {} exposes a runner that executes code to every machine that \
+             can reach it. Only the token stands in the way. Use the default 127.0.0.1 unless you \
+             know why not.",
+            args.host
+        );
+    }
+    let security = Security::new(port, &args.allow_origins)?;
+    let url = format!("http://127.0.0.1:{port}/#token={}", security.token());
+    println!(
+        "jitlens {} serving the playground at",
+        env!("CARGO_PKG_VERSION")
+    );
+    println!("  {url}");
+    println!("data: {}", data_dir.display());
+    if !args.no_open {
+        open_in_browser(&url);
+    }
+
+    let state = AppState {
+        security: Arc::new(security),
+    };
+    axum::serve(listener, app(state, web_dir))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server stopped with an error")
+}
+
+fn default_data_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("jitlens")
+}
+
+fn default_web_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../web/dist"))
+}
+
+fn open_in_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let spawned = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if spawned.is_err() {
+        eprintln!("could not open a browser: open the URL above yourself");
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => (),
+        () = terminate => (),
+    }
+}

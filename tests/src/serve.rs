@@ -1,0 +1,90 @@
+//! A `jitlens serve` process for one test: a free port, a fresh data folder, killed on drop.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::{fresh_dir, jitlens_bin, workspace_root};
+
+/// A running `jitlens serve`.
+pub struct Serve {
+    child: Child,
+    /// The port it listens on.
+    pub port: u16,
+    /// The token from the printed URL.
+    pub token: String,
+    /// The URL it printed, to open in a browser.
+    pub url: String,
+    /// Its data folder.
+    pub data_dir: PathBuf,
+}
+
+impl Serve {
+    /// Starts `jitlens serve --port 0 --no-open` with a fresh data folder and the built
+    /// playground, and waits for the URL it prints.
+    pub fn start(extra_args: &[&str]) -> Self {
+        let web_dir = workspace_root().join("web/dist");
+        assert!(
+            web_dir.join("index.html").is_file(),
+            "the playground is not built in {}: run `cargo xtask test`",
+            web_dir.display()
+        );
+        let data_dir = fresh_dir("data");
+        let mut child = Command::new(jitlens_bin())
+            .args(["serve", "--port", "0", "--no-open", "--data-dir"])
+            .arg(&data_dir)
+            .arg("--web-dir")
+            .arg(&web_dir)
+            .args(extra_args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("jitlens serve starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if line.trim_start().starts_with("http://") {
+                    let _ = sender.send(line.trim().to_owned());
+                }
+            }
+        });
+        let url = receiver
+            .recv_timeout(Duration::from_secs(30))
+            .expect("jitlens serve prints its URL within 30 s");
+        let port = url
+            .trim_start_matches("http://127.0.0.1:")
+            .split('/')
+            .next()
+            .and_then(|port| port.parse().ok())
+            .expect("the URL names a port");
+        let token = url
+            .split("#token=")
+            .nth(1)
+            .expect("the URL carries a token")
+            .to_owned();
+        Self {
+            child,
+            port,
+            token,
+            url,
+            data_dir,
+        }
+    }
+
+    /// The Authorization header value that carries the token.
+    pub fn bearer(&self) -> String {
+        format!("Bearer {}", self.token)
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}

@@ -1,0 +1,13 @@
+//! The jitlens playground: paste a function, see what stands between it and a JIT.
+//!
+//! Build and serve with `cargo xtask serve`; the page is a static bundle in `web/dist`.
+
+mod app;
+mod components;
+mod fragment;
+mod services;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    yew::Renderer::<app::App>::new().render();
+}

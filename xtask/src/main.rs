@@ -1,0 +1,109 @@
+//! Project automation. Run with `cargo xtask <task>`:
+//!
+//! - `serve [ARGS...]`: install what is missing, build the playground, start `jitlens serve`;
+//! - `test`: install what the tests need, build the playground, run every test;
+//! - `web`: build the playground into `web/dist`.
+//!
+//! Every install step checks first and skips what is already there, so a second run is fast.
+
+mod setup;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context};
+
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let task = args.next().unwrap_or_default();
+    let rest: Vec<String> = args.collect();
+    let root = workspace_root();
+    match task.as_str() {
+        "serve" => serve(&root, &rest),
+        "test" => test(&root),
+        "web" => {
+            setup::web_tools(&root)?;
+            build_web(&root)
+        }
+        _ => bail!("usage: cargo xtask serve [ARGS...] | test | web"),
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits inside the workspace")
+        .to_path_buf()
+}
+
+/// `cargo`, as the one that runs us.
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// Runs `command`, failing with its description when it does not succeed.
+fn run_checked(command: &mut Command) -> anyhow::Result<()> {
+    let description = format!("{command:?}");
+    eprintln!("xtask: {description}");
+    let status = command
+        .status()
+        .with_context(|| format!("could not start {description}"))?;
+    if !status.success() {
+        bail!("{description} failed with {status}");
+    }
+    Ok(())
+}
+
+fn build_web(root: &Path) -> anyhow::Result<()> {
+    run_checked(
+        Command::new(setup::cargo_bin("trunk"))
+            .current_dir(root)
+            .args(["build", "--offline", "--release", "--cargo-profile", "web"]),
+    )
+}
+
+fn serve(root: &Path, serve_args: &[String]) -> anyhow::Result<()> {
+    setup::web_tools(root)?;
+    let python = setup::user_python().map_or_else(|| setup::project_venv(root), Ok)?;
+    build_web(root)?;
+    run_checked(
+        cargo()
+            .current_dir(root)
+            .args(["run", "--release", "--package", "jitlens", "--", "serve"])
+            .args(serve_args)
+            .env("JITLENS_PYTHON", python)
+            .env("JITLENS_WEB_DIR", root.join("web/dist")),
+    )
+}
+
+fn test(root: &Path) -> anyhow::Result<()> {
+    setup::web_tools(root)?;
+    setup::browser()?;
+    let python = setup::project_venv(root)?;
+    build_web(root)?;
+    run_checked(cargo().current_dir(root).args(["fmt", "--all", "--check"]))?;
+    run_checked(cargo().current_dir(root).args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run_checked(
+        cargo()
+            .current_dir(root)
+            .args(["test", "--workspace", "--no-fail-fast"])
+            .env("JITLENS_PYTHON", &python),
+    )
+}
