@@ -1,0 +1,180 @@
+//! What the playground and the CLI exchange with the runner: job requests, results, progress.
+//!
+//! Both `web` and `runner` compile against these definitions, so the two sides cannot drift.
+//! Like [`crate::report`], these are wire types: names and meanings are a compatibility promise.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// A benchmark job: check `candidate` against the original, then time both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobRequest {
+    /// The user's module.
+    pub source: String,
+    /// The function to benchmark (qualified name, as in the Report).
+    pub function: String,
+    /// The framework whose rewrite is the candidate (`numba`, `torch`, `jax`, `tensorflow`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framework: Option<String>,
+    /// A module defining the same function, used as the candidate instead of a rewrite.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidate_source: Option<String>,
+    /// Python that defines the inputs (overrides the inferred input spec).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup: Option<String>,
+    /// Wall-clock limit for the whole job, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_s: Option<f64>,
+}
+
+/// Where a job is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobStatus {
+    /// Waiting for the one benchmark slot.
+    Queued,
+    /// Running now.
+    Running,
+    /// Finished with results.
+    Done,
+    /// Finished without results; `error` says why.
+    Failed,
+    /// Cancelled by the user.
+    Cancelled,
+    /// Killed at its wall-clock limit.
+    TimedOut,
+    /// The runner stopped while the job ran.
+    Interrupted,
+}
+
+impl JobStatus {
+    /// Whether the job will not change any more.
+    pub fn is_final(self) -> bool {
+        !matches!(self, Self::Queued | Self::Running)
+    }
+}
+
+/// The machine and the software a result was measured on.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Environment {
+    /// The interpreter's version and path.
+    pub python: String,
+    /// Installed versions of numpy, numba, torch, jax and tensorflow (absent: not installed).
+    pub versions: BTreeMap<String, String>,
+    /// The CPU model and core count.
+    pub cpu: String,
+    /// The GPUs seen, by name.
+    pub gpus: Vec<String>,
+}
+
+/// Whether the candidate computes the same as the original.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Equivalence {
+    /// True when every case matched within tolerance.
+    pub passed: bool,
+    /// How many cases ran.
+    pub cases: u32,
+    /// The largest absolute difference seen.
+    pub max_abs_error: f64,
+    /// The largest relative difference seen.
+    pub max_rel_error: f64,
+    /// One line per failing case.
+    pub failures: Vec<String>,
+}
+
+/// The timings of one side of a comparison.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timing {
+    /// Median seconds per call.
+    pub median_s: f64,
+    /// Interquartile range of seconds per call.
+    pub iqr_s: f64,
+    /// Every sample, seconds per call.
+    pub samples_s: Vec<f64>,
+    /// Calls per sample.
+    pub loops: u64,
+}
+
+/// Candidate over original.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Speedup {
+    /// Ratio of medians (original / candidate).
+    pub median: f64,
+    /// Lower end of the bootstrap 95% interval.
+    pub ci_low: f64,
+    /// Upper end of the bootstrap 95% interval.
+    pub ci_high: f64,
+}
+
+/// What compiling cost.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Compile {
+    /// Seconds of the first (cold) call of the candidate.
+    pub first_call_s: f64,
+    /// Compilations after the first.
+    pub recompiles: u32,
+    /// torch graph breaks.
+    pub graph_breaks: u32,
+}
+
+/// The outcome of a comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// The interval excludes 1 and the candidate is at least 5% faster.
+    Faster,
+    /// The interval excludes 1 and the candidate is at least 5% slower.
+    Slower,
+    /// Anything else.
+    Same,
+}
+
+/// A job and, when done, its measurements.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobResult {
+    /// The job's id.
+    pub id: String,
+    /// Where it is.
+    pub status: JobStatus,
+    /// Why it failed, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Where it ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<Environment>,
+    /// Equivalence of candidate and original.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equivalence: Option<Equivalence>,
+    /// Timings of the original.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<Timing>,
+    /// Timings of the candidate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidate: Option<Timing>,
+    /// Candidate over original.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speedup: Option<Speedup>,
+    /// Faster, slower or same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Outcome>,
+    /// What compiling cost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compile: Option<Compile>,
+    /// Calls after which compiling has paid for itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub break_even_calls: Option<u64>,
+}
+
+/// One progress event of a running job, streamed to the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    /// The job's id.
+    pub id: String,
+    /// Where it is.
+    pub status: JobStatus,
+    /// What it is doing: `equivalence`, `compile`, `timing`, ...
+    pub phase: String,
+    /// 0 to 100.
+    pub percent: f64,
+}
