@@ -131,6 +131,8 @@ fn default_data_dir() -> PathBuf {
     base.join("jitlens")
 }
 
+/// The playground built in this checkout. The black-box tests also look for this path in the
+/// binary to tell this checkout's build from another's (see `jitlens_tests::jitlens_bin`).
 fn default_web_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../web/dist"))
 }
