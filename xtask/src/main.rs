@@ -105,5 +105,11 @@ fn test(root: &Path) -> anyhow::Result<()> {
             .current_dir(root)
             .args(["test", "--workspace", "--no-fail-fast"])
             .env("JITLENS_PYTHON", &python),
+    )?;
+    // Python tests (pytest.ini names the folders): the rules' probes and the runner's harness.
+    run_checked(
+        Command::new(&python)
+            .current_dir(root)
+            .args(["-m", "pytest", "-q"]),
     )
 }
