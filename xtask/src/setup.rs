@@ -109,10 +109,12 @@ pub(crate) fn user_python() -> Option<PathBuf> {
         .find(|python| python.is_file())
 }
 
-/// The project's virtual environment (`.venv`) with `python/requirements.txt` installed;
-/// returns its interpreter. Reinstalls only when the requirements changed.
+/// The project's virtual environment with `python/requirements.txt` installed; returns its
+/// interpreter. It is `.venv` in the checkout, or `$JITLENS_VENV` when set (CI keeps one there
+/// across clean clones: the frameworks take gigabytes). Reinstalls only when the requirements
+/// changed.
 pub(crate) fn project_venv(root: &Path) -> anyhow::Result<PathBuf> {
-    let venv = root.join(".venv");
+    let venv = std::env::var_os("JITLENS_VENV").map_or_else(|| root.join(".venv"), PathBuf::from);
     let python = venv.join("bin/python");
     let requirements_path = root.join("python/requirements.txt");
     let requirements = std::fs::read_to_string(&requirements_path)
