@@ -100,6 +100,12 @@ fn test(root: &Path) -> anyhow::Result<()> {
         "-D",
         "warnings",
     ]))?;
+    // The black-box tests run the `jitlens` binary, which `cargo test` alone does not build.
+    run_checked(
+        cargo()
+            .current_dir(root)
+            .args(["build", "--package", "jitlens"]),
+    )?;
     run_checked(
         cargo()
             .current_dir(root)
