@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::WalkBuilder;
 
@@ -31,6 +31,10 @@ pub(crate) fn python_files(paths: &[PathBuf], exclude: &Exclude) -> anyhow::Resu
         if metadata.is_file() {
             files.push(path.clone());
             continue;
+        }
+        if !metadata.is_dir() {
+            // Ex) a named pipe: reading it could block forever.
+            bail!("{} is neither a file nor a folder", path.display());
         }
         let exclude = exclude.clone();
         let walk = WalkBuilder::new(path)
