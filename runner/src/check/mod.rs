@@ -54,14 +54,14 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<bool> {
     let single_file = matches!(args.paths.as_slice(), [path] if path.is_file());
     let outcomes = process::check_files(&discovered.files, &selection);
 
-    let mut io_errors = discovered.errors;
+    let mut failures = discovered.errors;
     let mut files = Vec::with_capacity(outcomes.len());
     for (path, outcome) in discovered.files.into_iter().zip(outcomes) {
         let (report, skipped) = match outcome {
             Outcome::Checked(report) => (report, false),
             Outcome::Skipped => (Report::default(), true),
-            Outcome::Unreadable(message) => {
-                io_errors.push(message);
+            Outcome::Failed(message) => {
+                failures.push(message);
                 continue;
             }
         };
@@ -76,11 +76,11 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<bool> {
         .context("could not write the results")?;
     drop(out);
 
-    if !io_errors.is_empty() {
-        for message in &io_errors {
+    if !failures.is_empty() {
+        for message in &failures {
             eprintln!("jitlens: error: {message}");
         }
-        bail!("{} path(s) could not be read", io_errors.len());
+        bail!("{} path(s) could not be checked", failures.len());
     }
     Ok(files.iter().all(|file| !fails(&file.report)))
 }

@@ -2,8 +2,9 @@
 //! then drop what `# noqa` and the rule selection suppress.
 //!
 //! A file never stops the run: one too large to analyze, or not UTF-8, gets a report with that
-//! error (like a syntax error, it makes the exit code 1); one that cannot be read is named on
-//! stderr and makes the exit code 2, after the other files are reported.
+//! error (like a syntax error, it makes the exit code 1); one that cannot be read, or whose
+//! analysis panics, is named on stderr and makes the exit code 2, after the other files are
+//! reported.
 
 use std::fs::File;
 use std::io::Read;
@@ -24,8 +25,8 @@ pub(crate) enum Outcome {
     Checked(Report),
     /// The file imports no numerical library, so it was not parsed.
     Skipped,
-    /// The file could not be read; the message says why.
-    Unreadable(String),
+    /// The file could not be read, or its analysis panicked; the message says why.
+    Failed(String),
 }
 
 /// Checks `files` on every core; the outcomes come back in the order of `files`.
@@ -68,7 +69,7 @@ pub(crate) fn check_file(path: &Path, selection: &RuleSelection) -> Outcome {
         Ok(Some(bytes)) => bytes,
         Ok(None) => return Outcome::Checked(too_large()),
         Err(error) => {
-            return Outcome::Unreadable(format!("could not read {}: {error}", path.display()))
+            return Outcome::Failed(format!("could not read {}: {error}", path.display()))
         }
     };
     if !prefilter::imports_numerical_library(&bytes) {
@@ -80,10 +81,30 @@ pub(crate) fn check_file(path: &Path, selection: &RuleSelection) -> Outcome {
     };
     // Python ignores a UTF-8 byte order mark; editors do not count it as a column.
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    let mut report = jitlens_analyzer::analyze(source);
+    let mut report = match guarded(|| jitlens_analyzer::analyze(source)) {
+        Ok(report) => report,
+        Err(panic) => {
+            return Outcome::Failed(format!(
+                "analysis of {} failed (a jitlens bug, please report it): {panic}",
+                path.display()
+            ))
+        }
+    };
     noqa::suppress(&mut report, source);
     selection.apply(&mut report);
     Outcome::Checked(report)
+}
+
+/// Runs `analyze`, turning a panic into its message: the analyzer must never panic, but if it
+/// does on one file, the other files are still checked and reported (as ruff does).
+fn guarded(analyze: impl FnOnce() -> Report) -> Result<Report, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(analyze)).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|message| (*message).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panicked".to_owned())
+    })
 }
 
 /// The whole file, or `None` when it is longer than `limit` bytes (only `limit + 1` are read).
@@ -205,13 +226,22 @@ mod tests {
         let missing = std::env::temp_dir().join("jitlens-no-such-file.py");
         assert!(matches!(
             check_file(&missing, &everything()),
-            Outcome::Unreadable(_)
+            Outcome::Failed(_)
         ));
         let folder = std::env::temp_dir();
         assert!(matches!(
             check_file(&folder, &everything()),
-            Outcome::Unreadable(_)
+            Outcome::Failed(_)
         ));
+    }
+
+    #[test]
+    fn a_panicking_analysis_becomes_a_message() {
+        let panicked = guarded(|| panic!("index out of bounds")).unwrap_err();
+        assert_eq!(panicked, "index out of bounds");
+        let formatted = guarded(|| panic!("at {}", 7)).unwrap_err();
+        assert_eq!(formatted, "at 7");
+        assert!(guarded(Report::default).is_ok());
     }
 
     #[test]
@@ -232,7 +262,7 @@ mod tests {
             match outcome {
                 Outcome::Checked(report) => assert_eq!(report.functions[0].name, format!("f{idx}")),
                 Outcome::Skipped => assert_eq!(idx % 2, 1),
-                Outcome::Unreadable(message) => panic!("{message}"),
+                Outcome::Failed(message) => panic!("{message}"),
             }
         }
     }
