@@ -20,16 +20,21 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Analyze Python files and folders and print what was found.
+    ///
+    /// Folders are walked respecting .gitignore and .ignore; hidden files are skipped. Files that
+    /// import no numerical library (numpy, numba, torch, jax, tensorflow, scipy, cupy) are passed
+    /// over without a parse. `# noqa` and `# noqa: CODE, CODE` on a line suppress what is found
+    /// there. Settings (select, ignore, exclude) also come from [tool.jitlens] in the nearest
+    /// pyproject.toml at or above the current directory.
+    ///
+    /// Exit codes: 0 nothing at error level found, 1 an error-level finding or a syntax error,
+    /// 2 usage or I/O errors.
     Check(CheckArgs),
     /// Serve the playground and the runner API on this machine.
     Serve(server::ServeArgs),
 }
 
 /// The arguments of `check`.
-///
-/// Files that import no numerical library (numpy, numba, torch, jax, tensorflow, scipy, cupy) are
-/// passed over without a parse. Folders are walked respecting `.gitignore` and `.ignore`; hidden
-/// files are skipped. Settings also come from `[tool.jitlens]` in the nearest `pyproject.toml`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Files or folders to check.

@@ -16,17 +16,15 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::Deserialize;
 
-use crate::check::selection::RuleSelector;
+use crate::check::selection::{RuleSelector, Settings};
 
 /// The settings of `[tool.jitlens]`, with the folder its pyproject.toml sits in.
 #[derive(Debug)]
 pub(crate) struct Config {
     /// The folder of the pyproject.toml; `exclude` patterns are relative to it.
     pub(crate) root: PathBuf,
-    /// Rules to enable; every rule when `None`.
-    pub(crate) select: Option<Vec<RuleSelector>>,
-    /// Rules to disable.
-    pub(crate) ignore: Vec<RuleSelector>,
+    /// `select` and `ignore`.
+    pub(crate) rules: Settings,
     /// Gitignore-style patterns of files and folders not to walk into.
     pub(crate) exclude: Vec<String>,
 }
@@ -90,8 +88,10 @@ fn parse(text: &str, root: &Path) -> anyhow::Result<Option<Config>> {
     };
     Ok(Some(Config {
         root: root.to_path_buf(),
-        select,
-        ignore: selectors(table.ignore, "ignore")?,
+        rules: Settings {
+            select,
+            ignore: selectors(table.ignore, "ignore")?,
+        },
         exclude: table.exclude.unwrap_or_default(),
     }))
 }
@@ -112,21 +112,22 @@ mod tests {
         .unwrap();
         assert_eq!(config.root, Path::new("/project"));
         let select: Vec<_> = config
+            .rules
             .select
             .unwrap()
             .iter()
             .map(ToString::to_string)
             .collect();
         assert_eq!(select, ["PT", "NB2"]);
-        assert_eq!(config.ignore[0].to_string(), "PT301");
+        assert_eq!(config.rules.ignore[0].to_string(), "PT301");
         assert_eq!(config.exclude, ["build"]);
     }
 
     #[test]
     fn missing_keys_mean_defaults_and_missing_table_means_none() {
         let config = parse_ok("[tool.jitlens]\n").unwrap();
-        assert!(config.select.is_none());
-        assert!(config.ignore.is_empty() && config.exclude.is_empty());
+        assert!(config.rules.select.is_none());
+        assert!(config.rules.ignore.is_empty() && config.exclude.is_empty());
         assert!(parse_ok("[tool.ruff]\nselect = [\"E\"]\n").is_none());
         assert!(parse_ok("").is_none());
     }
@@ -157,7 +158,7 @@ mod tests {
         std::fs::write(base.join("pkg/pyproject.toml"), "[tool.black]\n").unwrap();
         let config = discover(&inner).unwrap().unwrap();
         assert_eq!(config.root, base);
-        assert_eq!(config.ignore[0].to_string(), "GEN");
+        assert_eq!(config.rules.ignore[0].to_string(), "GEN");
         std::fs::remove_dir_all(&base).unwrap();
     }
 }

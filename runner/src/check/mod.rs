@@ -29,26 +29,23 @@ pub(crate) use selection::RuleSelector;
 use discover::Exclude;
 use output::{FileReport, Layout};
 use process::Outcome;
-use selection::RuleSelection;
+use selection::{RuleSelection, Settings};
 
 /// Checks every file under `args.paths`; `Ok(true)` when nothing at error level was found.
 pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<bool> {
     let cwd = std::env::current_dir().context("could not read the current directory")?;
-    let config = config::discover(&cwd)?;
-    let (config_select, config_ignore, exclude) = match config {
-        Some(config) => (
-            config.select,
-            config.ignore,
-            Exclude::new(&config.root, &config.exclude)?,
-        ),
-        None => (None, Vec::new(), Exclude::none()),
+    let (configured, exclude) = match config::discover(&cwd)? {
+        Some(config) => {
+            let exclude = Exclude::new(&config.root, &config.exclude)?;
+            (config.rules, exclude)
+        }
+        None => (Settings::none(), Exclude::none()),
     };
-    let select = args.select.clone().or(config_select);
-    let ignore = config_ignore
-        .into_iter()
-        .chain(args.ignore.iter().cloned())
-        .collect();
-    let selection = RuleSelection::new(select, ignore);
+    let command_line = Settings {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    let selection = RuleSelection::from_settings(command_line, configured);
 
     let discovered = discover::python_files(&args.paths, &exclude)?;
     let single_file = matches!(args.paths.as_slice(), [path] if path.is_file());

@@ -73,6 +73,25 @@ impl fmt::Display for RuleSelector {
     }
 }
 
+/// `select` and `ignore` as given in one place (the command line or pyproject.toml).
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    /// Rules to enable; `None` when not given.
+    pub(crate) select: Option<Vec<RuleSelector>>,
+    /// Rules to disable.
+    pub(crate) ignore: Vec<RuleSelector>,
+}
+
+impl Settings {
+    /// Nothing given.
+    pub(crate) fn none() -> Self {
+        Self {
+            select: None,
+            ignore: Vec::new(),
+        }
+    }
+}
+
 /// The rules that report, resolved from the command line and pyproject.toml.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RuleSelection {
@@ -87,6 +106,15 @@ impl RuleSelection {
             select: select.unwrap_or_else(|| vec![RuleSelector::All]),
             ignore,
         }
+    }
+
+    /// Resolves the command line against pyproject.toml: `--select` replaces the configured
+    /// `select`, `--ignore` adds to the configured `ignore`.
+    pub(crate) fn from_settings(command_line: Settings, configured: Settings) -> Self {
+        let select = command_line.select.or(configured.select);
+        let mut ignore = configured.ignore;
+        ignore.extend(command_line.ignore);
+        Self::new(select, ignore)
     }
 
     /// Whether a rule with this code reports.
@@ -175,6 +203,24 @@ mod tests {
             enabled(&selection(Some("ALL"), "NB,PT"), &CODES),
             ["GEN401"]
         );
+    }
+
+    #[test]
+    fn command_line_select_replaces_and_ignore_adds_to_the_configuration() {
+        let settings = |select: Option<&str>, ignore: &str| Settings {
+            select: select.map(selectors),
+            ignore: selectors(ignore),
+        };
+        let configured = settings(Some("PT"), "PT3");
+        let resolved = RuleSelection::from_settings(settings(None, ""), configured.clone());
+        assert_eq!(enabled(&resolved, &CODES), ["PT001"]);
+        let resolved =
+            RuleSelection::from_settings(settings(Some("NB,PT"), ""), configured.clone());
+        assert_eq!(enabled(&resolved, &CODES), ["PT001", "NB001", "NB201"]);
+        let resolved = RuleSelection::from_settings(settings(None, "PT001"), configured);
+        assert!(enabled(&resolved, &CODES).is_empty());
+        let resolved = RuleSelection::from_settings(Settings::none(), Settings::none());
+        assert_eq!(enabled(&resolved, &CODES), CODES);
     }
 
     #[test]
