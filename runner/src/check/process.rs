@@ -64,7 +64,7 @@ pub(crate) fn check_files(files: &[PathBuf], selection: &RuleSelection) -> Vec<O
 }
 
 /// Checks one file.
-pub(crate) fn check_file(path: &Path, selection: &RuleSelection) -> Outcome {
+fn check_file(path: &Path, selection: &RuleSelection) -> Outcome {
     let bytes = match read_at_most(path, MAX_SOURCE_BYTES) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => return Outcome::Checked(too_large()),
