@@ -2,10 +2,12 @@
 //!
 //! - `serve [ARGS...]`: install what is missing, build the playground, start `jitlens serve`;
 //! - `test`: install what the tests need, build the playground, run every test;
-//! - `web`: build the playground into `web/dist`.
+//! - `web`: build the playground into `web/dist`;
+//! - `bench-check [--rounds N] [PATH]`: time `jitlens check` against `ast.parse` and ruff.
 //!
 //! Every install step checks first and skips what is already there, so a second run is fast.
 
+mod bench_check;
 mod setup;
 
 use std::path::{Path, PathBuf};
@@ -31,11 +33,14 @@ fn run() -> anyhow::Result<()> {
     match task.as_str() {
         "serve" => serve(&root, &rest),
         "test" => test(&root),
+        "bench-check" => bench_check::run(&root, &rest),
         "web" => {
             setup::web_tools(&root)?;
             build_web(&root)
         }
-        _ => bail!("usage: cargo xtask serve [ARGS...] | test | web"),
+        _ => bail!(
+            "usage: cargo xtask serve [ARGS...] | test | web | bench-check [--rounds N] [PATH]"
+        ),
     }
 }
 

@@ -1,0 +1,190 @@
+//! Which files `check` looks at: the named files, and the `.py` files under the named folders.
+//!
+//! Folders are walked with the `ignore` crate, as ruff and ripgrep do: `.gitignore` (also outside
+//! a git repository, and those of parent folders), `.ignore` and `.git/info/exclude` are
+//! respected, hidden files and folders are skipped, symbolic links are not followed. The
+//! `exclude` patterns of `[tool.jitlens]` prune the walk too. A file named on the command line is
+//! always checked, whatever its name, as in ruff.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::WalkBuilder;
+
+/// The files to check, sorted and without duplicates, and what could not be walked.
+#[derive(Debug)]
+pub(crate) struct Discovered {
+    /// The files, sorted by path.
+    pub(crate) files: Vec<PathBuf>,
+    /// Folders or entries that could not be read while walking.
+    pub(crate) errors: Vec<String>,
+}
+
+/// Finds the files under `paths`; a path that does not exist or cannot be opened is an error.
+pub(crate) fn python_files(paths: &[PathBuf], exclude: &Exclude) -> anyhow::Result<Discovered> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        let metadata = std::fs::metadata(path)
+            .with_context(|| format!("could not open {}", path.display()))?;
+        if metadata.is_file() {
+            files.push(path.clone());
+            continue;
+        }
+        if !metadata.is_dir() {
+            // Ex) a named pipe: reading it could block forever.
+            bail!("{} is neither a file nor a folder", path.display());
+        }
+        let exclude = exclude.clone();
+        let walk = WalkBuilder::new(path)
+            .require_git(false)
+            .filter_entry(move |entry| {
+                let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
+                !exclude.is_excluded(entry.path(), is_dir)
+            })
+            .build();
+        for entry in walk {
+            match entry {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
+                    if is_file && entry.path().extension().is_some_and(|ext| ext == "py") {
+                        files.push(entry.into_path());
+                    }
+                }
+                Err(error) => errors.push(error.to_string()),
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(Discovered { files, errors })
+}
+
+/// The `exclude` patterns of `[tool.jitlens]`, relative to the folder of their pyproject.toml.
+#[derive(Debug, Clone)]
+pub(crate) struct Exclude {
+    matcher: Gitignore,
+}
+
+impl Exclude {
+    /// Nothing excluded.
+    pub(crate) fn none() -> Self {
+        Self {
+            matcher: Gitignore::empty(),
+        }
+    }
+
+    /// Gitignore-style `patterns`, relative to `root`.
+    pub(crate) fn new(root: &Path, patterns: &[String]) -> anyhow::Result<Self> {
+        let mut builder = GitignoreBuilder::new(root);
+        for pattern in patterns {
+            builder
+                .add_line(None, pattern)
+                .with_context(|| format!("invalid exclude pattern `{pattern}`"))?;
+        }
+        let matcher = builder
+            .build()
+            .context("could not build the exclude patterns")?;
+        Ok(Self { matcher })
+    }
+
+    fn is_excluded(&self, path: &Path, is_dir: bool) -> bool {
+        if self.matcher.is_empty() {
+            return false;
+        }
+        // The patterns are relative to the pyproject.toml's folder, the walk's paths to the
+        // current directory: compare absolute paths.
+        let Ok(absolute) = std::path::absolute(path) else {
+            return false;
+        };
+        self.matcher.matched(&absolute, is_dir).is_ignore()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(label: &str, files: &[(&str, &str)]) -> PathBuf {
+        let root =
+            std::env::temp_dir().join(format!("jitlens-discover-{label}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for (path, text) in files {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        root
+    }
+
+    fn relative(root: &Path, discovered: &Discovered) -> Vec<String> {
+        discovered
+            .files
+            .iter()
+            .map(|file| file.strip_prefix(root).unwrap().display().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn walks_python_files_sorted_respecting_ignore_files_and_hidden() {
+        let root = tree(
+            "walk",
+            &[
+                ("b.py", ""),
+                ("a.py", ""),
+                ("notes.txt", ""),
+                ("pkg/z.py", ""),
+                ("pkg/generated.py", ""),
+                ("pkg/.gitignore", "generated.py\n"),
+                ("build/out.py", ""),
+                (".ignore", "build/\n"),
+                (".hidden/h.py", ""),
+                (".dot.py", ""),
+            ],
+        );
+        let discovered = python_files(std::slice::from_ref(&root), &Exclude::none()).unwrap();
+        assert_eq!(relative(&root, &discovered), ["a.py", "b.py", "pkg/z.py"]);
+        assert!(discovered.errors.is_empty());
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn named_files_are_always_checked_and_duplicates_dropped() {
+        let root = tree(
+            "named",
+            &[("script", ""), ("a.py", ""), (".gitignore", "a.py\n")],
+        );
+        let paths = [root.join("script"), root.join("a.py"), root.join("a.py")];
+        let discovered = python_files(&paths, &Exclude::none()).unwrap();
+        assert_eq!(relative(&root, &discovered), ["a.py", "script"]);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn exclude_patterns_prune_relative_to_their_root() {
+        let root = tree(
+            "exclude",
+            &[
+                ("keep.py", ""),
+                ("legacy/old.py", ""),
+                ("pkg/gen_x.py", ""),
+                ("pkg/y.py", ""),
+            ],
+        );
+        let exclude =
+            Exclude::new(&root, &["legacy".to_owned(), "pkg/gen_*.py".to_owned()]).unwrap();
+        let discovered = python_files(std::slice::from_ref(&root), &exclude).unwrap();
+        assert_eq!(relative(&root, &discovered), ["keep.py", "pkg/y.py"]);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_missing_path_is_an_error_naming_it() {
+        let error = python_files(&[PathBuf::from("no/such/dir")], &Exclude::none()).unwrap_err();
+        assert!(
+            format!("{error:#}").contains("could not open no/such/dir"),
+            "{error:#}"
+        );
+    }
+}

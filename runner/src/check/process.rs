@@ -1,0 +1,269 @@
+//! Checking files, in parallel: read within bounds, pass over non-numerical files, analyze,
+//! then drop what `# noqa` and the rule selection suppress.
+//!
+//! A file never stops the run: one too large to analyze, or not UTF-8, gets a report with that
+//! error (like a syntax error, it makes the exit code 1); one that cannot be read, or whose
+//! analysis panics, is named on stderr and makes the exit code 2, after the other files are
+//! reported.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use jitlens_analyzer::report::ParseError;
+use jitlens_analyzer::{LineIndex, Report, MAX_SOURCE_BYTES};
+
+use crate::check::selection::RuleSelection;
+use crate::check::{noqa, prefilter};
+
+/// What checking one file gave.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// The file was analyzed (or refused, with the reason as a parse error).
+    Checked(Report),
+    /// The file imports no numerical library, so it was not parsed.
+    Skipped,
+    /// The file could not be read, or its analysis panicked; the message says why.
+    Failed(String),
+}
+
+/// Checks `files` on every core; the outcomes come back in the order of `files`.
+pub(crate) fn check_files(files: &[PathBuf], selection: &RuleSelection) -> Vec<Outcome> {
+    let n_threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(files.len())
+        .max(1);
+    let next_idx = AtomicUsize::new(0);
+    let done = Mutex::new(Vec::with_capacity(files.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..n_threads {
+            scope.spawn(|| {
+                // Each thread takes the next file until none is left, so a few large files do
+                // not leave a core idle, and collects locally to touch the lock once.
+                let mut local = Vec::new();
+                loop {
+                    let file_idx = next_idx.fetch_add(1, Ordering::Relaxed);
+                    let Some(file) = files.get(file_idx) else {
+                        break;
+                    };
+                    local.push((file_idx, check_file(file, selection)));
+                }
+                done.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .append(&mut local);
+            });
+        }
+    });
+    let mut done = done
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    done.sort_unstable_by_key(|&(file_idx, _)| file_idx);
+    done.into_iter().map(|(_, outcome)| outcome).collect()
+}
+
+/// Checks one file.
+fn check_file(path: &Path, selection: &RuleSelection) -> Outcome {
+    let bytes = match read_at_most(path, MAX_SOURCE_BYTES) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return Outcome::Checked(too_large()),
+        Err(error) => {
+            return Outcome::Failed(format!("could not read {}: {error}", path.display()))
+        }
+    };
+    if !prefilter::imports_numerical_library(&bytes) {
+        return Outcome::Skipped;
+    }
+    let source = match std::str::from_utf8(&bytes) {
+        Ok(source) => source,
+        Err(error) => return Outcome::Checked(not_utf8(&bytes, &error)),
+    };
+    // Python ignores a UTF-8 byte order mark; editors do not count it as a column.
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let mut report = match guarded(|| jitlens_analyzer::analyze(source)) {
+        Ok(report) => report,
+        Err(panic) => {
+            return Outcome::Failed(format!(
+                "analysis of {} failed (a jitlens bug, please report it): {panic}",
+                path.display()
+            ))
+        }
+    };
+    noqa::suppress(&mut report, source);
+    selection.apply(&mut report);
+    Outcome::Checked(report)
+}
+
+/// Runs `analyze`, turning a panic into its message: the analyzer must never panic, but if it
+/// does on one file, the other files are still checked and reported (as ruff does).
+fn guarded(analyze: impl FnOnce() -> Report) -> Result<Report, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(analyze)).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|message| (*message).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panicked".to_owned())
+    })
+}
+
+/// The whole file, or `None` when it is longer than `limit` bytes (only `limit + 1` are read).
+fn read_at_most(path: &Path, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
+    let file = File::open(path)?;
+    let capacity = file
+        .metadata()
+        .map_or(0, |metadata| {
+            usize::try_from(metadata.len()).unwrap_or(limit)
+        })
+        .min(limit)
+        + 1;
+    let mut bytes = Vec::with_capacity(capacity);
+    let limit_plus_one = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+    file.take(limit_plus_one).read_to_end(&mut bytes)?;
+    if bytes.len() > limit {
+        return Ok(None);
+    }
+    Ok(Some(bytes))
+}
+
+fn too_large() -> Report {
+    Report::with_parse_error(ParseError {
+        message: format!("file is too large to analyze: more than {MAX_SOURCE_BYTES} bytes"),
+        position: LineIndex::new("").position(0),
+    })
+}
+
+/// CPython refuses such a file with a SyntaxError too (without a `coding:` declaration).
+fn not_utf8(bytes: &[u8], error: &std::str::Utf8Error) -> Report {
+    let valid_len = error.valid_up_to();
+    let valid = std::str::from_utf8(bytes.get(..valid_len).unwrap_or_default()).unwrap_or_default();
+    let bad_byte = bytes.get(valid_len).copied().unwrap_or_default();
+    Report::with_parse_error(ParseError {
+        message: format!("file is not valid UTF-8: byte 0x{bad_byte:02x} at offset {valid_len}"),
+        position: LineIndex::new(valid).position(valid_len),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(label: &str, bytes: &[u8]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("jitlens-process-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(label);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn everything() -> RuleSelection {
+        RuleSelection::new(None, Vec::new())
+    }
+
+    #[test]
+    fn non_numerical_files_are_skipped_even_when_broken() {
+        let path = write("plain.py", b"import os\ndef f(:\n");
+        assert!(matches!(check_file(&path, &everything()), Outcome::Skipped));
+    }
+
+    #[test]
+    fn numerical_files_are_analyzed() {
+        let path = write(
+            "numerical.py",
+            b"from numba import njit\n\ndef f(x):\n    return x\n",
+        );
+        let Outcome::Checked(report) = check_file(&path, &everything()) else {
+            panic!("analyzed");
+        };
+        assert_eq!(report.functions[0].name, "f");
+        assert!(report.parse_errors.is_empty());
+    }
+
+    #[test]
+    fn invalid_utf8_is_an_error_with_its_position() {
+        let path = write("latin1.py", b"import numpy as np\nname = 'caf\xe9'\n");
+        let Outcome::Checked(report) = check_file(&path, &everything()) else {
+            panic!("checked");
+        };
+        let error = &report.parse_errors[0];
+        assert!(
+            error.message.contains("not valid UTF-8: byte 0xe9"),
+            "{}",
+            error.message
+        );
+        assert_eq!((error.position.line, error.position.column), (2, 11));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_syntax_error() {
+        let path = write(
+            "bom.py",
+            b"\xef\xbb\xbfimport numpy as np\ndef f():\n    pass\n",
+        );
+        let Outcome::Checked(report) = check_file(&path, &everything()) else {
+            panic!("checked");
+        };
+        assert!(report.parse_errors.is_empty(), "{:?}", report.parse_errors);
+        assert_eq!(report.functions[0].range.start.column, 0);
+    }
+
+    #[test]
+    fn oversized_files_are_refused_without_reading_them_whole() {
+        let path = write("big.py", b"import numpy\n");
+        assert_eq!(read_at_most(&path, 13).unwrap().unwrap().len(), 13);
+        assert!(read_at_most(&path, 12).unwrap().is_none());
+        let mut big = b"import numpy\n".repeat(MAX_SOURCE_BYTES / 13 + 1);
+        big.extend_from_slice(b"x = 1\n");
+        let path = write("huge.py", &big);
+        let Outcome::Checked(report) = check_file(&path, &everything()) else {
+            panic!("checked");
+        };
+        assert!(report.parse_errors[0].message.contains("too large"));
+    }
+
+    #[test]
+    fn a_folder_or_missing_file_is_unreadable_not_a_panic() {
+        let missing = std::env::temp_dir().join("jitlens-no-such-file.py");
+        assert!(matches!(
+            check_file(&missing, &everything()),
+            Outcome::Failed(_)
+        ));
+        let folder = std::env::temp_dir();
+        assert!(matches!(
+            check_file(&folder, &everything()),
+            Outcome::Failed(_)
+        ));
+    }
+
+    #[test]
+    fn a_panicking_analysis_becomes_a_message() {
+        let panicked = guarded(|| panic!("index out of bounds")).unwrap_err();
+        assert_eq!(panicked, "index out of bounds");
+        let formatted = guarded(|| panic!("at {}", 7)).unwrap_err();
+        assert_eq!(formatted, "at 7");
+        assert!(guarded(Report::default).is_ok());
+    }
+
+    #[test]
+    fn parallel_outcomes_keep_the_order_of_the_files() {
+        let files: Vec<PathBuf> = (0..40)
+            .map(|idx| {
+                let source = if idx % 2 == 0 {
+                    format!("import torch\ndef f{idx}():\n    pass\n")
+                } else {
+                    "import os\n".to_owned()
+                };
+                write(&format!("order{idx}.py"), source.as_bytes())
+            })
+            .collect();
+        let outcomes = check_files(&files, &everything());
+        assert_eq!(outcomes.len(), 40);
+        for (idx, outcome) in outcomes.iter().enumerate() {
+            match outcome {
+                Outcome::Checked(report) => assert_eq!(report.functions[0].name, format!("f{idx}")),
+                Outcome::Skipped => assert_eq!(idx % 2, 1),
+                Outcome::Failed(message) => panic!("{message}"),
+            }
+        }
+    }
+}
