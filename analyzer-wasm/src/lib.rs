@@ -6,6 +6,7 @@
 
 mod functions;
 mod line_index;
+mod model;
 pub mod protocol;
 pub mod report;
 #[cfg(target_arch = "wasm32")]
