@@ -4,9 +4,11 @@
 //! comes back as [`report::ParseError`]s, never as a panic (a panic in WASM kills the page).
 //! The same code runs natively (the `jitlens` CLI and runner) and in the browser (the playground).
 
-mod functions;
+mod analysis;
 mod line_index;
 mod model;
+pub mod rules;
+mod verdicts;
 pub mod protocol;
 pub mod report;
 #[cfg(target_arch = "wasm32")]
@@ -38,10 +40,7 @@ pub fn analyze(source: &str) -> Report {
         });
     }
     match ast::Suite::parse(source, "<input>") {
-        Ok(suite) => Report {
-            functions: functions::collect(&suite, &index),
-            ..Report::default()
-        },
+        Ok(suite) => analysis::run(&suite, source, &index),
         Err(error) => Report::with_parse_error(report::ParseError {
             message: error.error.to_string(),
             position: index.position(error.offset.to_usize()),

@@ -8,20 +8,17 @@ mod function;
 mod imports;
 mod kind;
 pub(crate) mod liveness;
-mod loops;
+pub(crate) mod loops;
 pub(crate) mod walk;
 
 use std::collections::{HashMap, HashSet};
 
 use rustpython_parser::ast::{self, Ranged};
 
-pub(crate) use function::{
-    is_elementwise, is_library_kernel, is_reduction, Branch, CallSite, FunctionModel,
-    FunctionSyntax, JitDecorator, Param, MUTATING_METHODS,
-};
-pub(crate) use imports::{last_segment, Imports, Library};
+pub(crate) use function::{is_library_kernel, FunctionModel, FunctionSyntax, MUTATING_METHODS};
+pub(crate) use imports::{Imports, Library};
 pub(crate) use kind::{Framework, Kind};
-pub(crate) use loops::{Access, Index, LoopIter, LoopModel};
+pub(crate) use loops::{LoopIter, LoopModel};
 
 /// Module-level facts.
 #[derive(Debug)]

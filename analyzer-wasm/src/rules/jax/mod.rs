@@ -1,0 +1,50 @@
+//! JX: rules for `jax.jit` (tracers, immutability, trace-time side effects, static arguments).
+
+pub(crate) mod concrete_conversion;
+pub(crate) mod data_dependent_shape;
+pub(crate) mod external_mutation;
+pub(crate) mod in_place_update;
+pub(crate) mod numpy_random_in_jit;
+pub(crate) mod print_side_effect;
+pub(crate) mod traced_branch;
+pub(crate) mod traced_shape_argument;
+
+use rustpython_parser::ast;
+
+use crate::model::{walk, Framework, FunctionModel, ModuleModel};
+
+/// The parameters `jax.jit` traces: all but `self` and the static ones.
+pub(crate) fn traced_params<'a>(function: &FunctionModel<'a>) -> Vec<&'a str> {
+    let decorator = function.jit_for(Framework::Jax);
+    let static_names = decorator.map(|d| d.strings("static_argnames")).unwrap_or_default();
+    let static_numbers = decorator.map(|d| d.integers("static_argnums")).unwrap_or_default();
+    function
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(position, param)| {
+            !(function.syntax.is_method && *position == 0)
+                && !static_names.contains(&param.name)
+                && !static_numbers.contains(position)
+        })
+        .map(|(_, param)| param.name)
+        .collect()
+}
+
+/// Whether the value of `expr` depends on traced data: a traced parameter or a JAX array,
+/// outside `.shape`, `.ndim`, `.dtype`, `.size` and `len(...)` (static under `jit`).
+pub(crate) fn reads_traced(expr: &ast::Expr, function: &FunctionModel<'_>, module: &ModuleModel<'_>, traced: &[&str]) -> bool {
+    match expr {
+        ast::Expr::Name(name) => {
+            let id = name.id.as_str();
+            traced.contains(&id) || function.kind_of_name(id) == crate::model::Kind::JaxArray
+        }
+        ast::Expr::Attribute(attribute) if matches!(attribute.attr.as_str(), "shape" | "ndim" | "dtype" | "size") => false,
+        ast::Expr::Call(call) if module.imports.qualified_name(&call.func).as_deref() == Some("builtins.len") => false,
+        other => {
+            let mut found = false;
+            walk::for_each_child(other, |child| found |= reads_traced(child, function, module, traced));
+            found
+        }
+    }
+}
