@@ -60,6 +60,6 @@ fn fixtures_produce_exactly_their_marked_diagnostics() {
             }
         }
     }
-    assert!(files >= 5, "fixtures missing");
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    assert!(files >= 5, "fixtures missing");
 }

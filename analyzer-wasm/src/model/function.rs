@@ -619,7 +619,7 @@ impl<'a> Builder<'a, '_> {
                         self.tensor_scalars.insert(name.id.as_str());
                     }
                 }
-                if self.kind(&assign.target).is_array() || self.kind(&assign.value).is_array() {
+                if (self.kind(&assign.target).is_array() || self.kind(&assign.value).is_array()) && self.loop_depth == 0 {
                     self.ops.elementwise += 1;
                 }
                 if let ast::Expr::Subscript(subscript) = &*assign.target {
@@ -830,15 +830,15 @@ impl<'a> Builder<'a, '_> {
         match expr {
             ast::Expr::Call(call) => self.call(call),
             ast::Expr::BinOp(bin_op) => {
-                let array = self.kind(&bin_op.left).is_array() || self.kind(&bin_op.right).is_array();
+                let array = self.kind(expr).is_array();
                 if matches!(bin_op.op, ast::Operator::MatMult) {
                     self.ops.kernels += 1;
-                } else if array {
+                } else if array && self.loop_depth == 0 {
                     self.ops.elementwise += 1;
                 }
             }
             ast::Expr::UnaryOp(unary) => {
-                if matches!(unary.op, ast::UnaryOp::USub) && self.kind(&unary.operand).is_array() {
+                if matches!(unary.op, ast::UnaryOp::USub) && self.kind(&unary.operand).is_array() && self.loop_depth == 0 {
                     self.ops.elementwise += 1;
                 }
             }
@@ -882,6 +882,8 @@ impl<'a> Builder<'a, '_> {
             let short = site.short_name();
             if is_library_kernel(&site) {
                 self.ops.kernels += 1;
+            } else if self.loop_depth > 0 {
+                // Element work inside loops is the loop's, not a whole-array operation.
             } else if is_elementwise(short) {
                 self.ops.elementwise += 1;
             } else if is_reduction(short) {
@@ -914,6 +916,8 @@ pub(crate) fn infer(expr: &ast::Expr, kinds: &HashMap<&str, Kind>, module: &Modu
             let left = infer(&bin_op.left, kinds, module);
             let right = infer(&bin_op.right, kinds, module);
             match (left, right) {
+                // Ex) `"%d items" % x`
+                (Kind::Str, _) if matches!(bin_op.op, ast::Operator::Mod | ast::Operator::Add) => Kind::Str,
                 (l, _) if l.is_array() => l,
                 (_, r) if r.is_array() => r,
                 (Kind::Str, _) => Kind::Str,

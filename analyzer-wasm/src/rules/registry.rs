@@ -1,7 +1,7 @@
 //! The code table: every rule with its code, name, severity, family, documentation and check.
 //! Codes are never reused.
 
-use crate::model::{Framework, FunctionModel};
+use crate::model::{Framework, FunctionModel, ModuleModel};
 use crate::report::Severity;
 use crate::rules::{doc_text, general, jax, numba, summary, tensorflow, torch, Checker, RuleInfo};
 
@@ -43,11 +43,15 @@ impl Family {
         }
     }
 
-    /// Whether the family's rules look at `function`.
-    pub(crate) fn applies_to(self, function: &FunctionModel<'_>) -> bool {
+    /// Whether the family's rules look at `function`: its framework's rules when the function
+    /// targets it, GEN rules when the function or its module uses an array library.
+    pub(crate) fn applies_to(self, function: &FunctionModel<'_>, module: &ModuleModel<'_>) -> bool {
         match self.framework() {
             Some(framework) => function.targets(framework),
-            None => !function.libraries.is_empty(),
+            None => {
+                !function.libraries.is_empty()
+                    || ["numpy", "torch", "jax", "tensorflow"].iter().any(|m| module.imports.imports_module(m))
+            }
         }
     }
 }

@@ -13,7 +13,7 @@
 //!   BLAS/cuBLAS; compiling leaves them as they are. One kernel call is weighted as
 //!   [`KERNEL_WEIGHT`] elementwise passes and the total follows Amdahl's law; a function that is
 //!   only kernels gets [0.7x, 1.05x] (1024² matmul: 19.7 ms eager, 27.7 ms compiled).
-//! - **Call overhead.** A function with at most one operation and no loop pays a guard or
+//! - **Call overhead.** A function with one operation and no loop pays a guard or
 //!   dispatch check that costs more than its work: [0.3x, 0.9x] (`@njit` `a + b`: 0.156 µs
 //!   against 0.063 µs; `torch.compile` `x + 1`: 7.8 µs against 2.6 µs).
 //!

@@ -5,7 +5,7 @@ use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
     /// ## What it does
-    /// Finds functions with no loop and at most one array operation, such as `return x + 1`.
+    /// Finds functions with no loop and exactly one array operation, such as `return x + 1`.
     ///
     /// ## Why is this bad?
     /// A compiled call first checks argument types or guards. For tiny work that check costs
@@ -38,5 +38,5 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
 /// Whether the function does too little work for a JIT.
 pub(crate) fn is_too_small(function: &FunctionModel<'_>) -> bool {
     let ops = function.ops.elementwise + function.ops.reductions + function.ops.kernels;
-    function.loops.is_empty() && ops <= 1 && function.ops.statements <= 3 && function.ops.kernels == 0
+    function.loops.is_empty() && ops == 1 && function.ops.statements <= 3 && function.ops.kernels == 0
 }
