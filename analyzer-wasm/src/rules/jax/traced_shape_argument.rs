@@ -14,8 +14,9 @@ rule_doc! {
     ///
     /// ## Why is this bad?
     /// Shapes must be known when tracing: `jnp.zeros(n)` raises `TypeError` ("Shapes must be 1D
-    /// sequences of concrete values of integer type"), `range(n)` raises
-    /// `TracerIntegerConversionError`, `x[:n]` raises `IndexError`.
+    /// sequences of concrete values of integer type"), `jnp.arange(n)` raises
+    /// `ConcretizationTypeError`, `range(n)` raises `TracerIntegerConversionError` and `x[:n]`
+    /// raises `IndexError` (jax 0.10).
     ///
     /// ## Example
     /// ```python

@@ -12,8 +12,9 @@ rule_doc! {
     ///
     /// ## Why is this bad?
     /// AutoGraph turns a `tf.range` loop into a graph `while` loop, whose body is traced once:
-    /// a Python list cannot collect per-iteration tensors. Using the list afterwards raises
-    /// `InaccessibleTensorError` (TensorFlow 2.21).
+    /// a Python list cannot collect per-iteration tensors. Stacking the list afterwards raises
+    /// `InaccessibleTensorError` ("... is out of scope and cannot be used here", TensorFlow
+    /// 2.21).
     ///
     /// ## Example
     /// ```python
