@@ -5,6 +5,7 @@
 //! The same code runs natively (the `jitlens` CLI and runner) and in the browser (the playground).
 
 mod analysis;
+mod limits;
 mod line_index;
 mod model;
 pub mod rules;
@@ -38,6 +39,9 @@ pub fn analyze(source: &str) -> Report {
             message,
             position: index.position(0),
         });
+    }
+    if let Some((message, offset)) = limits::check(source) {
+        return Report::with_parse_error(report::ParseError { message, position: index.position(offset) });
     }
     match ast::Suite::parse(source, "<input>") {
         Ok(suite) => analysis::run(&suite, source, &index),

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::{check, server};
+use crate::{check, rules_cmd, server};
 
 /// Will a JIT make this Python faster? Diagnostics, rewrites and real benchmarks.
 #[derive(Debug, Parser)]
@@ -30,6 +30,13 @@ pub enum Command {
     },
     /// Serve the playground and the runner API on this machine.
     Serve(server::ServeArgs),
+    /// List every rule: code, name, severity and summary.
+    Rules,
+    /// Print the documentation of one rule.
+    Rule {
+        /// The rule's code, such as `PT001`.
+        code: String,
+    },
 }
 
 /// Output formats of `check`.
@@ -52,6 +59,14 @@ pub fn main() -> ExitCode {
             output_format,
         } => check::run(&paths, output_format),
         Command::Serve(args) => server::run(args).map(|()| true),
+        Command::Rules => {
+            print!("{}", rules_cmd::list());
+            Ok(true)
+        }
+        Command::Rule { code } => rules_cmd::explain(&code).map(|doc| {
+            print!("{doc}");
+            true
+        }),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,
