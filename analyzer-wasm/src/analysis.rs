@@ -17,7 +17,10 @@ pub(crate) fn run(suite: &[ast::Stmt], source: &str, index: &LineIndex<'_>) -> R
         let range = syntax.range;
         let model = FunctionModel::build(syntax, &module);
         let mut checker = Checker::new(&module, source, index, &name);
-        for rule in RULES.iter().filter(|rule| rule.family.applies_to(&model, &module)) {
+        for rule in RULES
+            .iter()
+            .filter(|rule| rule.family.applies_to(&model, &module))
+        {
             checker.run(rule, &model);
         }
         let diagnostics = checker.into_diagnostics();
@@ -33,6 +36,8 @@ pub(crate) fn run(suite: &[ast::Stmt], source: &str, index: &LineIndex<'_>) -> R
         });
         report.diagnostics.extend(diagnostics);
     }
-    report.diagnostics.sort_by_key(|d| (d.range.start.line, d.range.start.column));
+    report
+        .diagnostics
+        .sort_by_key(|d| (d.range.start.line, d.range.start.column));
     report
 }

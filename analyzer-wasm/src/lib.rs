@@ -8,10 +8,10 @@ mod analysis;
 mod limits;
 mod line_index;
 mod model;
-pub mod rules;
-mod verdicts;
 pub mod protocol;
 pub mod report;
+pub mod rules;
+mod verdicts;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
@@ -41,7 +41,10 @@ pub fn analyze(source: &str) -> Report {
         });
     }
     if let Some((message, offset)) = limits::check(source) {
-        return Report::with_parse_error(report::ParseError { message, position: index.position(offset) });
+        return Report::with_parse_error(report::ParseError {
+            message,
+            position: index.position(offset),
+        });
     }
     match ast::Suite::parse(source, "<input>") {
         Ok(suite) => analysis::run(&suite, source, &index),

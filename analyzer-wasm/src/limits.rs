@@ -20,7 +20,10 @@ pub(crate) fn check(source: &str) -> Option<(String, usize)> {
     while index < bytes.len() {
         let byte = bytes[index];
         if at_line_start && depth == 0 {
-            let width = bytes[index..].iter().take_while(|b| **b == b' ' || **b == b'\t').count();
+            let width = bytes[index..]
+                .iter()
+                .take_while(|b| **b == b' ' || **b == b'\t')
+                .count();
             let rest = bytes.get(index + width).copied();
             if !matches!(rest, Some(b'\n' | b'\r' | b'#') | None) {
                 while indents.last().is_some_and(|top| width < *top) {
@@ -111,9 +114,18 @@ mod tests {
     fn refuses_deep_brackets_indentation_and_long_chains() {
         assert!(check(&format!("x = {}1{}", "(".repeat(101), ")".repeat(101))).is_some());
         assert!(check(&format!("x = {}1{}", "(".repeat(100), ")".repeat(100))).is_none());
-        let deep: String = (0..101).map(|d| format!("{}if x:\n", " ".repeat(d))).collect::<String>() + &" ".repeat(101) + "pass\n";
+        let deep: String = (0..101)
+            .map(|d| format!("{}if x:\n", " ".repeat(d)))
+            .collect::<String>()
+            + &" ".repeat(101)
+            + "pass\n";
         assert!(check(&deep).unwrap().0.contains("indented"));
         assert!(check(&format!("x = 1{}", " + 1".repeat(1001))).is_some());
-        assert!(check(&format!("x = 1{}\ny = 1{}", " + 1".repeat(900), " + 1".repeat(900))).is_none());
+        assert!(check(&format!(
+            "x = 1{}\ny = 1{}",
+            " + 1".repeat(900),
+            " + 1".repeat(900)
+        ))
+        .is_none());
     }
 }

@@ -18,7 +18,9 @@ fn marker(line: &str) -> Option<Vec<String>> {
     let codes: Vec<String> = comment.split(',').map(|c| c.trim().to_owned()).collect();
     let is_code = |c: &String| {
         let letters = c.chars().take_while(char::is_ascii_uppercase).count();
-        (2..=3).contains(&letters) && c.len() == letters + 3 && c[letters..].chars().all(|d| d.is_ascii_digit())
+        (2..=3).contains(&letters)
+            && c.len() == letters + 3
+            && c[letters..].chars().all(|d| d.is_ascii_digit())
     };
     codes.iter().all(is_code).then_some(codes)
 }
@@ -36,7 +38,12 @@ fn fixtures_produce_exactly_their_marked_diagnostics() {
         files += 1;
         let source = fs::read_to_string(&path).unwrap();
         let report = analyze(&source);
-        assert!(report.parse_errors.is_empty(), "{}: {:?}", path.display(), report.parse_errors);
+        assert!(
+            report.parse_errors.is_empty(),
+            "{}: {:?}",
+            path.display(),
+            report.parse_errors
+        );
         let mut expected: BTreeMap<usize, Vec<String>> = BTreeMap::new();
         for (number, line) in source.lines().enumerate() {
             if let Some(codes) = marker(line) {
@@ -45,9 +52,13 @@ fn fixtures_produce_exactly_their_marked_diagnostics() {
         }
         let mut actual: BTreeMap<usize, Vec<String>> = BTreeMap::new();
         for diagnostic in &report.diagnostics {
-            actual.entry(diagnostic.range.start.line).or_default().push(diagnostic.code.clone());
+            actual
+                .entry(diagnostic.range.start.line)
+                .or_default()
+                .push(diagnostic.code.clone());
         }
-        let lines: std::collections::BTreeSet<usize> = expected.keys().chain(actual.keys()).copied().collect();
+        let lines: std::collections::BTreeSet<usize> =
+            expected.keys().chain(actual.keys()).copied().collect();
         for line in lines {
             let mut want = expected.get(&line).cloned().unwrap_or_default();
             let mut got = actual.get(&line).cloned().unwrap_or_default();
@@ -55,8 +66,16 @@ fn fixtures_produce_exactly_their_marked_diagnostics() {
             got.sort();
             got.dedup();
             if want != got {
-                let messages: Vec<String> = report.diagnostics.iter().filter(|d| d.range.start.line == line).map(|d| format!("{}: {}", d.code, d.message)).collect();
-                failures.push(format!("{}:{line}: expected {want:?}, got {got:?} {messages:?}", path.file_name().unwrap().to_string_lossy()));
+                let messages: Vec<String> = report
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.range.start.line == line)
+                    .map(|d| format!("{}: {}", d.code, d.message))
+                    .collect();
+                failures.push(format!(
+                    "{}:{line}: expected {want:?}, got {got:?} {messages:?}",
+                    path.file_name().unwrap().to_string_lossy()
+                ));
             }
         }
     }

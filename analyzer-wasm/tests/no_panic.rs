@@ -25,10 +25,40 @@ impl Rng {
 }
 
 const SNIPPETS: &[&str] = &[
-    "(", ")", "[", "]", ":", "\n", "\n    ", "\n        ", "x[i - 1]", "@njit(parallel=True)\n",
-    "for i in prange(n):\n", "if x.sum() > 0:\n", "'", "\"\"\"", "**", "lambda: ", "yield ", ".item()",
-    "global g\n", "def f(*a, **k):\n", "class C:\n", "é𝄞", "\t", " = ", " += ", "@", "np.", "torch.",
-    "jnp.", "tf.", "x[x > 0]", "with open(p) as f:\n", "except ValueError as e:\n", "f\"{x:.2f}\"",
+    "(",
+    ")",
+    "[",
+    "]",
+    ":",
+    "\n",
+    "\n    ",
+    "\n        ",
+    "x[i - 1]",
+    "@njit(parallel=True)\n",
+    "for i in prange(n):\n",
+    "if x.sum() > 0:\n",
+    "'",
+    "\"\"\"",
+    "**",
+    "lambda: ",
+    "yield ",
+    ".item()",
+    "global g\n",
+    "def f(*a, **k):\n",
+    "class C:\n",
+    "é𝄞",
+    "\t",
+    " = ",
+    " += ",
+    "@",
+    "np.",
+    "torch.",
+    "jnp.",
+    "tf.",
+    "x[x > 0]",
+    "with open(p) as f:\n",
+    "except ValueError as e:\n",
+    "f\"{x:.2f}\"",
 ];
 
 fn fixtures() -> Vec<String> {
@@ -91,18 +121,41 @@ fn mutated_fixtures_never_panic() {
 fn pathological_nesting_is_refused_or_analyzed_never_a_crash() {
     let too_deep = [
         format!("x = {}1{}\n", "(".repeat(5000), ")".repeat(5000)),
-        format!("import numpy as np\ndef f(x):\n    return x{}\n", " + x".repeat(20_000)),
-        (0..300).map(|depth| format!("{}if x:\n", "    ".repeat(depth))).collect::<String>() + &"    ".repeat(300) + "pass\n",
+        format!(
+            "import numpy as np\ndef f(x):\n    return x{}\n",
+            " + x".repeat(20_000)
+        ),
+        (0..300)
+            .map(|depth| format!("{}if x:\n", "    ".repeat(depth)))
+            .collect::<String>()
+            + &"    ".repeat(300)
+            + "pass\n",
     ];
     for source in &too_deep {
         let report = analyze(source);
-        assert!(report.parse_errors[0].message.contains("to analyze"), "{:?}", report.parse_errors);
+        assert!(
+            report.parse_errors[0].message.contains("to analyze"),
+            "{:?}",
+            report.parse_errors
+        );
     }
     // Just inside the limits, the analysis runs to the end.
     let at_limits = [
-        format!("import torch\ndef f(x):\n    return {}x{}\n", "torch.sin(".repeat(49), ")".repeat(49)),
-        format!("import numpy as np\ndef f(x):\n    return x{}\n", " + x".repeat(999)),
-        "def f(x):\n".to_owned() + &(1..99).map(|depth| format!("{}if x:\n", "    ".repeat(depth))).collect::<String>() + &"    ".repeat(99) + "pass\n",
+        format!(
+            "import torch\ndef f(x):\n    return {}x{}\n",
+            "torch.sin(".repeat(49),
+            ")".repeat(49)
+        ),
+        format!(
+            "import numpy as np\ndef f(x):\n    return x{}\n",
+            " + x".repeat(999)
+        ),
+        "def f(x):\n".to_owned()
+            + &(1..99)
+                .map(|depth| format!("{}if x:\n", "    ".repeat(depth)))
+                .collect::<String>()
+            + &"    ".repeat(99)
+            + "pass\n",
     ];
     for source in &at_limits {
         let report = analyze(source);
@@ -117,5 +170,9 @@ fn ten_megabytes_end_quickly_with_too_large() {
     let start = Instant::now();
     let report = analyze(&source);
     assert!(report.parse_errors[0].message.contains("too large"));
-    assert!(start.elapsed() < Duration::from_secs(5), "took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        start.elapsed()
+    );
 }

@@ -10,7 +10,10 @@ fn every_rule_has_a_probe() {
     let mut text = String::new();
     for entry in fs::read_dir(&probes).expect("python/probes is missing") {
         let path = entry.unwrap().path();
-        if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("test_")) {
+        if path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("test_"))
+        {
             text.push_str(&fs::read_to_string(&path).unwrap());
         }
     }

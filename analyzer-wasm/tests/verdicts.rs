@@ -8,7 +8,9 @@ use jitlens_analyzer::analyze;
 use jitlens_analyzer::report::{FunctionReport, Report};
 
 fn fixture(name: &str) -> Report {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     analyze(&fs::read_to_string(path).unwrap())
 }
 
@@ -17,7 +19,12 @@ fn function<'r>(report: &'r Report, name: &str) -> &'r FunctionReport {
 }
 
 fn codes_in(report: &Report, name: &str) -> Vec<String> {
-    report.diagnostics.iter().filter(|d| d.function.as_deref() == Some(name)).map(|d| d.code.clone()).collect()
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.function.as_deref() == Some(name))
+        .map(|d| d.code.clone())
+        .collect()
 }
 
 #[test]
@@ -25,7 +32,10 @@ fn complex_activation_is_best_compiled_with_torch_for_fusion() {
     let report = fixture("brief.py");
     let best = &function(&report, "complex_activation").verdicts[0];
     assert_eq!(best.framework, "torch");
-    assert!(matches!(best.benefit.as_str(), "high" | "medium"), "{best:?}");
+    assert!(
+        matches!(best.benefit.as_str(), "high" | "medium"),
+        "{best:?}"
+    );
     assert!(best.reasons.contains(&"GEN402".to_owned()), "{best:?}");
     assert_eq!(best.config.as_ref().unwrap().decorator, "torch.compile");
     let estimate = best.estimate.unwrap();
@@ -35,12 +45,25 @@ fn complex_activation_is_best_compiled_with_torch_for_fusion() {
 #[test]
 fn adaptive_processing_is_not_worth_compiling_with_torch() {
     let report = fixture("brief.py");
-    let torch = function(&report, "adaptive_processing").verdicts.iter().find(|v| v.framework == "torch").unwrap();
-    assert!(matches!(torch.benefit.as_str(), "none" | "harmful"), "{torch:?}");
+    let torch = function(&report, "adaptive_processing")
+        .verdicts
+        .iter()
+        .find(|v| v.framework == "torch")
+        .unwrap();
+    assert!(
+        matches!(torch.benefit.as_str(), "none" | "harmful"),
+        "{torch:?}"
+    );
     let codes = codes_in(&report, "adaptive_processing");
     for code in ["PT001", "PT006", "PT301", "GEN401"] {
-        assert!(codes.contains(&code.to_owned()), "{code} missing from {codes:?}");
-        assert!(torch.blockers.contains(&code.to_owned()), "{code} not a blocker: {torch:?}");
+        assert!(
+            codes.contains(&code.to_owned()),
+            "{code} missing from {codes:?}"
+        );
+        assert!(
+            torch.blockers.contains(&code.to_owned()),
+            "{code} not a blocker: {torch:?}"
+        );
     }
 }
 
@@ -48,7 +71,11 @@ fn adaptive_processing_is_not_worth_compiling_with_torch() {
 fn triple_loop_over_an_array_gets_numba_high() {
     let report = fixture("numba_rules.py");
     let best = &function(&report, "pairwise").verdicts[0];
-    assert_eq!((best.framework.as_str(), best.benefit.as_str()), ("numba", "high"), "{best:?}");
+    assert_eq!(
+        (best.framework.as_str(), best.benefit.as_str()),
+        ("numba", "high"),
+        "{best:?}"
+    );
     assert!(best.reasons.contains(&"NB401".to_owned()));
     let options = &best.config.as_ref().unwrap().options;
     assert_eq!(options.get("parallel").map(String::as_str), Some("True"));
@@ -57,34 +84,88 @@ fn triple_loop_over_an_array_gets_numba_high() {
 #[test]
 fn loop_carried_dependency_never_gets_prange() {
     let report = fixture("numba_rules.py");
-    let numba = function(&report, "prefix_sum").verdicts.iter().find(|v| v.framework == "numba").unwrap();
+    let numba = function(&report, "prefix_sum")
+        .verdicts
+        .iter()
+        .find(|v| v.framework == "numba")
+        .unwrap();
     assert_eq!(numba.benefit, "high");
-    assert!(!numba.config.as_ref().unwrap().options.contains_key("parallel"), "{numba:?}");
+    assert!(
+        !numba
+            .config
+            .as_ref()
+            .unwrap()
+            .options
+            .contains_key("parallel"),
+        "{numba:?}"
+    );
     assert!(!codes_in(&report, "prefix_sum").contains(&"NB205".to_owned()));
 }
 
 #[test]
 fn reading_nan_never_gets_fastmath() {
     let report = fixture("numba_rules.py");
-    let nan_aware = function(&report, "nan_aware_sum").verdicts.iter().find(|v| v.framework == "numba").unwrap();
+    let nan_aware = function(&report, "nan_aware_sum")
+        .verdicts
+        .iter()
+        .find(|v| v.framework == "numba")
+        .unwrap();
     let options = &nan_aware.config.as_ref().unwrap().options;
     assert!(!options.contains_key("fastmath"), "{nan_aware:?}");
     assert_eq!(options.get("parallel").map(String::as_str), Some("True"));
     // The same reduction without a NaN check does get it.
-    let total = function(&report, "total").verdicts.iter().find(|v| v.framework == "numba").unwrap();
-    assert_eq!(total.config.as_ref().unwrap().options.get("fastmath").map(String::as_str), Some("True"));
+    let total = function(&report, "total")
+        .verdicts
+        .iter()
+        .find(|v| v.framework == "numba")
+        .unwrap();
+    assert_eq!(
+        total
+            .config
+            .as_ref()
+            .unwrap()
+            .options
+            .get("fastmath")
+            .map(String::as_str),
+        Some("True")
+    );
 }
 
 #[test]
 fn every_function_has_one_verdict_per_framework_best_first() {
-    let rank = |b: &str| ["high", "medium", "low", "none", "harmful"].iter().position(|x| *x == b).unwrap();
-    for name in ["brief.py", "numba_rules.py", "torch_rules.py", "jax_rules.py", "tensorflow_rules.py", "general_rules.py"] {
+    let rank = |b: &str| {
+        ["high", "medium", "low", "none", "harmful"]
+            .iter()
+            .position(|x| *x == b)
+            .unwrap()
+    };
+    for name in [
+        "brief.py",
+        "numba_rules.py",
+        "torch_rules.py",
+        "jax_rules.py",
+        "tensorflow_rules.py",
+        "general_rules.py",
+    ] {
         for function in &fixture(name).functions {
-            let mut frameworks: Vec<&str> = function.verdicts.iter().map(|v| v.framework.as_str()).collect();
+            let mut frameworks: Vec<&str> = function
+                .verdicts
+                .iter()
+                .map(|v| v.framework.as_str())
+                .collect();
             frameworks.sort_unstable();
-            assert_eq!(frameworks, ["jax", "numba", "tensorflow", "torch"], "{}", function.name);
+            assert_eq!(
+                frameworks,
+                ["jax", "numba", "tensorflow", "torch"],
+                "{}",
+                function.name
+            );
             let ranks: Vec<usize> = function.verdicts.iter().map(|v| rank(&v.benefit)).collect();
-            assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{}: {ranks:?}", function.name);
+            assert!(
+                ranks.windows(2).all(|w| w[0] <= w[1]),
+                "{}: {ranks:?}",
+                function.name
+            );
         }
     }
 }
@@ -92,8 +173,15 @@ fn every_function_has_one_verdict_per_framework_best_first() {
 #[test]
 fn tiny_and_kernel_bound_functions_are_not_worth_compiling() {
     let report = fixture("general_rules.py");
-    let add_one = function(&report, "add_one").verdicts.iter().find(|v| v.framework == "torch").unwrap();
+    let add_one = function(&report, "add_one")
+        .verdicts
+        .iter()
+        .find(|v| v.framework == "torch")
+        .unwrap();
     assert_eq!(add_one.benefit, "harmful");
     let solve = &function(&report, "solve").verdicts[0];
-    assert!(matches!(solve.benefit.as_str(), "none" | "low"), "{solve:?}");
+    assert!(
+        matches!(solve.benefit.as_str(), "none" | "low"),
+        "{solve:?}"
+    );
 }

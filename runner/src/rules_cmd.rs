@@ -15,7 +15,11 @@ pub(crate) fn list() -> String {
             Severity::Warning => "warning",
             Severity::Info => "info",
         };
-        let _ = writeln!(out, "{:<7} {:<32} {:<8} {}", rule.code, rule.name, severity, rule.summary);
+        let _ = writeln!(
+            out,
+            "{:<7} {:<32} {:<8} {}",
+            rule.code, rule.name, severity, rule.summary
+        );
     }
     out
 }
@@ -36,7 +40,9 @@ mod tests {
     fn lists_every_rule_once() {
         let table = list();
         assert_eq!(table.lines().count(), rules::all().len());
-        assert!(table.lines().any(|line| line.starts_with("PT001") && line.contains("item-graph-break")));
+        assert!(table
+            .lines()
+            .any(|line| line.starts_with("PT001") && line.contains("item-graph-break")));
     }
 
     #[test]

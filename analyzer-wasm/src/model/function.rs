@@ -44,12 +44,21 @@ impl<'a> JitDecorator<'a> {
     /// Reads a decorator expression: `@njit`, `@numba.jit(cache=True)`, `@torch.compile(...)`,
     /// `@partial(jax.jit, static_argnames=...)`, `@tf.function(jit_compile=True)`.
     pub(crate) fn parse(expr: &'a ast::Expr, module: &ModuleModel<'_>) -> Option<Self> {
-        if let Some(framework) =
-            module.imports.qualified_name(expr).as_deref().and_then(Framework::of_decorator)
+        if let Some(framework) = module
+            .imports
+            .qualified_name(expr)
+            .as_deref()
+            .and_then(Framework::of_decorator)
         {
-            return Some(Self { framework, range: expr.range(), keywords: Vec::new() });
+            return Some(Self {
+                framework,
+                range: expr.range(),
+                keywords: Vec::new(),
+            });
         }
-        let ast::Expr::Call(call) = expr else { return None };
+        let ast::Expr::Call(call) = expr else {
+            return None;
+        };
         let callee = module.imports.qualified_name(&call.func)?;
         let framework = match Framework::of_decorator(&callee) {
             Some(framework) => framework,
@@ -70,12 +79,19 @@ impl<'a> JitDecorator<'a> {
             .iter()
             .filter_map(|keyword| Some((keyword.arg.as_ref()?.as_str(), &keyword.value)))
             .collect();
-        Self { framework, range: call.range, keywords }
+        Self {
+            framework,
+            range: call.range,
+            keywords,
+        }
     }
 
     /// The value of a keyword option.
     pub(crate) fn option(&self, name: &str) -> Option<&'a ast::Expr> {
-        self.keywords.iter().find(|(key, _)| *key == name).map(|(_, value)| *value)
+        self.keywords
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| *value)
     }
 
     /// Whether a keyword option is the literal `True` (or, for `fastmath`, a non-empty set).
@@ -97,7 +113,9 @@ impl<'a> JitDecorator<'a> {
 
     /// The strings of an option such as `static_argnames=("n", "axis")` or `="n"`.
     pub(crate) fn strings(&self, name: &str) -> Vec<&'a str> {
-        let Some(value) = self.option(name) else { return Vec::new() };
+        let Some(value) = self.option(name) else {
+            return Vec::new();
+        };
         let elts: &[ast::Expr] = match value {
             ast::Expr::Tuple(tuple) => &tuple.elts,
             ast::Expr::List(list) => &list.elts,
@@ -116,7 +134,9 @@ impl<'a> JitDecorator<'a> {
 
     /// The integers of an option such as `static_argnums=(0, 2)`.
     pub(crate) fn integers(&self, name: &str) -> Vec<usize> {
-        let Some(value) = self.option(name) else { return Vec::new() };
+        let Some(value) = self.option(name) else {
+            return Vec::new();
+        };
         let elts: &[ast::Expr] = match value {
             ast::Expr::Tuple(tuple) => &tuple.elts,
             ast::Expr::List(list) => &list.elts,
@@ -162,8 +182,6 @@ pub(crate) struct CallSite<'a> {
     pub(crate) receiver_kind: Kind,
     /// The value a method is called on.
     pub(crate) receiver: Option<&'a ast::Expr>,
-    /// How many loops enclose the call.
-    pub(crate) loop_depth: usize,
 }
 
 impl CallSite<'_> {
@@ -223,8 +241,6 @@ pub(crate) struct Branch<'a> {
     pub(crate) test: &'a ast::Expr,
     /// What the condition depends on.
     pub(crate) dependence: Dependence,
-    /// Whether it is a `while` loop.
-    pub(crate) is_while: bool,
 }
 
 /// A store through a subscript: `x[i] = v`, `x[i] += v`.
@@ -281,19 +297,101 @@ pub(crate) struct FunctionModel<'a> {
 }
 
 const ELEMENTWISE: &[&str] = &[
-    "sin", "cos", "tan", "exp", "exp2", "log", "log2", "log10", "log1p", "expm1", "sqrt", "rsqrt",
-    "abs", "absolute", "tanh", "sinh", "cosh", "sigmoid", "relu", "gelu", "silu", "softplus",
-    "pow", "power", "square", "clip", "clamp", "maximum", "minimum", "where", "erf", "floor",
-    "ceil", "sign", "negative", "neg", "add", "sub", "subtract", "mul", "multiply", "div",
-    "divide", "true_divide", "reciprocal", "arctan", "arcsin", "arccos", "atan", "asin", "acos",
-    "arctan2", "atan2", "hypot", "leaky_relu", "elu", "selu", "softsign", "tanhshrink", "mish",
-    "round", "trunc", "fmod", "remainder", "logaddexp", "lerp", "addcmul", "addcdiv",
+    "sin",
+    "cos",
+    "tan",
+    "exp",
+    "exp2",
+    "log",
+    "log2",
+    "log10",
+    "log1p",
+    "expm1",
+    "sqrt",
+    "rsqrt",
+    "abs",
+    "absolute",
+    "tanh",
+    "sinh",
+    "cosh",
+    "sigmoid",
+    "relu",
+    "gelu",
+    "silu",
+    "softplus",
+    "pow",
+    "power",
+    "square",
+    "clip",
+    "clamp",
+    "maximum",
+    "minimum",
+    "where",
+    "erf",
+    "floor",
+    "ceil",
+    "sign",
+    "negative",
+    "neg",
+    "add",
+    "sub",
+    "subtract",
+    "mul",
+    "multiply",
+    "div",
+    "divide",
+    "true_divide",
+    "reciprocal",
+    "arctan",
+    "arcsin",
+    "arccos",
+    "atan",
+    "asin",
+    "acos",
+    "arctan2",
+    "atan2",
+    "hypot",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "softsign",
+    "tanhshrink",
+    "mish",
+    "round",
+    "trunc",
+    "fmod",
+    "remainder",
+    "logaddexp",
+    "lerp",
+    "addcmul",
+    "addcdiv",
 ];
 
 const REDUCTIONS: &[&str] = &[
-    "sum", "mean", "max", "min", "prod", "std", "var", "norm", "argmax", "argmin", "cumsum",
-    "cumprod", "logsumexp", "softmax", "log_softmax", "reduce_sum", "reduce_mean", "reduce_max",
-    "amax", "amin", "nansum", "nanmean", "any", "all",
+    "sum",
+    "mean",
+    "max",
+    "min",
+    "prod",
+    "std",
+    "var",
+    "norm",
+    "argmax",
+    "argmin",
+    "cumsum",
+    "cumprod",
+    "logsumexp",
+    "softmax",
+    "log_softmax",
+    "reduce_sum",
+    "reduce_mean",
+    "reduce_max",
+    "amax",
+    "amin",
+    "nansum",
+    "nanmean",
+    "any",
+    "all",
 ];
 
 /// Whether a function or method name is an elementwise operation.
@@ -318,17 +416,52 @@ pub(crate) fn is_library_kernel(call: &CallSite<'_>) -> bool {
     }
     matches!(
         short,
-        "matmul" | "mm" | "bmm" | "einsum" | "dot" | "tensordot" | "inner" | "vdot" | "linear"
-            | "addmm" | "baddbmm" | "conv1d" | "conv2d" | "conv3d" | "conv" | "convolve"
-            | "conv_transpose2d" | "sort" | "argsort" | "svd" | "solve" | "inv" | "cholesky"
-            | "eig" | "eigh" | "qr" | "lstsq" | "det" | "matrix_power" | "scaled_dot_product_attention"
+        "matmul"
+            | "mm"
+            | "bmm"
+            | "einsum"
+            | "dot"
+            | "tensordot"
+            | "inner"
+            | "vdot"
+            | "linear"
+            | "addmm"
+            | "baddbmm"
+            | "conv1d"
+            | "conv2d"
+            | "conv3d"
+            | "conv"
+            | "convolve"
+            | "conv_transpose2d"
+            | "sort"
+            | "argsort"
+            | "svd"
+            | "solve"
+            | "inv"
+            | "cholesky"
+            | "eig"
+            | "eigh"
+            | "qr"
+            | "lstsq"
+            | "det"
+            | "matrix_power"
+            | "scaled_dot_product_attention"
     )
 }
 
 /// Method names that change a container in place.
 pub(crate) const MUTATING_METHODS: &[&str] = &[
-    "append", "extend", "insert", "pop", "remove", "clear", "add", "update", "discard",
-    "setdefault", "popitem",
+    "append",
+    "extend",
+    "insert",
+    "pop",
+    "remove",
+    "clear",
+    "add",
+    "update",
+    "discard",
+    "setdefault",
+    "popitem",
 ];
 
 impl<'a> FunctionModel<'a> {
@@ -342,7 +475,11 @@ impl<'a> FunctionModel<'a> {
         if let Some(wrapped) = module.wrapped.get(syntax.name.as_str()) {
             jit.extend(wrapped.iter().map(|(framework, call)| match call {
                 Some(call) => JitDecorator::from_call(*framework, call),
-                None => JitDecorator { framework: *framework, range: syntax.range, keywords: Vec::new() },
+                None => JitDecorator {
+                    framework: *framework,
+                    range: syntax.range,
+                    keywords: Vec::new(),
+                },
             }));
         }
         let libraries = used_libraries(&syntax, module, &jit);
@@ -350,7 +487,10 @@ impl<'a> FunctionModel<'a> {
         let params = params(&syntax, module, default_kind);
         let mut builder = Builder {
             module,
-            kinds: params.iter().map(|param| (param.name, param.kind)).collect(),
+            kinds: params
+                .iter()
+                .map(|param| (param.name, param.kind))
+                .collect(),
             tensor_scalars: HashSet::new(),
             calls: Vec::new(),
             branches: Vec::new(),
@@ -359,7 +499,15 @@ impl<'a> FunctionModel<'a> {
             loop_depth: 0,
         };
         builder.block(syntax.body);
-        let Builder { kinds, tensor_scalars, calls, branches, stores, ops, .. } = builder;
+        let Builder {
+            kinds,
+            tensor_scalars,
+            calls,
+            branches,
+            stores,
+            ops,
+            ..
+        } = builder;
         let mut model = Self {
             syntax,
             jit,
@@ -379,7 +527,9 @@ impl<'a> FunctionModel<'a> {
 
     /// The JIT decorator of `framework`, if the function has one.
     pub(crate) fn jit_for(&self, framework: Framework) -> Option<&JitDecorator<'a>> {
-        self.jit.iter().find(|decorator| decorator.framework == framework)
+        self.jit
+            .iter()
+            .find(|decorator| decorator.framework == framework)
     }
 
     /// Whether the function is compiled by some JIT already.
@@ -439,9 +589,23 @@ impl<'a> FunctionModel<'a> {
                 if let Some(qualified) = module.imports.qualified_name(expr) {
                     if matches!(
                         last_segment(&qualified),
-                        "isnan" | "isinf" | "isfinite" | "nan" | "inf" | "NaN" | "NAN" | "Inf"
-                            | "PINF" | "NINF" | "isposinf" | "isneginf" | "nan_to_num"
-                            | "nanmax" | "nanmin" | "nansum" | "nanmean"
+                        "isnan"
+                            | "isinf"
+                            | "isfinite"
+                            | "nan"
+                            | "inf"
+                            | "NaN"
+                            | "NAN"
+                            | "Inf"
+                            | "PINF"
+                            | "NINF"
+                            | "isposinf"
+                            | "isneginf"
+                            | "nan_to_num"
+                            | "nanmax"
+                            | "nanmin"
+                            | "nansum"
+                            | "nanmean"
                     ) {
                         found.push(expr.range());
                     }
@@ -451,7 +615,10 @@ impl<'a> FunctionModel<'a> {
             ast::Expr::Compare(compare) => {
                 if compare.ops.len() == 1
                     && matches!(compare.ops[..], [ast::CmpOp::NotEq])
-                    && compare.comparators.first().is_some_and(|right| same_name(&compare.left, right))
+                    && compare
+                        .comparators
+                        .first()
+                        .is_some_and(|right| same_name(&compare.left, right))
                 {
                     found.push(compare.range);
                 }
@@ -490,7 +657,11 @@ fn used_libraries(
     let mut libraries: Vec<Library> = jit.iter().map(|d| d.framework.library()).collect();
     let mut note = |expr: &ast::Expr| {
         if let ast::Expr::Name(name) = expr {
-            if let Some(library) = module.imports.binding(name.id.as_str()).and_then(Library::of) {
+            if let Some(library) = module
+                .imports
+                .binding(name.id.as_str())
+                .and_then(Library::of)
+            {
                 if !libraries.contains(&library) {
                     libraries.push(library);
                 }
@@ -509,7 +680,12 @@ fn used_libraries(
 /// The array kind of unannotated parameters: the array library the function uses, preferring a
 /// deep-learning framework over NumPy (which such code often uses on the side).
 fn default_array_kind(libraries: &[Library]) -> Kind {
-    for library in [Library::Torch, Library::Jax, Library::TensorFlow, Library::Numpy] {
+    for library in [
+        Library::Torch,
+        Library::Jax,
+        Library::TensorFlow,
+        Library::Numpy,
+    ] {
         if libraries.contains(&library) {
             return Kind::array_of(library);
         }
@@ -518,10 +694,17 @@ fn default_array_kind(libraries: &[Library]) -> Kind {
 }
 
 fn all_args(args: &ast::Arguments) -> impl Iterator<Item = &ast::ArgWithDefault> {
-    args.posonlyargs.iter().chain(&args.args).chain(&args.kwonlyargs)
+    args.posonlyargs
+        .iter()
+        .chain(&args.args)
+        .chain(&args.kwonlyargs)
 }
 
-fn params<'a>(syntax: &FunctionSyntax<'a>, module: &ModuleModel<'_>, default_kind: Kind) -> Vec<Param<'a>> {
+fn params<'a>(
+    syntax: &FunctionSyntax<'a>,
+    module: &ModuleModel<'_>,
+    default_kind: Kind,
+) -> Vec<Param<'a>> {
     let empty = HashMap::new();
     all_args(syntax.args)
         .enumerate()
@@ -541,7 +724,13 @@ fn params<'a>(syntax: &FunctionSyntax<'a>, module: &ModuleModel<'_>, default_kin
             } else {
                 default_kind
             };
-            Param { name, kind, default, annotation, range: arg.def.range }
+            Param {
+                name,
+                kind,
+                default,
+                annotation,
+                range: arg.def.range,
+            }
         })
         .chain(syntax.args.vararg.iter().map(|arg| Param {
             name: arg.arg.as_str(),
@@ -603,7 +792,10 @@ impl<'a> Builder<'a, '_> {
                     (Kind::Unknown, Some(value)) => self.kind(value),
                     (kind, _) => kind,
                 };
-                let from_tensor = assign.value.as_deref().is_some_and(|v| self.extracts_tensor_data(v));
+                let from_tensor = assign
+                    .value
+                    .as_deref()
+                    .is_some_and(|v| self.extracts_tensor_data(v));
                 self.bind(&assign.target, kind, from_tensor);
             }
             ast::Stmt::AugAssign(assign) => {
@@ -619,7 +811,9 @@ impl<'a> Builder<'a, '_> {
                         self.tensor_scalars.insert(name.id.as_str());
                     }
                 }
-                if (self.kind(&assign.target).is_array() || self.kind(&assign.value).is_array()) && self.loop_depth == 0 {
+                if (self.kind(&assign.target).is_array() || self.kind(&assign.value).is_array())
+                    && self.loop_depth == 0
+                {
                     self.ops.elementwise += 1;
                 }
                 if let ast::Expr::Subscript(subscript) = &*assign.target {
@@ -632,7 +826,11 @@ impl<'a> Builder<'a, '_> {
                     kind if kind.is_array() => kind,
                     _ => Kind::Unknown,
                 };
-                let element = if self.is_range(&for_stmt.iter) { Kind::Scalar } else { element };
+                let element = if self.is_range(&for_stmt.iter) {
+                    Kind::Scalar
+                } else {
+                    element
+                };
                 self.bind(&for_stmt.target, element, false);
                 self.loop_depth += 1;
                 self.block(&for_stmt.body);
@@ -648,7 +846,7 @@ impl<'a> Builder<'a, '_> {
                 self.block(&for_stmt.orelse);
             }
             ast::Stmt::While(while_stmt) => {
-                self.branch(&while_stmt.test, true);
+                self.branch(&while_stmt.test);
                 self.expr(&while_stmt.test);
                 self.loop_depth += 1;
                 self.block(&while_stmt.body);
@@ -656,13 +854,13 @@ impl<'a> Builder<'a, '_> {
                 self.block(&while_stmt.orelse);
             }
             ast::Stmt::If(if_stmt) => {
-                self.branch(&if_stmt.test, false);
+                self.branch(&if_stmt.test);
                 self.expr(&if_stmt.test);
                 self.block(&if_stmt.body);
                 self.block(&if_stmt.orelse);
             }
             ast::Stmt::Assert(assert) => {
-                self.branch(&assert.test, false);
+                self.branch(&assert.test);
                 self.expr(&assert.test);
                 if let Some(msg) = &assert.msg {
                     self.expr(msg);
@@ -707,7 +905,9 @@ impl<'a> Builder<'a, '_> {
     }
 
     fn is_range(&self, expr: &ast::Expr) -> bool {
-        let ast::Expr::Call(call) = expr else { return false };
+        let ast::Expr::Call(call) = expr else {
+            return false;
+        };
         matches!(
             self.module.imports.qualified_name(&call.func).as_deref(),
             Some("builtins.range" | "numba.prange")
@@ -751,19 +951,30 @@ impl<'a> Builder<'a, '_> {
             _ => None,
         };
         let base_kind = self.kind(&target.value);
-        self.stores.push(SubscriptStore { target, base, base_kind, augmented });
+        self.stores.push(SubscriptStore {
+            target,
+            base,
+            base_kind,
+            augmented,
+        });
     }
 
-    fn branch(&mut self, test: &'a ast::Expr, is_while: bool) {
+    fn branch(&mut self, test: &'a ast::Expr) {
         let dependence = self.dependence(test);
-        self.branches.push(Branch { test, dependence, is_while });
+        self.branches.push(Branch { test, dependence });
     }
 
     /// What a condition depends on.
     fn dependence(&self, test: &ast::Expr) -> Dependence {
-        let mut dependence = Dependence { tensor: self.kind(test).is_array(), ..Dependence::default() };
+        let mut dependence = Dependence {
+            tensor: self.kind(test).is_array(),
+            ..Dependence::default()
+        };
         if let ast::Expr::BoolOp(bool_op) = test {
-            dependence.tensor |= bool_op.values.iter().any(|value| self.kind(value).is_array());
+            dependence.tensor |= bool_op
+                .values
+                .iter()
+                .any(|value| self.kind(value).is_array());
         }
         walk::walk_expr(test, &mut |expr| match expr {
             ast::Expr::Name(name) => {
@@ -784,7 +995,8 @@ impl<'a> Builder<'a, '_> {
                         _ => (),
                     }
                 }
-                if self.module.imports.qualified_name(&call.func).as_deref() == Some("builtins.len") {
+                if self.module.imports.qualified_name(&call.func).as_deref() == Some("builtins.len")
+                {
                     dependence.shape = true;
                 }
             }
@@ -813,7 +1025,10 @@ impl<'a> Builder<'a, '_> {
                     "builtins.float" | "builtins.int" | "builtins.bool" | "builtins.complex",
                 ) = self.module.imports.qualified_name(&call.func).as_deref()
                 {
-                    found |= call.args.first().is_some_and(|arg| self.kind(arg).is_array());
+                    found |= call
+                        .args
+                        .first()
+                        .is_some_and(|arg| self.kind(arg).is_array());
                 }
             }
             _ => (),
@@ -838,18 +1053,24 @@ impl<'a> Builder<'a, '_> {
                 }
             }
             ast::Expr::UnaryOp(unary) => {
-                if matches!(unary.op, ast::UnaryOp::USub) && self.kind(&unary.operand).is_array() && self.loop_depth == 0 {
+                if matches!(unary.op, ast::UnaryOp::USub)
+                    && self.kind(&unary.operand).is_array()
+                    && self.loop_depth == 0
+                {
                     self.ops.elementwise += 1;
                 }
             }
-            ast::Expr::IfExp(if_exp) => self.branch(&if_exp.test, false),
+            ast::Expr::IfExp(if_exp) => self.branch(&if_exp.test),
             ast::Expr::NamedExpr(named) => {
                 let kind = self.kind(&named.value);
                 if let ast::Expr::Name(name) = &*named.target {
                     self.kinds.insert(name.id.as_str(), kind);
                 }
             }
-            ast::Expr::ListComp(_) | ast::Expr::SetComp(_) | ast::Expr::DictComp(_) | ast::Expr::GeneratorExp(_) => {
+            ast::Expr::ListComp(_)
+            | ast::Expr::SetComp(_)
+            | ast::Expr::DictComp(_)
+            | ast::Expr::GeneratorExp(_) => {
                 self.comprehension_targets(expr);
             }
             _ => (),
@@ -873,11 +1094,19 @@ impl<'a> Builder<'a, '_> {
     fn call(&mut self, call: &'a ast::ExprCall) {
         let qualified = self.module.imports.qualified_name(&call.func);
         let (method, receiver) = match (&qualified, &*call.func) {
-            (None, ast::Expr::Attribute(attribute)) => (Some(attribute.attr.as_str()), Some(&*attribute.value)),
+            (None, ast::Expr::Attribute(attribute)) => {
+                (Some(attribute.attr.as_str()), Some(&*attribute.value))
+            }
             _ => (None, None),
         };
         let receiver_kind = receiver.map_or(Kind::Unknown, |r| self.kind(r));
-        let site = CallSite { expr: call, qualified, method, receiver_kind, receiver, loop_depth: self.loop_depth };
+        let site = CallSite {
+            expr: call,
+            qualified,
+            method,
+            receiver_kind,
+            receiver,
+        };
         if site.library().is_some() {
             let short = site.short_name();
             if is_library_kernel(&site) {
@@ -895,7 +1124,11 @@ impl<'a> Builder<'a, '_> {
 }
 
 /// The kind of an expression given the kinds of locals.
-pub(crate) fn infer(expr: &ast::Expr, kinds: &HashMap<&str, Kind>, module: &ModuleModel<'_>) -> Kind {
+pub(crate) fn infer(
+    expr: &ast::Expr,
+    kinds: &HashMap<&str, Kind>,
+    module: &ModuleModel<'_>,
+) -> Kind {
     match expr {
         ast::Expr::Constant(constant) => match constant.value {
             ast::Constant::Str(_) | ast::Constant::Bytes(_) => Kind::Str,
@@ -911,13 +1144,18 @@ pub(crate) fn infer(expr: &ast::Expr, kinds: &HashMap<&str, Kind>, module: &Modu
         ast::Expr::Dict(_) | ast::Expr::DictComp(_) => Kind::Dict,
         ast::Expr::Set(_) | ast::Expr::SetComp(_) => Kind::Set,
         ast::Expr::Tuple(_) => Kind::Tuple,
-        ast::Expr::Name(name) => kinds.get(name.id.as_str()).copied().unwrap_or(Kind::Unknown),
+        ast::Expr::Name(name) => kinds
+            .get(name.id.as_str())
+            .copied()
+            .unwrap_or(Kind::Unknown),
         ast::Expr::BinOp(bin_op) => {
             let left = infer(&bin_op.left, kinds, module);
             let right = infer(&bin_op.right, kinds, module);
             match (left, right) {
                 // Ex) `"%d items" % x`
-                (Kind::Str, _) if matches!(bin_op.op, ast::Operator::Mod | ast::Operator::Add) => Kind::Str,
+                (Kind::Str, _) if matches!(bin_op.op, ast::Operator::Mod | ast::Operator::Add) => {
+                    Kind::Str
+                }
                 (l, _) if l.is_array() => l,
                 (_, r) if r.is_array() => r,
                 (Kind::Str, _) => Kind::Str,
@@ -960,7 +1198,8 @@ pub(crate) fn infer(expr: &ast::Expr, kinds: &HashMap<&str, Kind>, module: &Modu
             Kind::Str => Kind::Str,
             Kind::Tuple => {
                 // Ex) `x.shape[0]`
-                if matches!(&*subscript.value, ast::Expr::Attribute(a) if a.attr.as_str() == "shape") {
+                if matches!(&*subscript.value, ast::Expr::Attribute(a) if a.attr.as_str() == "shape")
+                {
                     Kind::Scalar
                 } else {
                     Kind::Unknown
@@ -992,8 +1231,8 @@ pub(crate) fn infer(expr: &ast::Expr, kinds: &HashMap<&str, Kind>, module: &Modu
 fn infer_call(call: &ast::ExprCall, kinds: &HashMap<&str, Kind>, module: &ModuleModel<'_>) -> Kind {
     if let Some(qualified) = module.imports.qualified_name(&call.func) {
         return match qualified.as_str() {
-            "builtins.float" | "builtins.int" | "builtins.bool" | "builtins.len" | "builtins.abs"
-            | "builtins.round" => Kind::Scalar,
+            "builtins.float" | "builtins.int" | "builtins.bool" | "builtins.len"
+            | "builtins.abs" | "builtins.round" => Kind::Scalar,
             "builtins.sum" | "builtins.min" | "builtins.max" => {
                 match call.args.first().map(|a| infer(a, kinds, module)) {
                     Some(kind) if kind.is_array() && call.args.len() > 1 => kind,
@@ -1006,15 +1245,21 @@ fn infer_call(call: &ast::ExprCall, kinds: &HashMap<&str, Kind>, module: &Module
             "builtins.set" => Kind::Set,
             "builtins.tuple" => Kind::Tuple,
             q if q.starts_with("math.") => Kind::Scalar,
-            "torch.compile" | "jax.jit" | "tensorflow.function" | "numba.njit" | "numba.jit" => Kind::Unknown,
-            q if q.starts_with("numpy.random.seed") || q.starts_with("jax.random.split") => Kind::Unknown,
+            "torch.compile" | "jax.jit" | "tensorflow.function" | "numba.njit" | "numba.jit" => {
+                Kind::Unknown
+            }
+            q if q.starts_with("numpy.random.seed") || q.starts_with("jax.random.split") => {
+                Kind::Unknown
+            }
             q => match Library::of(q) {
                 Some(library) if !q.contains(".nn.Module") => Kind::array_of(library),
                 _ => Kind::Unknown,
             },
         };
     }
-    let ast::Expr::Attribute(attribute) = &*call.func else { return Kind::Unknown };
+    let ast::Expr::Attribute(attribute) = &*call.func else {
+        return Kind::Unknown;
+    };
     let receiver = infer(&attribute.value, kinds, module);
     match attribute.attr.as_str() {
         "item" => Kind::Scalar,
@@ -1028,7 +1273,9 @@ fn infer_call(call: &ast::ExprCall, kinds: &HashMap<&str, Kind>, module: &Module
                 Kind::Scalar
             }
         }
-        "format" | "join" | "strip" | "lower" | "upper" | "replace" if receiver == Kind::Str => Kind::Str,
+        "format" | "join" | "strip" | "lower" | "upper" | "replace" if receiver == Kind::Str => {
+            Kind::Str
+        }
         "split" if receiver == Kind::Str => Kind::List,
         "copy" => receiver,
         _ if receiver.is_array() => receiver,
@@ -1040,8 +1287,8 @@ fn infer_call(call: &ast::ExprCall, kinds: &HashMap<&str, Kind>, module: &Module
 mod tests {
     use rustpython_parser::{ast, Parse};
 
-    use crate::model::{ModuleModel, functions};
     use super::*;
+    use crate::model::{functions, ModuleModel};
 
     fn with_model(source: &str, check: impl FnOnce(&FunctionModel<'_>, &ModuleModel<'_>)) {
         let suite = ast::Suite::parse(source, "<test>").unwrap();
@@ -1092,11 +1339,20 @@ mod tests {
         });
         let source = "from functools import partial\nimport jax\n@partial(jax.jit, static_argnames=('n', 'k'))\ndef f(x, n, k):\n    return x\n";
         with_model(source, |model, _| {
-            assert_eq!(model.jit_for(Framework::Jax).unwrap().strings("static_argnames"), ["n", "k"]);
+            assert_eq!(
+                model
+                    .jit_for(Framework::Jax)
+                    .unwrap()
+                    .strings("static_argnames"),
+                ["n", "k"]
+            );
         });
         let source = "import torch\ndef f(x):\n    return torch.sin(x)\ng = torch.compile(f, dynamic=False)\n";
         with_model(source, |model, _| {
-            assert!(model.jit_for(Framework::Torch).unwrap().flag_false("dynamic"));
+            assert!(model
+                .jit_for(Framework::Torch)
+                .unwrap()
+                .flag_false("dynamic"));
         });
     }
 
@@ -1105,9 +1361,29 @@ mod tests {
         let source = "import torch\ndef f(x, threshold=0.5):\n    n = (x > threshold).sum().item()\n    if n > x.numel() * 0.3:\n        r = torch.matmul(x, x.T)\n    if x.sum() > 0:\n        pass\n    if x.shape[0] > 4:\n        pass\n    return r\n";
         with_model(source, |model, _| {
             assert!(model.calls.iter().any(|c| c.is("torch.matmul")));
-            assert!(model.calls.iter().any(|c| c.method == Some("item") && c.receiver_kind == Kind::Tensor));
-            let deps: Vec<_> = model.branches.iter().map(|b| (b.dependence.tensor, b.dependence.scalar_from_tensor, b.dependence.shape)).collect();
-            assert_eq!(deps, [(false, true, true), (true, false, false), (false, false, true)]);
+            assert!(model
+                .calls
+                .iter()
+                .any(|c| c.method == Some("item") && c.receiver_kind == Kind::Tensor));
+            let deps: Vec<_> = model
+                .branches
+                .iter()
+                .map(|b| {
+                    (
+                        b.dependence.tensor,
+                        b.dependence.scalar_from_tensor,
+                        b.dependence.shape,
+                    )
+                })
+                .collect();
+            assert_eq!(
+                deps,
+                [
+                    (false, true, true),
+                    (true, false, false),
+                    (false, false, true)
+                ]
+            );
             assert_eq!(model.ops.kernels, 1);
         });
     }

@@ -12,9 +12,37 @@ use crate::model::walk;
 
 /// Builtins that rules look at; a bare name resolves to `builtins.<name>` unless shadowed.
 const BUILTINS: &[&str] = &[
-    "print", "range", "len", "float", "int", "bool", "str", "list", "dict", "set", "tuple", "open",
-    "sum", "min", "max", "abs", "isinstance", "enumerate", "zip", "sorted", "round", "iter",
-    "next", "repr", "format", "type", "getattr", "setattr", "super", "map", "filter",
+    "print",
+    "range",
+    "len",
+    "float",
+    "int",
+    "bool",
+    "str",
+    "list",
+    "dict",
+    "set",
+    "tuple",
+    "open",
+    "sum",
+    "min",
+    "max",
+    "abs",
+    "isinstance",
+    "enumerate",
+    "zip",
+    "sorted",
+    "round",
+    "iter",
+    "next",
+    "repr",
+    "format",
+    "type",
+    "getattr",
+    "setattr",
+    "super",
+    "map",
+    "filter",
 ];
 
 /// The import map of one module.
@@ -49,7 +77,9 @@ impl Imports {
                 }
                 // Ex) `from numba import njit as fast`
                 ast::Stmt::ImportFrom(import) => {
-                    let Some(module) = &import.module else { continue };
+                    let Some(module) = &import.module else {
+                        continue;
+                    };
                     if import.level.is_some_and(|level| level.to_u32() > 0) {
                         continue;
                     }
@@ -79,7 +109,9 @@ impl Imports {
     pub(crate) fn imports_module(&self, module: &str) -> bool {
         self.bindings.values().any(|qualified| {
             qualified == module
-                || qualified.strip_prefix(module).is_some_and(|rest| rest.starts_with('.'))
+                || qualified
+                    .strip_prefix(module)
+                    .is_some_and(|rest| rest.starts_with('.'))
         })
     }
 
@@ -160,11 +192,23 @@ mod tests {
     #[test]
     fn resolves_aliases_and_from_imports() {
         let source = "import numpy as np\nfrom numba import njit as fast\nimport torch.nn.functional as F\nimport jax.numpy as jnp\nimport os.path\n";
-        assert_eq!(resolve(source, "np.linalg.norm").as_deref(), Some("numpy.linalg.norm"));
+        assert_eq!(
+            resolve(source, "np.linalg.norm").as_deref(),
+            Some("numpy.linalg.norm")
+        );
         assert_eq!(resolve(source, "fast").as_deref(), Some("numba.njit"));
-        assert_eq!(resolve(source, "F.relu").as_deref(), Some("torch.nn.functional.relu"));
-        assert_eq!(resolve(source, "jnp.zeros").as_deref(), Some("jax.numpy.zeros"));
-        assert_eq!(resolve(source, "os.path.join").as_deref(), Some("os.path.join"));
+        assert_eq!(
+            resolve(source, "F.relu").as_deref(),
+            Some("torch.nn.functional.relu")
+        );
+        assert_eq!(
+            resolve(source, "jnp.zeros").as_deref(),
+            Some("jax.numpy.zeros")
+        );
+        assert_eq!(
+            resolve(source, "os.path.join").as_deref(),
+            Some("os.path.join")
+        );
         assert_eq!(resolve(source, "print").as_deref(), Some("builtins.print"));
         assert_eq!(resolve(source, "x.sum").as_deref(), None);
     }

@@ -32,7 +32,10 @@ pub(crate) enum Kind {
 impl Kind {
     /// Whether the value is an array of some library.
     pub(crate) fn is_array(self) -> bool {
-        matches!(self, Self::NdArray | Self::Tensor | Self::JaxArray | Self::TfTensor)
+        matches!(
+            self,
+            Self::NdArray | Self::Tensor | Self::JaxArray | Self::TfTensor
+        )
     }
 
     /// The array kind of a library.
@@ -52,7 +55,9 @@ impl Kind {
             "torch.Tensor" => Self::Tensor,
             "jax.Array" | "jax.numpy.ndarray" | "jax.typing.ArrayLike" => Self::JaxArray,
             "tensorflow.Tensor" => Self::TfTensor,
-            "builtins.float" | "builtins.int" | "builtins.bool" | "float" | "complex" => Self::Scalar,
+            "builtins.float" | "builtins.int" | "builtins.bool" | "float" | "complex" => {
+                Self::Scalar
+            }
             "builtins.str" => Self::Str,
             "builtins.list" | "typing.List" => Self::List,
             "builtins.dict" | "typing.Dict" => Self::Dict,

@@ -81,8 +81,6 @@ pub(crate) struct LoopModel<'a> {
     pub(crate) var: Option<&'a str>,
     /// What it iterates over.
     pub(crate) iter: LoopIter,
-    /// The arguments of `range(...)`/`prange(...)`.
-    pub(crate) range_args: &'a [ast::Expr],
     /// 1 for an outermost loop.
     pub(crate) depth: usize,
     /// The index of the enclosing loop in [`FunctionModel::loops`].
@@ -100,7 +98,9 @@ pub(crate) struct LoopModel<'a> {
 impl LoopModel<'_> {
     /// Whether the body reads or writes array elements.
     pub(crate) fn touches_arrays(&self) -> bool {
-        self.accesses.iter().any(|a| a.base_kind.is_array() || a.base_kind == Kind::Unknown)
+        self.accesses
+            .iter()
+            .any(|a| a.base_kind.is_array() || a.base_kind == Kind::Unknown)
     }
 
     /// Whether `range`/`prange` loop iterations can run in parallel: no hazard and no early exit.
@@ -151,7 +151,10 @@ fn mentions(expr: &ast::Expr, var: &str) -> bool {
 }
 
 /// Collects the loops of a function, outer loops first.
-pub(crate) fn collect<'a>(model: &FunctionModel<'a>, module: &ModuleModel<'a>) -> Vec<LoopModel<'a>> {
+pub(crate) fn collect<'a>(
+    model: &FunctionModel<'a>,
+    module: &ModuleModel<'a>,
+) -> Vec<LoopModel<'a>> {
     let mut loops = Vec::new();
     collect_in(&mut loops, model.syntax.body, None, 0, model, module);
     loops
@@ -166,25 +169,34 @@ fn collect_in<'a>(
     module: &ModuleModel<'a>,
 ) {
     for stmt in body {
-        let (header, var, iter, range_args, loop_body): (TextRange, Option<&str>, LoopIter, &[ast::Expr], &[ast::Stmt]) = match stmt {
-            ast::Stmt::For(for_stmt) => {
-                let var = match &*for_stmt.target {
-                    ast::Expr::Name(name) => Some(name.id.as_str()),
-                    _ => None,
-                };
-                let (iter, args) = classify_iter(&for_stmt.iter, model, module);
-                (TextRange::new(for_stmt.range.start(), for_stmt.iter.end()), var, iter, args, &for_stmt.body)
-            }
-            ast::Stmt::While(while_stmt) => {
-                (TextRange::new(while_stmt.range.start(), while_stmt.test.end()), None, LoopIter::While, &[], &while_stmt.body)
-            }
-            other => {
-                for block in walk::child_blocks(other) {
-                    collect_in(acc, block, parent, depth, model, module);
+        let (header, var, iter, loop_body): (TextRange, Option<&str>, LoopIter, &[ast::Stmt]) =
+            match stmt {
+                ast::Stmt::For(for_stmt) => {
+                    let var = match &*for_stmt.target {
+                        ast::Expr::Name(name) => Some(name.id.as_str()),
+                        _ => None,
+                    };
+                    let iter = classify_iter(&for_stmt.iter, model, module);
+                    (
+                        TextRange::new(for_stmt.range.start(), for_stmt.iter.end()),
+                        var,
+                        iter,
+                        &for_stmt.body,
+                    )
                 }
-                continue;
-            }
-        };
+                ast::Stmt::While(while_stmt) => (
+                    TextRange::new(while_stmt.range.start(), while_stmt.test.end()),
+                    None,
+                    LoopIter::While,
+                    &while_stmt.body,
+                ),
+                other => {
+                    for block in walk::child_blocks(other) {
+                        collect_in(acc, block, parent, depth, model, module);
+                    }
+                    continue;
+                }
+            };
         let accesses = accesses(loop_body, model);
         let exits = exits(loop_body);
         let (reductions, carried) = scalars(loop_body, var);
@@ -193,7 +205,6 @@ fn collect_in<'a>(
             header,
             var,
             iter,
-            range_args,
             depth: depth + 1,
             parent,
             accesses,
@@ -208,19 +219,23 @@ fn collect_in<'a>(
     }
 }
 
-fn classify_iter<'a>(iter: &'a ast::Expr, model: &FunctionModel<'a>, module: &ModuleModel<'a>) -> (LoopIter, &'a [ast::Expr]) {
+fn classify_iter<'a>(
+    iter: &'a ast::Expr,
+    model: &FunctionModel<'a>,
+    module: &ModuleModel<'a>,
+) -> LoopIter {
     if let ast::Expr::Call(call) = iter {
         match module.imports.qualified_name(&call.func).as_deref() {
-            Some("builtins.range") => return (LoopIter::Range, &call.args),
-            Some("numba.prange") => return (LoopIter::Prange, &call.args),
-            Some("tensorflow.range") => return (LoopIter::TensorRange, &call.args),
+            Some("builtins.range") => return LoopIter::Range,
+            Some("numba.prange") => return LoopIter::Prange,
+            Some("tensorflow.range") => return LoopIter::TensorRange,
             _ => (),
         }
     }
     if model.kind_of(iter, module).is_array() {
-        (LoopIter::Array, &[])
+        LoopIter::Array
     } else {
-        (LoopIter::Other, &[])
+        LoopIter::Other
     }
 }
 
@@ -230,8 +245,12 @@ fn accesses<'a>(body: &'a [ast::Stmt], model: &FunctionModel<'a>) -> Vec<Access<
         let augmented = matches!(stmt, ast::Stmt::AugAssign(_));
         for expr in walk::own_exprs(stmt) {
             walk::walk_expr(expr, &mut |sub| {
-                let ast::Expr::Subscript(subscript) = sub else { return };
-                let ast::Expr::Name(base) = &*subscript.value else { return };
+                let ast::Expr::Subscript(subscript) = sub else {
+                    return;
+                };
+                let ast::Expr::Name(base) = &*subscript.value else {
+                    return;
+                };
                 let indices: Vec<&ast::Expr> = match &*subscript.slice {
                     ast::Expr::Tuple(tuple) => tuple.elts.iter().collect(),
                     single => vec![single],
@@ -246,7 +265,10 @@ fn accesses<'a>(body: &'a [ast::Stmt], model: &FunctionModel<'a>) -> Vec<Access<
                 };
                 // Ex) `a[i] += v` reads `a[i]` as well.
                 if write && augmented {
-                    found.push(Access { write: false, ..access.clone() });
+                    found.push(Access {
+                        write: false,
+                        ..access.clone()
+                    });
                 }
                 found.push(access);
             });
@@ -294,7 +316,10 @@ fn scalars<'a>(body: &'a [ast::Stmt], var: Option<&'a str>) -> (Vec<&'a str>, Ve
             if let ast::Expr::Name(name) = &*aug.target {
                 let supported = matches!(
                     aug.op,
-                    ast::Operator::Add | ast::Operator::Sub | ast::Operator::Mult | ast::Operator::Div
+                    ast::Operator::Add
+                        | ast::Operator::Sub
+                        | ast::Operator::Mult
+                        | ast::Operator::Div
                 );
                 if supported {
                     reduction_candidates.insert(name.id.as_str());
@@ -334,7 +359,11 @@ fn scalars<'a>(body: &'a [ast::Stmt], var: Option<&'a str>) -> (Vec<&'a str>, Ve
     (reductions, carried)
 }
 
-fn hazard<'a>(this: &LoopModel<'a>, carried: Vec<&'a str>, body: &'a [ast::Stmt]) -> Option<Hazard<'a>> {
+fn hazard<'a>(
+    this: &LoopModel<'a>,
+    carried: Vec<&'a str>,
+    body: &'a [ast::Stmt],
+) -> Option<Hazard<'a>> {
     if let Some(name) = carried.first() {
         return Some(Hazard::CarriedScalar(name));
     }
@@ -345,12 +374,23 @@ fn hazard<'a>(this: &LoopModel<'a>, carried: Vec<&'a str>, body: &'a [ast::Stmt]
         if locally_bound.contains(write.base) {
             continue;
         }
-        let patterns: Vec<Index> = write.indices.iter().map(|i| index_pattern(i, var)).collect();
+        let patterns: Vec<Index> = write
+            .indices
+            .iter()
+            .map(|i| index_pattern(i, var))
+            .collect();
         let Some(position) = patterns.iter().position(|p| *p == Index::Var(0)) else {
             return Some(Hazard::UnindexedWrite(write.base, write.range));
         };
-        for read in this.accesses.iter().filter(|a| !a.write && a.base == write.base) {
-            let same = read.indices.get(position).is_some_and(|i| index_pattern(i, var) == Index::Var(0));
+        for read in this
+            .accesses
+            .iter()
+            .filter(|a| !a.write && a.base == write.base)
+        {
+            let same = read
+                .indices
+                .get(position)
+                .is_some_and(|i| index_pattern(i, var) == Index::Var(0));
             if !same {
                 return Some(Hazard::CarriedArray(write.base, read.range));
             }
@@ -376,8 +416,8 @@ fn hazard<'a>(this: &LoopModel<'a>, carried: Vec<&'a str>, body: &'a [ast::Stmt]
 mod tests {
     use rustpython_parser::{ast, Parse};
 
-    use crate::model::{functions, FunctionModel, ModuleModel};
     use super::*;
+    use crate::model::{functions, FunctionModel, ModuleModel};
 
     fn loops_of(source: &str, check: impl FnOnce(&[LoopModel<'_>])) {
         let suite = ast::Suite::parse(source, "<test>").unwrap();
@@ -391,7 +431,10 @@ mod tests {
         let source = "import numpy as np\ndef f(a, b):\n    out = np.empty_like(a)\n    for i in range(a.shape[0]):\n        for j in range(a.shape[1]):\n            out[i, j] = a[i, j] * b[i, j]\n    return out\n";
         loops_of(source, |loops| {
             assert_eq!(loops.len(), 2);
-            assert_eq!((loops[0].depth, loops[1].depth, loops[1].parent), (1, 2, Some(0)));
+            assert_eq!(
+                (loops[0].depth, loops[1].depth, loops[1].parent),
+                (1, 2, Some(0))
+            );
             assert_eq!(loops[0].iter, LoopIter::Range);
             assert!(loops[0].is_independent());
             assert!(loops[0].touches_arrays());
@@ -402,7 +445,10 @@ mod tests {
     fn prefix_sum_carries_a_dependency() {
         let source = "import numpy as np\ndef f(x):\n    a = np.zeros_like(x)\n    for i in range(1, x.shape[0]):\n        a[i] = a[i - 1] + x[i]\n    return a\n";
         loops_of(source, |loops| {
-            assert!(matches!(loops[0].hazard, Some(Hazard::CarriedArray("a", _))));
+            assert!(matches!(
+                loops[0].hazard,
+                Some(Hazard::CarriedArray("a", _))
+            ));
         });
     }
 
@@ -413,7 +459,10 @@ mod tests {
             assert_eq!(loops[0].reductions, ["s"]);
             assert!(loops[0].is_independent());
             assert_eq!(loops[1].hazard, Some(Hazard::CarriedScalar("t")));
-            assert!(matches!(loops[2].hazard, Some(Hazard::UnindexedWrite("y", _))));
+            assert!(matches!(
+                loops[2].hazard,
+                Some(Hazard::UnindexedWrite("y", _))
+            ));
             assert!(!loops[3].is_independent());
         });
     }

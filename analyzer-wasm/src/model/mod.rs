@@ -37,10 +37,40 @@ pub(crate) struct ModuleModel<'a> {
 
 /// Roots of libraries whose names are not the user's own code.
 const KNOWN_ROOTS: &[&str] = &[
-    "numpy", "numba", "torch", "jax", "jaxlib", "tensorflow", "scipy", "pandas", "math", "cmath",
-    "os", "sys", "re", "time", "logging", "functools", "itertools", "collections", "typing",
-    "dataclasses", "random", "json", "copy", "warnings", "pathlib", "__future__", "abc", "enum",
-    "operator", "sklearn", "matplotlib", "flax", "optax", "keras",
+    "numpy",
+    "numba",
+    "torch",
+    "jax",
+    "jaxlib",
+    "tensorflow",
+    "scipy",
+    "pandas",
+    "math",
+    "cmath",
+    "os",
+    "sys",
+    "re",
+    "time",
+    "logging",
+    "functools",
+    "itertools",
+    "collections",
+    "typing",
+    "dataclasses",
+    "random",
+    "json",
+    "copy",
+    "warnings",
+    "pathlib",
+    "__future__",
+    "abc",
+    "enum",
+    "operator",
+    "sklearn",
+    "matplotlib",
+    "flax",
+    "optax",
+    "keras",
 ];
 
 impl<'a> ModuleModel<'a> {
@@ -95,19 +125,28 @@ impl<'a> ModuleModel<'a> {
     /// Records `g = torch.compile(f, ...)`, `g = jax.jit(f)`, `g = numba.njit(f)`.
     fn note_wrapper(&mut self, value: &'a ast::Expr) {
         let ast::Expr::Call(call) = value else { return };
-        let Some(framework) =
-            self.imports.qualified_name(&call.func).as_deref().and_then(Framework::of_decorator)
+        let Some(framework) = self
+            .imports
+            .qualified_name(&call.func)
+            .as_deref()
+            .and_then(Framework::of_decorator)
         else {
             return;
         };
-        let Some(ast::Expr::Name(target)) = call.args.first() else { return };
-        self.wrapped.entry(target.id.as_str()).or_default().push((framework, Some(call)));
+        let Some(ast::Expr::Name(target)) = call.args.first() else {
+            return;
+        };
+        self.wrapped
+            .entry(target.id.as_str())
+            .or_default()
+            .push((framework, Some(call)));
     }
 
     /// Whether `name` is a module-level variable that is assigned more than once or declared
     /// `global` by some function: its value can change after a JIT has frozen it.
     pub(crate) fn is_mutable_global(&self, name: &str) -> bool {
-        self.globals.get(name).is_some_and(|count| *count > 1) || self.declared_global.contains(name)
+        self.globals.get(name).is_some_and(|count| *count > 1)
+            || self.declared_global.contains(name)
     }
 }
 
@@ -135,11 +174,26 @@ pub(crate) fn functions(suite: &[ast::Stmt]) -> Vec<FunctionSyntax<'_>> {
     acc
 }
 
-fn functions_in<'a>(acc: &mut Vec<FunctionSyntax<'a>>, body: &'a [ast::Stmt], prefix: &str, in_class: bool) {
+fn functions_in<'a>(
+    acc: &mut Vec<FunctionSyntax<'a>>,
+    body: &'a [ast::Stmt],
+    prefix: &str,
+    in_class: bool,
+) {
     for stmt in body {
         let (name, args, inner, decorators) = match stmt {
-            ast::Stmt::FunctionDef(def) => (def.name.as_str(), &*def.args, &def.body, &def.decorator_list),
-            ast::Stmt::AsyncFunctionDef(def) => (def.name.as_str(), &*def.args, &def.body, &def.decorator_list),
+            ast::Stmt::FunctionDef(def) => (
+                def.name.as_str(),
+                &*def.args,
+                &def.body,
+                &def.decorator_list,
+            ),
+            ast::Stmt::AsyncFunctionDef(def) => (
+                def.name.as_str(),
+                &*def.args,
+                &def.body,
+                &def.decorator_list,
+            ),
             ast::Stmt::ClassDef(class) => {
                 functions_in(acc, &class.body, &format!("{prefix}{}.", class.name), true);
                 continue;

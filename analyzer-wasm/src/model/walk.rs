@@ -160,15 +160,24 @@ pub(crate) fn own_exprs(stmt: &ast::Stmt) -> Vec<&ast::Expr> {
         ast::Stmt::With(s) => s
             .items
             .iter()
-            .flat_map(|item| std::iter::once(&item.context_expr).chain(item.optional_vars.as_deref()))
+            .flat_map(|item| {
+                std::iter::once(&item.context_expr).chain(item.optional_vars.as_deref())
+            })
             .collect(),
         ast::Stmt::AsyncWith(s) => s
             .items
             .iter()
-            .flat_map(|item| std::iter::once(&item.context_expr).chain(item.optional_vars.as_deref()))
+            .flat_map(|item| {
+                std::iter::once(&item.context_expr).chain(item.optional_vars.as_deref())
+            })
             .collect(),
         ast::Stmt::Match(s) => vec![&s.subject],
-        ast::Stmt::Raise(s) => s.exc.as_deref().into_iter().chain(s.cause.as_deref()).collect(),
+        ast::Stmt::Raise(s) => s
+            .exc
+            .as_deref()
+            .into_iter()
+            .chain(s.cause.as_deref())
+            .collect(),
         ast::Stmt::Assert(s) => std::iter::once(&*s.test).chain(s.msg.as_deref()).collect(),
         ast::Stmt::Expr(s) => vec![&s.value],
         ast::Stmt::Try(s) => handler_types(&s.handlers),

@@ -1,6 +1,5 @@
 //! The context a rule runs in: the module, the function, and where its findings go.
 
-use rustpython_parser::ast::Ranged;
 use rustpython_parser::text_size::{TextRange, TextSize};
 
 use crate::line_index::LineIndex;
@@ -22,8 +21,20 @@ pub(crate) struct Checker<'a, 'src> {
 
 impl<'a, 'src> Checker<'a, 'src> {
     /// A checker for the function called `function`.
-    pub(crate) fn new(module: &'a ModuleModel<'a>, source: &'src str, index: &'a LineIndex<'src>, function: &str) -> Self {
-        Self { module, source, index, function: function.to_owned(), rule: None, diagnostics: Vec::new() }
+    pub(crate) fn new(
+        module: &'a ModuleModel<'a>,
+        source: &'src str,
+        index: &'a LineIndex<'src>,
+        function: &str,
+    ) -> Self {
+        Self {
+            module,
+            source,
+            index,
+            function: function.to_owned(),
+            rule: None,
+            diagnostics: Vec::new(),
+        }
     }
 
     /// Runs one rule on the function.
@@ -49,16 +60,13 @@ impl<'a, 'src> Checker<'a, 'src> {
         });
     }
 
-    /// The source text of a node.
-    pub(crate) fn text(&self, node: &impl Ranged) -> &'src str {
-        let range = node.range();
-        self.source.get(range.start().to_usize()..range.end().to_usize()).unwrap_or("")
-    }
-
     /// The `def name` part of a function, where function-wide findings are reported.
     pub(crate) fn header(&self, function: &FunctionModel<'_>) -> TextRange {
         let start = function.syntax.range.start();
-        let text = self.source.get(start.to_usize()..function.syntax.range.end().to_usize()).unwrap_or("");
+        let text = self
+            .source
+            .get(start.to_usize()..function.syntax.range.end().to_usize())
+            .unwrap_or("");
         let name = function.syntax.name.rsplit('.').next().unwrap_or("");
         let end = text
             .find(&format!("def {name}"))

@@ -51,7 +51,10 @@ pub fn all() -> Vec<RuleInfo> {
 
 /// The rule with this code (case-insensitive).
 pub fn find(code: &str) -> Option<RuleInfo> {
-    RULES.iter().find(|rule| rule.code.eq_ignore_ascii_case(code)).map(Rule::info)
+    RULES
+        .iter()
+        .find(|rule| rule.code.eq_ignore_ascii_case(code))
+        .map(Rule::info)
 }
 
 /// The doc comment's text without the one space that `///` leaves at the start of each line.
@@ -89,7 +92,13 @@ mod tests {
     #[test]
     fn every_rule_is_documented_with_the_required_sections() {
         for rule in all() {
-            for section in ["## What it does", "## Why is this bad?", "## Example", "Use instead:", "```python"] {
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "Use instead:",
+                "```python",
+            ] {
                 assert!(rule.doc.contains(section), "{} lacks {section}", rule.code);
             }
             assert!(!rule.summary.is_empty(), "{} has no summary", rule.code);
@@ -105,7 +114,13 @@ mod tests {
         assert_eq!(names.len(), rules.len());
         for rule in &rules {
             assert!(rule.code.starts_with(rule.family), "{}", rule.code);
-            assert!(rule.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", rule.name);
+            assert!(
+                rule.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                rule.name
+            );
             let group = &rule.code[rule.family.len()..rule.family.len() + 1];
             // Only 0xx rules (errors and graph breaks) may be errors; the rest never are.
             if group != "0" {

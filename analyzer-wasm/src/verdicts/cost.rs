@@ -40,39 +40,69 @@ pub(crate) struct Work {
 /// The speedup of compiling interpreted element loops.
 pub(crate) fn loops(nest: usize) -> Estimate {
     match nest {
-        0 => Estimate { speedup_low: 1.0, speedup_high: 1.0 },
-        1 => Estimate { speedup_low: 10.0, speedup_high: 50.0 },
-        _ => Estimate { speedup_low: 20.0, speedup_high: 100.0 },
+        0 => Estimate {
+            speedup_low: 1.0,
+            speedup_high: 1.0,
+        },
+        1 => Estimate {
+            speedup_low: 10.0,
+            speedup_high: 50.0,
+        },
+        _ => Estimate {
+            speedup_low: 20.0,
+            speedup_high: 100.0,
+        },
     }
 }
 
 /// The speedup of fusing `chain` elementwise operations, with `kernels` library calls alongside.
 pub(crate) fn fusion(chain: usize, kernels: usize) -> Estimate {
     let k = chain as f64;
-    let fused = Estimate { speedup_low: (1.0 + 0.15 * k).max(1.0), speedup_high: (0.8 * k).max(1.0) };
+    let fused = Estimate {
+        speedup_low: (1.0 + 0.15 * k).max(1.0),
+        speedup_high: (0.8 * k).max(1.0),
+    };
     if kernels == 0 {
         return fused;
     }
     let kernel_work = kernels as f64 * KERNEL_WEIGHT;
     let share = kernel_work / (kernel_work + k);
     let amdahl = |s: f64| 1.0 / (share + (1.0 - share) / s);
-    Estimate { speedup_low: amdahl(fused.speedup_low), speedup_high: amdahl(fused.speedup_high) }
+    Estimate {
+        speedup_low: amdahl(fused.speedup_low),
+        speedup_high: amdahl(fused.speedup_high),
+    }
 }
 
 /// A function that is only library kernels.
-pub(crate) const KERNEL_BOUND: Estimate = Estimate { speedup_low: 0.7, speedup_high: 1.05 };
+pub(crate) const KERNEL_BOUND: Estimate = Estimate {
+    speedup_low: 0.7,
+    speedup_high: 1.05,
+};
 
 /// A function too small to repay the call.
-pub(crate) const TOO_SMALL: Estimate = Estimate { speedup_low: 0.3, speedup_high: 0.9 };
+pub(crate) const TOO_SMALL: Estimate = Estimate {
+    speedup_low: 0.3,
+    speedup_high: 0.9,
+};
 
 /// Whole-array NumPy under Numba.
-pub(crate) const VECTORIZED_NUMPY: Estimate = Estimate { speedup_low: 1.0, speedup_high: 1.6 };
+pub(crate) const VECTORIZED_NUMPY: Estimate = Estimate {
+    speedup_low: 1.0,
+    speedup_high: 1.6,
+};
 
 /// Graph breaks with recompiles (the product brief's `adaptive_processing`: 9.6x slower).
-pub(crate) const BREAKS_AND_RECOMPILES: Estimate = Estimate { speedup_low: 0.1, speedup_high: 0.9 };
+pub(crate) const BREAKS_AND_RECOMPILES: Estimate = Estimate {
+    speedup_low: 0.1,
+    speedup_high: 0.9,
+};
 
 /// Nothing to gain.
-pub(crate) const NOTHING: Estimate = Estimate { speedup_low: 0.95, speedup_high: 1.05 };
+pub(crate) const NOTHING: Estimate = Estimate {
+    speedup_low: 0.95,
+    speedup_high: 1.05,
+};
 
 /// The benefit level of an estimate (DESIGN.md): harmful when even the optimistic end is a
 /// slowdown; otherwise by the geometric mean: high >= 3x, medium >= 1.3x, low >= 1.05x, none.
@@ -114,7 +144,13 @@ mod tests {
         assert_eq!(level(KERNEL_BOUND), "none");
         assert_eq!(level(TOO_SMALL), "harmful");
         assert_eq!(level(VECTORIZED_NUMPY), "low");
-        assert_eq!(level(Estimate { speedup_low: 1.4, speedup_high: 2.0 }), "medium");
+        assert_eq!(
+            level(Estimate {
+                speedup_low: 1.4,
+                speedup_high: 2.0
+            }),
+            "medium"
+        );
     }
 
     #[test]

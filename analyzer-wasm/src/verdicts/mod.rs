@@ -15,15 +15,24 @@ const REASONS: &[&str] = &["NB401", "NB205", "GEN402", "GEN404"];
 const AGAINST: &[&str] = &["GEN401", "GEN403"];
 
 /// The verdicts for one function, best first.
-pub(crate) fn judge(function: &FunctionModel<'_>, module: &ModuleModel<'_>, diagnostics: &[Diagnostic]) -> Vec<Verdict> {
+pub(crate) fn judge(
+    function: &FunctionModel<'_>,
+    module: &ModuleModel<'_>,
+    diagnostics: &[Diagnostic],
+) -> Vec<Verdict> {
     let work = work(function);
     let mut verdicts: Vec<Verdict> = Framework::ALL
         .iter()
         .map(|framework| verdict(*framework, function, module, diagnostics, work))
         .collect();
     verdicts.sort_by(|a, b| {
-        let mean = |v: &Verdict| v.estimate.map_or(0.0, |e| (e.speedup_low * e.speedup_high).sqrt());
-        cost::rank(&a.benefit).cmp(&cost::rank(&b.benefit)).then(mean(b).total_cmp(&mean(a)))
+        let mean = |v: &Verdict| {
+            v.estimate
+                .map_or(0.0, |e| (e.speedup_low * e.speedup_high).sqrt())
+        };
+        cost::rank(&a.benefit)
+            .cmp(&cost::rank(&b.benefit))
+            .then(mean(b).total_cmp(&mean(a)))
     });
     verdicts
 }
@@ -55,14 +64,19 @@ fn verdict(
     diagnostics: &[Diagnostic],
     work: cost::Work,
 ) -> Verdict {
-    let mine = |d: &&Diagnostic| family_of(&d.code).is_some_and(|f| f.framework() == Some(framework) || f == Family::General);
+    let mine = |d: &&Diagnostic| {
+        family_of(&d.code).is_some_and(|f| f.framework() == Some(framework) || f == Family::General)
+    };
     let mut reasons: Vec<String> = Vec::new();
     let mut blockers: Vec<String> = Vec::new();
     for diagnostic in diagnostics.iter().filter(mine) {
         let code = diagnostic.code.clone();
         let list = if REASONS.contains(&code.as_str()) {
             &mut reasons
-        } else if AGAINST.contains(&code.as_str()) || diagnostic.severity != Severity::Info || is_recompile(&code) {
+        } else if AGAINST.contains(&code.as_str())
+            || diagnostic.severity != Severity::Info
+            || is_recompile(&code)
+        {
             &mut blockers
         } else {
             continue;
@@ -78,16 +92,17 @@ fn verdict(
     if framework == Framework::Numba {
         reasons.retain(|c| c != "GEN402");
     }
-    let failing = diagnostics
-        .iter()
-        .filter(mine)
-        .any(|d| d.severity == Severity::Error && family_of(&d.code).and_then(Family::framework) == Some(framework));
+    let failing = diagnostics.iter().filter(mine).any(|d| {
+        d.severity == Severity::Error
+            && family_of(&d.code).and_then(Family::framework) == Some(framework)
+    });
     let (estimate, summary) = estimate(framework, function, diagnostics, work, failing);
     let benefit = match estimate {
         Some(estimate) => cost::level(estimate),
         None => "harmful",
     };
-    let config = (benefit != "harmful" && benefit != "none").then(|| config(framework, function, module, diagnostics));
+    let config = (benefit != "harmful" && benefit != "none")
+        .then(|| config(framework, function, module, diagnostics));
     Verdict {
         framework: framework.as_str().to_owned(),
         benefit: benefit.to_owned(),
@@ -111,20 +126,50 @@ fn estimate(
     failing: bool,
 ) -> (Option<Estimate>, String) {
     let own = framework.library();
-    let others: Vec<Library> = function.libraries.iter().copied().filter(|l| *l != own && *l != Library::Numpy).collect();
+    let others: Vec<Library> = function
+        .libraries
+        .iter()
+        .copied()
+        .filter(|l| *l != own && *l != Library::Numpy)
+        .collect();
     if framework == Framework::Numba && !others.is_empty() {
-        return (None, format!("Numba cannot compile {} arrays; it compiles NumPy code.", library_name(others[0])));
+        return (
+            None,
+            format!(
+                "Numba cannot compile {} arrays; it compiles NumPy code.",
+                library_name(others[0])
+            ),
+        );
     }
     if framework != Framework::Numba && !function.uses(own) {
-        let what = if work.loop_nest > 0 || work.chain > 0 { "would need a port to its array API" } else { "has no array work for it" };
-        return (Some(cost::NOTHING), format!("The function does not use {}; it {what}.", library_name(own)));
+        let what = if work.loop_nest > 0 || work.chain > 0 {
+            "would need a port to its array API"
+        } else {
+            "has no array work for it"
+        };
+        return (
+            Some(cost::NOTHING),
+            format!(
+                "The function does not use {}; it {what}.",
+                library_name(own)
+            ),
+        );
     }
     if failing {
-        return (None, format!("Compiling with {} fails as written: fix the errors listed as blockers first.", framework.decorator()));
+        return (
+            None,
+            format!(
+                "Compiling with {} fails as written: fix the errors listed as blockers first.",
+                framework.decorator()
+            ),
+        );
     }
     let has = |code: &str| diagnostics.iter().any(|d| d.code == code);
     if framework == Framework::Torch {
-        let breaks = diagnostics.iter().filter(|d| d.severity == Severity::Error && d.code.starts_with("PT0")).count();
+        let breaks = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error && d.code.starts_with("PT0"))
+            .count();
         if breaks > 0 && has("PT301") {
             return (Some(cost::BREAKS_AND_RECOMPILES), format!("{breaks} graph break(s) and data-dependent recompiles: compiled code runs as small graphs and keeps recompiling, slower than eager."));
         }
@@ -133,7 +178,10 @@ fn estimate(
         }
     }
     if work.too_small && work.loop_nest == 0 {
-        return (Some(cost::TOO_SMALL), "Too little work: the compiled call's overhead costs more than it saves.".to_owned());
+        return (
+            Some(cost::TOO_SMALL),
+            "Too little work: the compiled call's overhead costs more than it saves.".to_owned(),
+        );
     }
     if work.loop_nest > 0 {
         return match framework {
@@ -142,18 +190,34 @@ fn estimate(
         };
     }
     if work.kernels > 0 && work.chain < general::fusible_elementwise_chain::MIN_CHAIN {
-        return (Some(cost::KERNEL_BOUND), "The time is in library kernels (BLAS/cuBLAS) that compiling does not change.".to_owned());
+        return (
+            Some(cost::KERNEL_BOUND),
+            "The time is in library kernels (BLAS/cuBLAS) that compiling does not change."
+                .to_owned(),
+        );
     }
     if framework == Framework::Numba {
         if work.chain >= 2 {
             return (Some(cost::VECTORIZED_NUMPY), "Already vectorized NumPy: Numba only saves temporaries (parallel=True gains more).".to_owned());
         }
-        return (Some(cost::NOTHING), "No loop or array work for Numba to speed up.".to_owned());
+        return (
+            Some(cost::NOTHING),
+            "No loop or array work for Numba to speed up.".to_owned(),
+        );
     }
     if work.chain >= general::fusible_elementwise_chain::MIN_CHAIN {
-        return (Some(cost::fusion(work.chain, work.kernels)), format!("{} elementwise operations fuse into one pass over memory instead of {} kernels.", work.chain, work.chain));
+        return (
+            Some(cost::fusion(work.chain, work.kernels)),
+            format!(
+                "{} elementwise operations fuse into one pass over memory instead of {} kernels.",
+                work.chain, work.chain
+            ),
+        );
     }
-    (Some(cost::NOTHING), "Too few operations to fuse.".to_owned())
+    (
+        Some(cost::NOTHING),
+        "Too few operations to fuse.".to_owned(),
+    )
 }
 
 fn library_name(library: Library) -> &'static str {
@@ -165,7 +229,12 @@ fn library_name(library: Library) -> &'static str {
     }
 }
 
-fn config(framework: Framework, function: &FunctionModel<'_>, module: &ModuleModel<'_>, diagnostics: &[Diagnostic]) -> Config {
+fn config(
+    framework: Framework,
+    function: &FunctionModel<'_>,
+    module: &ModuleModel<'_>,
+    diagnostics: &[Diagnostic],
+) -> Config {
     let mut options = BTreeMap::new();
     let has = |code: &str| diagnostics.iter().any(|d| d.code == code);
     match framework {
@@ -192,5 +261,8 @@ fn config(framework: Framework, function: &FunctionModel<'_>, module: &ModuleMod
             }
         }
     }
-    Config { decorator: framework.decorator().to_owned(), options }
+    Config {
+        decorator: framework.decorator().to_owned(),
+        options,
+    }
 }

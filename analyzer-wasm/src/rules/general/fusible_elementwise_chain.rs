@@ -47,6 +47,10 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
 
 /// Whether the function is a fusible chain of array operations.
 pub(crate) fn is_fusible_chain(function: &FunctionModel<'_>) -> bool {
-    let framework_arrays = [Library::Torch, Library::Jax, Library::TensorFlow].iter().any(|l| function.uses(*l));
-    framework_arrays && function.loops.is_empty() && function.ops.elementwise + function.ops.reductions >= MIN_CHAIN
+    let framework_arrays = [Library::Torch, Library::Jax, Library::TensorFlow]
+        .iter()
+        .any(|l| function.uses(*l));
+    framework_arrays
+        && function.loops.is_empty()
+        && function.ops.elementwise + function.ops.reductions >= MIN_CHAIN
 }

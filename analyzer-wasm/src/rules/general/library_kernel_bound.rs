@@ -34,7 +34,10 @@ rule_doc! {
 /// GEN401
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for call in function.calls.iter().filter(|c| is_library_kernel(c)) {
-        let name = call.qualified.clone().unwrap_or_else(|| format!(".{}", call.short_name()));
+        let name = call
+            .qualified
+            .clone()
+            .unwrap_or_else(|| format!(".{}", call.short_name()));
         checker.report(call.expr.range, format!("`{name}` already runs in an optimized library kernel (BLAS/cuBLAS): a JIT does not speed it up"));
     }
     let mut found = Vec::new();
@@ -46,6 +49,9 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         }
     });
     for range in found {
-        checker.report(range, "`@` already runs in an optimized BLAS/cuBLAS kernel: a JIT does not speed it up");
+        checker.report(
+            range,
+            "`@` already runs in an optimized BLAS/cuBLAS kernel: a JIT does not speed it up",
+        );
     }
 }

@@ -31,12 +31,18 @@ rule_doc! {
 /// GEN403
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     if is_too_small(function) {
-        checker.report(checker.header(function), "too little work to repay the call overhead of a JIT");
+        checker.report(
+            checker.header(function),
+            "too little work to repay the call overhead of a JIT",
+        );
     }
 }
 
 /// Whether the function does too little work for a JIT.
 pub(crate) fn is_too_small(function: &FunctionModel<'_>) -> bool {
     let ops = function.ops.elementwise + function.ops.reductions + function.ops.kernels;
-    function.loops.is_empty() && ops == 1 && function.ops.statements <= 3 && function.ops.kernels == 0
+    function.loops.is_empty()
+        && ops == 1
+        && function.ops.statements <= 3
+        && function.ops.kernels == 0
 }

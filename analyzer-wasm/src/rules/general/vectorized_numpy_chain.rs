@@ -39,6 +39,11 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
 /// Whether the function is whole-array NumPy code.
 pub(crate) fn is_vectorized_numpy(function: &FunctionModel<'_>) -> bool {
     let only_numpy = function.uses(Library::Numpy)
-        && ![Library::Torch, Library::Jax, Library::TensorFlow].iter().any(|l| function.uses(*l));
-    only_numpy && function.loops.is_empty() && function.ops.elementwise + function.ops.reductions >= 2 && function.ops.kernels == 0
+        && ![Library::Torch, Library::Jax, Library::TensorFlow]
+            .iter()
+            .any(|l| function.uses(*l));
+    only_numpy
+        && function.loops.is_empty()
+        && function.ops.elementwise + function.ops.reductions >= 2
+        && function.ops.kernels == 0
 }

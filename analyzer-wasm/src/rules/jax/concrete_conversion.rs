@@ -34,10 +34,19 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     let traced = traced_params(function);
     let module = checker.module;
     for call in &function.calls {
-        let method = matches!(call.method, Some("item" | "tolist")) && matches!(call.receiver_kind, Kind::JaxArray | Kind::Unknown)
-            && call.receiver.is_some_and(|r| reads_traced(r, function, module, &traced));
-        let builtin = matches!(call.qualified.as_deref(), Some("builtins.float" | "builtins.int" | "builtins.bool"))
-            && call.expr.args.first().is_some_and(|a| reads_traced(a, function, module, &traced));
+        let method = matches!(call.method, Some("item" | "tolist"))
+            && matches!(call.receiver_kind, Kind::JaxArray | Kind::Unknown)
+            && call
+                .receiver
+                .is_some_and(|r| reads_traced(r, function, module, &traced));
+        let builtin = matches!(
+            call.qualified.as_deref(),
+            Some("builtins.float" | "builtins.int" | "builtins.bool")
+        ) && call
+            .expr
+            .args
+            .first()
+            .is_some_and(|a| reads_traced(a, function, module, &traced));
         if method || builtin {
             checker.report(call.expr.range, "a traced value has no concrete value here: ConcretizationTypeError; keep it an array");
         }

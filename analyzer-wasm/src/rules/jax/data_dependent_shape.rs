@@ -35,9 +35,14 @@ rule_doc! {
 /// JX004
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for call in &function.calls {
-        let Some(qualified) = call.qualified.as_deref() else { continue };
+        let Some(qualified) = call.qualified.as_deref() else {
+            continue;
+        };
         let sizeless = match qualified {
-            "jax.numpy.nonzero" | "jax.numpy.argwhere" | "jax.numpy.unique" | "jax.numpy.flatnonzero" => true,
+            "jax.numpy.nonzero"
+            | "jax.numpy.argwhere"
+            | "jax.numpy.unique"
+            | "jax.numpy.flatnonzero" => true,
             "jax.numpy.where" => call.expr.args.len() == 1,
             _ => false,
         };
@@ -48,7 +53,9 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     let module = checker.module;
     let mut found = Vec::new();
     walk::for_each_expr_in(function.syntax.body, &mut |expr| {
-        let ast::Expr::Subscript(subscript) = expr else { return };
+        let ast::Expr::Subscript(subscript) = expr else {
+            return;
+        };
         if matches!(subscript.ctx, ast::ExprContext::Load)
             && matches!(function.kind_of(&subscript.value, module), Kind::JaxArray)
             && matches!(&*subscript.slice, ast::Expr::Compare(_))
@@ -57,6 +64,9 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         }
     });
     for range in found {
-        checker.report(range, "boolean-mask indexing needs a concrete mask: use `jnp.where`");
+        checker.report(
+            range,
+            "boolean-mask indexing needs a concrete mask: use `jnp.where`",
+        );
     }
 }

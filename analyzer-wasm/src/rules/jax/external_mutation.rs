@@ -40,9 +40,19 @@ rule_doc! {
 /// JX103
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for call in &function.calls {
-        let Some(ast::Expr::Name(receiver)) = call.receiver else { continue };
-        if call.method.is_some_and(|m| MUTATING_METHODS.contains(&m)) && !function.is_local(receiver.id.as_str()) {
-            checker.report(call.expr.range, format!("mutating `{}` outside the function happens only while tracing", receiver.id.as_str()));
+        let Some(ast::Expr::Name(receiver)) = call.receiver else {
+            continue;
+        };
+        if call.method.is_some_and(|m| MUTATING_METHODS.contains(&m))
+            && !function.is_local(receiver.id.as_str())
+        {
+            checker.report(
+                call.expr.range,
+                format!(
+                    "mutating `{}` outside the function happens only while tracing",
+                    receiver.id.as_str()
+                ),
+            );
         }
     }
     let mut found = Vec::new();
@@ -52,6 +62,9 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         }
     });
     for range in found {
-        checker.report(range, "assigning globals happens only while tracing: return the value instead");
+        checker.report(
+            range,
+            "assigning globals happens only while tracing: return the value instead",
+        );
     }
 }

@@ -32,10 +32,20 @@ rule_doc! {
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     let traced = traced_params(function);
     for store in &function.stores {
-        let traced_base = store.base.is_some_and(|b| traced.contains(&b) && matches!(function.kind_of_name(b), Kind::JaxArray | Kind::Unknown));
+        let traced_base = store.base.is_some_and(|b| {
+            traced.contains(&b)
+                && matches!(function.kind_of_name(b), Kind::JaxArray | Kind::Unknown)
+        });
         if store.base_kind == Kind::JaxArray || traced_base {
-            let fix = if store.augmented { "x = x.at[i].add(v)" } else { "x = x.at[i].set(v)" };
-            checker.report(store.target.range, format!("JAX arrays are immutable: use `{fix}`"));
+            let fix = if store.augmented {
+                "x = x.at[i].add(v)"
+            } else {
+                "x = x.at[i].set(v)"
+            };
+            checker.report(
+                store.target.range,
+                format!("JAX arrays are immutable: use `{fix}`"),
+            );
         }
     }
 }

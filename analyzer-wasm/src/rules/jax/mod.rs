@@ -16,8 +16,12 @@ use crate::model::{walk, Framework, FunctionModel, ModuleModel};
 /// The parameters `jax.jit` traces: all but `self` and the static ones.
 pub(crate) fn traced_params<'a>(function: &FunctionModel<'a>) -> Vec<&'a str> {
     let decorator = function.jit_for(Framework::Jax);
-    let static_names = decorator.map(|d| d.strings("static_argnames")).unwrap_or_default();
-    let static_numbers = decorator.map(|d| d.integers("static_argnums")).unwrap_or_default();
+    let static_names = decorator
+        .map(|d| d.strings("static_argnames"))
+        .unwrap_or_default();
+    let static_numbers = decorator
+        .map(|d| d.integers("static_argnums"))
+        .unwrap_or_default();
     function
         .params
         .iter()
@@ -33,17 +37,32 @@ pub(crate) fn traced_params<'a>(function: &FunctionModel<'a>) -> Vec<&'a str> {
 
 /// Whether the value of `expr` depends on traced data: a traced parameter or a JAX array,
 /// outside `.shape`, `.ndim`, `.dtype`, `.size` and `len(...)` (static under `jit`).
-pub(crate) fn reads_traced(expr: &ast::Expr, function: &FunctionModel<'_>, module: &ModuleModel<'_>, traced: &[&str]) -> bool {
+pub(crate) fn reads_traced(
+    expr: &ast::Expr,
+    function: &FunctionModel<'_>,
+    module: &ModuleModel<'_>,
+    traced: &[&str],
+) -> bool {
     match expr {
         ast::Expr::Name(name) => {
             let id = name.id.as_str();
             traced.contains(&id) || function.kind_of_name(id) == crate::model::Kind::JaxArray
         }
-        ast::Expr::Attribute(attribute) if matches!(attribute.attr.as_str(), "shape" | "ndim" | "dtype" | "size") => false,
-        ast::Expr::Call(call) if module.imports.qualified_name(&call.func).as_deref() == Some("builtins.len") => false,
+        ast::Expr::Attribute(attribute)
+            if matches!(attribute.attr.as_str(), "shape" | "ndim" | "dtype" | "size") =>
+        {
+            false
+        }
+        ast::Expr::Call(call)
+            if module.imports.qualified_name(&call.func).as_deref() == Some("builtins.len") =>
+        {
+            false
+        }
         other => {
             let mut found = false;
-            walk::for_each_child(other, |child| found |= reads_traced(child, function, module, traced));
+            walk::for_each_child(other, |child| {
+                found |= reads_traced(child, function, module, traced)
+            });
             found
         }
     }

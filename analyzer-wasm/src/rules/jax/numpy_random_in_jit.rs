@@ -33,7 +33,11 @@ rule_doc! {
 /// JX101
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for call in &function.calls {
-        if call.qualified.as_deref().is_some_and(|q| q.starts_with("numpy.random.") || q.starts_with("random.")) {
+        if call
+            .qualified
+            .as_deref()
+            .is_some_and(|q| q.starts_with("numpy.random.") || q.starts_with("random."))
+        {
             checker.report(call.expr.range, "NumPy's random numbers are drawn once while tracing and then frozen: use `jax.random` with a key");
         }
     }

@@ -33,7 +33,10 @@ rule_doc! {
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for call in &function.calls {
         if call.is("builtins.print") {
-            checker.report(call.expr.range, "`print` runs only while tracing: use `jax.debug.print`");
+            checker.report(
+                call.expr.range,
+                "`print` runs only while tracing: use `jax.debug.print`",
+            );
         }
     }
 }

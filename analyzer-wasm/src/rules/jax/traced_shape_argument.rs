@@ -35,18 +35,32 @@ rule_doc! {
 }
 
 const SHAPED: &[&str] = &[
-    "jax.numpy.zeros", "jax.numpy.ones", "jax.numpy.empty", "jax.numpy.full", "jax.numpy.eye",
-    "jax.numpy.arange", "jax.numpy.linspace", "jax.numpy.identity", "jax.numpy.tri", "builtins.range",
-    "jax.random.normal", "jax.random.uniform",
+    "jax.numpy.zeros",
+    "jax.numpy.ones",
+    "jax.numpy.empty",
+    "jax.numpy.full",
+    "jax.numpy.eye",
+    "jax.numpy.arange",
+    "jax.numpy.linspace",
+    "jax.numpy.identity",
+    "jax.numpy.tri",
+    "builtins.range",
+    "jax.random.normal",
+    "jax.random.uniform",
 ];
 
 /// JX005
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     let traced = traced_params(function);
-    let is_traced = |expr: &ast::Expr| matches!(expr, ast::Expr::Name(n) if traced.contains(&n.id.as_str()));
+    let is_traced =
+        |expr: &ast::Expr| matches!(expr, ast::Expr::Name(n) if traced.contains(&n.id.as_str()));
     let mut found = Vec::new();
     for call in &function.calls {
-        let shaped = call.qualified.as_deref().is_some_and(|q| SHAPED.contains(&q)) || call.method == Some("reshape");
+        let shaped = call
+            .qualified
+            .as_deref()
+            .is_some_and(|q| SHAPED.contains(&q))
+            || call.method == Some("reshape");
         if !shaped {
             continue;
         }
@@ -59,15 +73,29 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         }
     }
     walk::for_each_expr_in(function.syntax.body, &mut |expr| {
-        let ast::Expr::Slice(slice) = expr else { return };
-        for bound in [&slice.lower, &slice.upper, &slice.step].into_iter().flatten() {
+        let ast::Expr::Slice(slice) = expr else {
+            return;
+        };
+        for bound in [&slice.lower, &slice.upper, &slice.step]
+            .into_iter()
+            .flatten()
+        {
             if is_traced(bound) {
                 found.push(bound.range());
             }
         }
     });
     for range in found {
-        let name = checker.source.get(range.start().to_usize()..range.end().to_usize()).unwrap_or("n").to_owned();
-        checker.report(range, format!("`{name}` is traced but used as a shape: mark it `static_argnames=(\"{name}\",)`"));
+        let name = checker
+            .source
+            .get(range.start().to_usize()..range.end().to_usize())
+            .unwrap_or("n")
+            .to_owned();
+        checker.report(
+            range,
+            format!(
+                "`{name}` is traced but used as a shape: mark it `static_argnames=(\"{name}\",)`"
+            ),
+        );
     }
 }

@@ -38,7 +38,9 @@ rule_doc! {
 
 /// NB301
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    let Some(decorator) = function.jit_for(Framework::Numba) else { return };
+    let Some(decorator) = function.jit_for(Framework::Numba) else {
+        return;
+    };
     if !decorator.flag("cache") {
         return;
     }

@@ -42,6 +42,9 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         }
     });
     for (range, name) in found {
-        checker.report(range, format!("class `{name}` defined inside a Numba function cannot be compiled"));
+        checker.report(
+            range,
+            format!("class `{name}` defined inside a Numba function cannot be compiled"),
+        );
     }
 }

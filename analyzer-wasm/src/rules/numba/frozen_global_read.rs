@@ -44,7 +44,11 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     walk::for_each_expr_in(function.syntax.body, &mut |expr| {
         let ast::Expr::Name(name) = expr else { return };
         let id = name.id.as_str();
-        if matches!(name.ctx, ast::ExprContext::Load) && !function.is_local(id) && module.is_mutable_global(id) && seen.insert(id) {
+        if matches!(name.ctx, ast::ExprContext::Load)
+            && !function.is_local(id)
+            && module.is_mutable_global(id)
+            && seen.insert(id)
+        {
             found.push((expr.range(), id.to_owned()));
         }
     });

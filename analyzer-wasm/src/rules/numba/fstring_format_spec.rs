@@ -39,6 +39,9 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         }
     });
     for range in found {
-        checker.report(range, "format specs in f-strings are not supported by Numba");
+        checker.report(
+            range,
+            "format specs in f-strings are not supported by Numba",
+        );
     }
 }

@@ -40,6 +40,9 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         }
     });
     for range in found {
-        checker.report(range, "generator expressions are not supported by Numba: use a loop");
+        checker.report(
+            range,
+            "generator expressions are not supported by Numba: use a loop",
+        );
     }
 }

@@ -41,6 +41,9 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         }
     });
     for range in found {
-        checker.report(range, "Numba cannot assign module globals: return the value instead");
+        checker.report(
+            range,
+            "Numba cannot assign module globals: return the value instead",
+        );
     }
 }

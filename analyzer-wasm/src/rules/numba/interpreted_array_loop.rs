@@ -40,16 +40,29 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     if function.is_jitted() {
         return;
     }
-    for loop_ in function.loops.iter().filter(|l| l.depth == 1 && l.iter != LoopIter::TensorRange && l.touches_arrays()) {
+    for loop_ in function
+        .loops
+        .iter()
+        .filter(|l| l.depth == 1 && l.iter != LoopIter::TensorRange && l.touches_arrays())
+    {
         let nest = nest_depth(function, loop_);
         checker.report(loop_.header, format!("a {nest}-deep Python loop over array elements: `@njit` compiles it to machine code"));
     }
 }
 
 /// How many loops deep the nest under `loop_` goes (1 for a loop without inner loops).
-pub(crate) fn nest_depth(function: &FunctionModel<'_>, loop_: &crate::model::LoopModel<'_>) -> usize {
+pub(crate) fn nest_depth(
+    function: &FunctionModel<'_>,
+    loop_: &crate::model::LoopModel<'_>,
+) -> usize {
     let start = loop_.stmt as *const _;
-    let Some(position) = function.loops.iter().position(|l| std::ptr::eq(l.stmt, start)) else { return 1 };
+    let Some(position) = function
+        .loops
+        .iter()
+        .position(|l| std::ptr::eq(l.stmt, start))
+    else {
+        return 1;
+    };
     let mut deepest = 1;
     let mut members = vec![position];
     for (index, other) in function.loops.iter().enumerate().skip(position + 1) {

@@ -29,6 +29,14 @@ rule_doc! {
 
 /// NB003
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    let Some(kwarg) = &function.syntax.args.kwarg else { return };
-    checker.report(kwarg.range, format!("`**{}` is not supported by Numba: use explicit keyword parameters", kwarg.arg.as_str()));
+    let Some(kwarg) = &function.syntax.args.kwarg else {
+        return;
+    };
+    checker.report(
+        kwarg.range,
+        format!(
+            "`**{}` is not supported by Numba: use explicit keyword parameters",
+            kwarg.arg.as_str()
+        ),
+    );
 }

@@ -44,11 +44,18 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     let mut value_kinds: HashMap<&str, Kind> = HashMap::new();
     let mut found = Vec::new();
     walk::for_each_stmt(function.syntax.body, &mut |stmt| {
-        let ast::Stmt::Assign(assign) = stmt else { return };
+        let ast::Stmt::Assign(assign) = stmt else {
+            return;
+        };
         match (&assign.targets[..], &*assign.value) {
             // Ex) `d = {"a": 1, "b": "x"}`
             ([ast::Expr::Name(name)], ast::Expr::Dict(dict)) => {
-                let kinds: Vec<Kind> = dict.values.iter().map(|v| function.kind_of(v, module)).filter(|k| *k != Kind::Unknown).collect();
+                let kinds: Vec<Kind> = dict
+                    .values
+                    .iter()
+                    .map(|v| function.kind_of(v, module))
+                    .filter(|k| *k != Kind::Unknown)
+                    .collect();
                 if let Some(first) = kinds.first() {
                     if kinds.iter().any(|k| k != first) {
                         found.push(dict.range);
@@ -58,7 +65,9 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
             }
             // Ex) `d["name"] = "x"`
             ([ast::Expr::Subscript(subscript)], value) => {
-                let ast::Expr::Name(base) = &*subscript.value else { return };
+                let ast::Expr::Name(base) = &*subscript.value else {
+                    return;
+                };
                 if function.kind_of_name(base.id.as_str()) != Kind::Dict {
                     return;
                 }

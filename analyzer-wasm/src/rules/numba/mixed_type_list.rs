@@ -43,8 +43,15 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     let mut found = Vec::new();
     walk::for_each_stmt(function.syntax.body, &mut |stmt| {
         if let ast::Stmt::Assign(assign) = stmt {
-            if let ([ast::Expr::Name(name)], ast::Expr::List(list)) = (&assign.targets[..], &*assign.value) {
-                let kinds: Vec<Kind> = list.elts.iter().map(|e| function.kind_of(e, module)).filter(|k| *k != Kind::Unknown).collect();
+            if let ([ast::Expr::Name(name)], ast::Expr::List(list)) =
+                (&assign.targets[..], &*assign.value)
+            {
+                let kinds: Vec<Kind> = list
+                    .elts
+                    .iter()
+                    .map(|e| function.kind_of(e, module))
+                    .filter(|k| *k != Kind::Unknown)
+                    .collect();
                 if let Some(first) = kinds.first() {
                     if kinds.iter().any(|k| k != first) {
                         found.push(list.range);
@@ -58,14 +65,23 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         if call.method != Some("append") {
             continue;
         }
-        let Some(ast::Expr::Name(base)) = call.receiver else { continue };
-        let (Some(previous), Some(value)) = (element_kinds.get(base.id.as_str()), call.expr.args.first()) else { continue };
+        let Some(ast::Expr::Name(base)) = call.receiver else {
+            continue;
+        };
+        let (Some(previous), Some(value)) =
+            (element_kinds.get(base.id.as_str()), call.expr.args.first())
+        else {
+            continue;
+        };
         let kind = function.kind_of(value, module);
         if kind != Kind::Unknown && kind != *previous {
             found.push(call.expr.range);
         }
     }
     for range in found {
-        checker.report(range, "list elements of different types cannot be compiled by Numba: lists are homogeneous");
+        checker.report(
+            range,
+            "list elements of different types cannot be compiled by Numba: lists are homogeneous",
+        );
     }
 }

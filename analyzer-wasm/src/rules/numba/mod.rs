@@ -3,6 +3,7 @@
 pub(crate) mod cache_stale_dependency;
 pub(crate) mod class_definition;
 pub(crate) mod fastmath_nan_check;
+pub(crate) mod frozen_global_read;
 pub(crate) mod fstring_format_spec;
 pub(crate) mod generator_expression;
 pub(crate) mod global_write;
@@ -18,7 +19,6 @@ pub(crate) mod print_keyword_arguments;
 pub(crate) mod specific_exception_handler;
 pub(crate) mod str_of_float;
 pub(crate) mod string_formatting;
-pub(crate) mod frozen_global_read;
 pub(crate) mod unsupported_module_call;
 pub(crate) mod unsupported_numpy_function;
 pub(crate) mod with_statement;

@@ -36,13 +36,19 @@ rule_doc! {
 
 /// NB204
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    let Some(decorator) = function.jit_for(Framework::Numba) else { return };
+    let Some(decorator) = function.jit_for(Framework::Numba) else {
+        return;
+    };
     if !decorator.flag("parallel") {
         return;
     }
     let has_prange = function.loops.iter().any(|l| l.iter == LoopIter::Prange);
-    let has_array_expressions = function.ops.elementwise + function.ops.reductions + function.ops.kernels > 0;
+    let has_array_expressions =
+        function.ops.elementwise + function.ops.reductions + function.ops.kernels > 0;
     if !has_prange && !has_array_expressions {
-        checker.report(decorator.range, "`parallel=True` has nothing to parallelize: no `prange` loop and no array expression");
+        checker.report(
+            decorator.range,
+            "`parallel=True` has nothing to parallelize: no `prange` loop and no array expression",
+        );
     }
 }

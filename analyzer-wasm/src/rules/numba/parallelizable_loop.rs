@@ -36,12 +36,17 @@ rule_doc! {
 /// NB205
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for loop_ in parallelizable(function) {
-        checker.report(loop_.header, "iterations are independent: `prange` with `parallel=True` can run them on all cores");
+        checker.report(
+            loop_.header,
+            "iterations are independent: `prange` with `parallel=True` can run them on all cores",
+        );
     }
 }
 
 /// The loops NB205 proposes for `prange`.
-pub(crate) fn parallelizable<'f, 'a>(function: &'f FunctionModel<'a>) -> impl Iterator<Item = &'f crate::model::LoopModel<'a>> {
+pub(crate) fn parallelizable<'f, 'a>(
+    function: &'f FunctionModel<'a>,
+) -> impl Iterator<Item = &'f crate::model::LoopModel<'a>> {
     function.loops.iter().filter(|l| {
         l.iter == LoopIter::Range
             && l.depth == 1

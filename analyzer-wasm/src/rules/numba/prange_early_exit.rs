@@ -40,7 +40,10 @@ rule_doc! {
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for loop_ in function.loops.iter().filter(|l| l.iter == LoopIter::Prange) {
         for range in &loop_.exits {
-            checker.report(*range, "an early exit makes Numba run this `prange` loop serially");
+            checker.report(
+                *range,
+                "an early exit makes Numba run this `prange` loop serially",
+            );
         }
     }
 }

@@ -1,7 +1,7 @@
 //! NB202: a `prange` loop whose iterations depend on each other.
 
-use crate::model::{FunctionModel, LoopIter};
 use crate::model::loops::Hazard;
+use crate::model::{FunctionModel, LoopIter};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {

@@ -31,7 +31,10 @@ rule_doc! {
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for call in &function.calls {
         if call.is("builtins.print") && !call.expr.keywords.is_empty() {
-            checker.report(call.expr.range, "Numba's `print` does not accept keyword arguments");
+            checker.report(
+                call.expr.range,
+                "Numba's `print` does not accept keyword arguments",
+            );
         }
     }
 }

@@ -40,7 +40,9 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     let module = checker.module;
     let mut found = Vec::new();
     walk::for_each_stmt(function.syntax.body, &mut |stmt| {
-        let ast::Stmt::Try(try_stmt) = stmt else { return };
+        let ast::Stmt::Try(try_stmt) = stmt else {
+            return;
+        };
         for handler in &try_stmt.handlers {
             let ast::ExceptHandler::ExceptHandler(handler) = handler;
             let named_class = handler.type_.as_deref().is_some_and(|t| {
@@ -53,6 +55,9 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         }
     });
     for range in found {
-        checker.report(range, "Numba supports only bare `except:` and `except Exception:` without `as`");
+        checker.report(
+            range,
+            "Numba supports only bare `except:` and `except Exception:` without `as`",
+        );
     }
 }

@@ -37,7 +37,9 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         if !call.is("builtins.str") {
             continue;
         }
-        let Some(arg) = call.expr.args.first() else { continue };
+        let Some(arg) = call.expr.args.first() else {
+            continue;
+        };
         let float = match arg {
             ast::Expr::Constant(c) => matches!(c.value, ast::Constant::Float(_)),
             ast::Expr::Call(inner) => module.imports.qualified_name(&inner.func).as_deref() == Some("builtins.float"),
@@ -48,7 +50,10 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
             other => function.kind_of(other, module) == Kind::NdArray,
         };
         if float {
-            checker.report(call.expr.range, "Numba's `str()` of a float returns '<object type:float64>' instead of the number");
+            checker.report(
+                call.expr.range,
+                "Numba's `str()` of a float returns '<object type:float64>' instead of the number",
+            );
         }
     }
 }

@@ -41,7 +41,9 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     let mut found = Vec::new();
     walk::for_each_expr_in(function.syntax.body, &mut |expr| {
         if let ast::Expr::BinOp(bin_op) = expr {
-            if matches!(bin_op.op, ast::Operator::Mod) && function.kind_of(&bin_op.left, checker.module) == Kind::Str {
+            if matches!(bin_op.op, ast::Operator::Mod)
+                && function.kind_of(&bin_op.left, checker.module) == Kind::Str
+            {
                 found.push(bin_op.range);
             }
         }

@@ -35,22 +35,49 @@ rule_doc! {
 
 /// Module roots nopython mode cannot type.
 const UNSUPPORTED: &[&str] = &[
-    "pandas", "scipy", "re", "os", "sys", "json", "time", "logging", "pickle", "datetime",
-    "collections", "itertools", "functools", "warnings", "copy", "pathlib", "subprocess",
-    "requests", "torch", "tensorflow", "jax", "sklearn", "matplotlib", "csv", "io", "string",
+    "pandas",
+    "scipy",
+    "re",
+    "os",
+    "sys",
+    "json",
+    "time",
+    "logging",
+    "pickle",
+    "datetime",
+    "collections",
+    "itertools",
+    "functools",
+    "warnings",
+    "copy",
+    "pathlib",
+    "subprocess",
+    "requests",
+    "torch",
+    "tensorflow",
+    "jax",
+    "sklearn",
+    "matplotlib",
+    "csv",
+    "io",
+    "string",
 ];
 
 /// NB001
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for call in &function.calls {
-        let Some(qualified) = &call.qualified else { continue };
+        let Some(qualified) = &call.qualified else {
+            continue;
+        };
         let root = qualified.split('.').next().unwrap_or("");
         if !UNSUPPORTED.contains(&root) {
             continue;
         }
         checker.report(
             call.expr.range,
-            format!("`{qualified}` cannot be compiled by Numba: call it outside the jitted function"),
+            format!(
+                "`{qualified}` cannot be compiled by Numba: call it outside the jitted function"
+            ),
         );
     }
 }

@@ -31,27 +31,60 @@ rule_doc! {
 }
 
 const UNSUPPORTED: &[&str] = &[
-    "numpy.einsum", "numpy.pad", "numpy.vectorize", "numpy.apply_along_axis", "numpy.apply_over_axes",
-    "numpy.random.default_rng", "numpy.loadtxt", "numpy.savetxt", "numpy.genfromtxt", "numpy.save",
-    "numpy.load", "numpy.frompyfunc", "numpy.piecewise", "numpy.set_printoptions", "numpy.errstate",
-    "numpy.array2string", "numpy.array_str", "numpy.fromfile",
+    "numpy.einsum",
+    "numpy.pad",
+    "numpy.vectorize",
+    "numpy.apply_along_axis",
+    "numpy.apply_over_axes",
+    "numpy.random.default_rng",
+    "numpy.loadtxt",
+    "numpy.savetxt",
+    "numpy.genfromtxt",
+    "numpy.save",
+    "numpy.load",
+    "numpy.frompyfunc",
+    "numpy.piecewise",
+    "numpy.set_printoptions",
+    "numpy.errstate",
+    "numpy.array2string",
+    "numpy.array_str",
+    "numpy.fromfile",
 ];
 
-const UNSUPPORTED_KEYWORDS: &[&str] = &["keepdims", "order", "return_counts", "return_index", "return_inverse", "out", "where"];
+const UNSUPPORTED_KEYWORDS: &[&str] = &[
+    "keepdims",
+    "order",
+    "return_counts",
+    "return_index",
+    "return_inverse",
+    "out",
+    "where",
+];
 
 /// NB009
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for call in &function.calls {
-        let Some(qualified) = &call.qualified else { continue };
+        let Some(qualified) = &call.qualified else {
+            continue;
+        };
         if !qualified.starts_with("numpy.") {
             continue;
         }
         if UNSUPPORTED.contains(&qualified.as_str()) {
-            checker.report(call.expr.range, format!("`{qualified}` is not supported by Numba"));
+            checker.report(
+                call.expr.range,
+                format!("`{qualified}` is not supported by Numba"),
+            );
             continue;
         }
-        if let Some(keyword) = UNSUPPORTED_KEYWORDS.iter().find(|k| call.keyword(k).is_some()) {
-            checker.report(call.expr.range, format!("`{qualified}` with `{keyword}=` is not supported by Numba"));
+        if let Some(keyword) = UNSUPPORTED_KEYWORDS
+            .iter()
+            .find(|k| call.keyword(k).is_some())
+        {
+            checker.report(
+                call.expr.range,
+                format!("`{qualified}` with `{keyword}=` is not supported by Numba"),
+            );
         }
     }
 }

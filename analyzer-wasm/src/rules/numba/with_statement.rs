@@ -55,6 +55,9 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         }
     });
     for range in found {
-        checker.report(range, "`with` blocks cannot be compiled by Numba: move them to a Python wrapper");
+        checker.report(
+            range,
+            "`with` blocks cannot be compiled by Numba: move them to a Python wrapper",
+        );
     }
 }

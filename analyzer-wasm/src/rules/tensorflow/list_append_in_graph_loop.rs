@@ -39,14 +39,21 @@ rule_doc! {
 
 /// TF002
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    for loop_ in function.loops.iter().filter(|l| l.iter == LoopIter::TensorRange) {
+    for loop_ in function
+        .loops
+        .iter()
+        .filter(|l| l.iter == LoopIter::TensorRange)
+    {
         let range = match loop_.stmt {
             ast::Stmt::For(for_stmt) => for_stmt.range,
             _ => continue,
         };
         for call in &function.calls {
             if call.method == Some("append") && range.contains_range(call.expr.range) {
-                checker.report(call.expr.range, "a Python list cannot collect values of a graph loop: use `tf.TensorArray`");
+                checker.report(
+                    call.expr.range,
+                    "a Python list cannot collect values of a graph loop: use `tf.TensorArray`",
+                );
             }
         }
     }

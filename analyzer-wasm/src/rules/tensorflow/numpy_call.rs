@@ -29,8 +29,14 @@ rule_doc! {
 /// TF001
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for call in &function.calls {
-        if call.method == Some("numpy") && call.expr.args.is_empty() && matches!(call.receiver_kind, Kind::TfTensor | Kind::Unknown) {
-            checker.report(call.expr.range, "`.numpy()` fails on symbolic tensors inside `tf.function`: stay in TensorFlow ops");
+        if call.method == Some("numpy")
+            && call.expr.args.is_empty()
+            && matches!(call.receiver_kind, Kind::TfTensor | Kind::Unknown)
+        {
+            checker.report(
+                call.expr.range,
+                "`.numpy()` fails on symbolic tensors inside `tf.function`: stay in TensorFlow ops",
+            );
         }
     }
 }

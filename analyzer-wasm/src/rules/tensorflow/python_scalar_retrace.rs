@@ -33,10 +33,19 @@ rule_doc! {
 
 /// TF301
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    if function.jit_for(Framework::TensorFlow).is_some_and(|d| d.option("input_signature").is_some()) {
+    if function
+        .jit_for(Framework::TensorFlow)
+        .is_some_and(|d| d.option("input_signature").is_some())
+    {
         return;
     }
     for param in function.params.iter().filter(|p| p.kind == Kind::Scalar) {
-        checker.report(param.range, format!("each new Python value of `{}` traces a new graph: pass `tf.constant(...)`", param.name));
+        checker.report(
+            param.range,
+            format!(
+                "each new Python value of `{}` traces a new graph: pass `tf.constant(...)`",
+                param.name
+            ),
+        );
     }
 }

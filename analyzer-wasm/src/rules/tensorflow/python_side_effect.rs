@@ -37,12 +37,25 @@ rule_doc! {
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for call in &function.calls {
         if call.is("builtins.print") {
-            checker.report(call.expr.range, "`print` runs only while tracing: use `tf.print`");
+            checker.report(
+                call.expr.range,
+                "`print` runs only while tracing: use `tf.print`",
+            );
             continue;
         }
-        let Some(ast::Expr::Name(receiver)) = call.receiver else { continue };
-        if call.method.is_some_and(|m| MUTATING_METHODS.contains(&m)) && !function.is_local(receiver.id.as_str()) {
-            checker.report(call.expr.range, format!("mutating `{}` happens only while tracing, not on every call", receiver.id.as_str()));
+        let Some(ast::Expr::Name(receiver)) = call.receiver else {
+            continue;
+        };
+        if call.method.is_some_and(|m| MUTATING_METHODS.contains(&m))
+            && !function.is_local(receiver.id.as_str())
+        {
+            checker.report(
+                call.expr.range,
+                format!(
+                    "mutating `{}` happens only while tracing, not on every call",
+                    receiver.id.as_str()
+                ),
+            );
         }
     }
 }

@@ -36,7 +36,10 @@ rule_doc! {
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for call in &function.calls {
         if call.is("tensorflow.Variable") {
-            checker.report(call.expr.range, "`tf.Variable` created inside `tf.function`: create it once, outside");
+            checker.report(
+                call.expr.range,
+                "`tf.Variable` created inside `tf.function`: create it once, outside",
+            );
         }
     }
 }

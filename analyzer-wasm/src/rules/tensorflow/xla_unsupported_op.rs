@@ -42,9 +42,17 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         return;
     }
     for call in &function.calls {
-        let Some(qualified) = call.qualified.as_deref() else { continue };
+        let Some(qualified) = call.qualified.as_deref() else {
+            continue;
+        };
         if qualified.starts_with("tensorflow.strings.")
-            || matches!(qualified, "tensorflow.as_string" | "tensorflow.py_function" | "tensorflow.numpy_function" | "tensorflow.compat.v1.py_func")
+            || matches!(
+                qualified,
+                "tensorflow.as_string"
+                    | "tensorflow.py_function"
+                    | "tensorflow.numpy_function"
+                    | "tensorflow.compat.v1.py_func"
+            )
         {
             checker.report(call.expr.range, format!("`{qualified}` has no XLA kernel: `jit_compile=True` fails; keep it outside the compiled function"));
         }

@@ -34,16 +34,24 @@ rule_doc! {
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for call in &function.calls {
         let short = call.short_name();
-        let torch_call = call.qualified.as_deref().is_some_and(|q| q.starts_with("torch."))
+        let torch_call = call
+            .qualified
+            .as_deref()
+            .is_some_and(|q| q.starts_with("torch."))
             || (call.method.is_some() && matches!(call.receiver_kind, Kind::Tensor));
         if torch_call && matches!(short, "nonzero" | "masked_select" | "argwhere") {
-            checker.report(call.expr.range, format!("`{short}` has a data-dependent output shape: it breaks the graph"));
+            checker.report(
+                call.expr.range,
+                format!("`{short}` has a data-dependent output shape: it breaks the graph"),
+            );
         }
     }
     let module = checker.module;
     let mut found = Vec::new();
     walk::for_each_expr_in(function.syntax.body, &mut |expr| {
-        let ast::Expr::Subscript(subscript) = expr else { return };
+        let ast::Expr::Subscript(subscript) = expr else {
+            return;
+        };
         if !matches!(subscript.ctx, ast::ExprContext::Load) {
             return;
         }
@@ -54,6 +62,9 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         }
     });
     for range in found {
-        checker.report(range, "boolean-mask indexing has a data-dependent output shape: use `torch.where`");
+        checker.report(
+            range,
+            "boolean-mask indexing has a data-dependent output shape: use `torch.where`",
+        );
     }
 }

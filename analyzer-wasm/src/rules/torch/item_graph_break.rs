@@ -32,8 +32,12 @@ rule_doc! {
 /// PT001
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for call in &function.calls {
-        if call.method == Some("item") && matches!(call.receiver_kind, Kind::Tensor | Kind::Unknown) {
-            checker.report(call.expr.range, "`.item()` breaks the graph: keep the value as a 0-d tensor");
+        if call.method == Some("item") && matches!(call.receiver_kind, Kind::Tensor | Kind::Unknown)
+        {
+            checker.report(
+                call.expr.range,
+                "`.item()` breaks the graph: keep the value as a 0-d tensor",
+            );
         }
     }
 }

@@ -34,13 +34,25 @@ rule_doc! {
     /// ```
 }
 
-const LOGGER_METHODS: &[&str] = &["debug", "info", "warning", "warn", "error", "exception", "critical", "log"];
+const LOGGER_METHODS: &[&str] = &[
+    "debug",
+    "info",
+    "warning",
+    "warn",
+    "error",
+    "exception",
+    "critical",
+    "log",
+];
 
 /// PT005
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for call in &function.calls {
         let logging = match (&call.qualified, call.method, call.receiver) {
-            (Some(q), _, _) => q.starts_with("logging.") && LOGGER_METHODS.iter().any(|m| q.ends_with(m)) || q == "warnings.warn",
+            (Some(q), _, _) => {
+                q.starts_with("logging.") && LOGGER_METHODS.iter().any(|m| q.ends_with(m))
+                    || q == "warnings.warn"
+            }
             // Ex) `logger.info(...)`, `self.log.warning(...)`
             (None, Some(method), Some(receiver)) => {
                 LOGGER_METHODS.contains(&method) && receiver_looks_like_logger(receiver)
@@ -48,7 +60,10 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
             _ => false,
         };
         if logging {
-            checker.report(call.expr.range, "logging breaks the graph: log outside the compiled function");
+            checker.report(
+                call.expr.range,
+                "logging breaks the graph: log outside the compiled function",
+            );
         }
     }
 }

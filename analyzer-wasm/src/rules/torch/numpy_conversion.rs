@@ -33,8 +33,14 @@ rule_doc! {
 /// PT003
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for call in &function.calls {
-        if call.method == Some("numpy") && call.expr.args.is_empty() && matches!(call.receiver_kind, Kind::Tensor | Kind::Unknown) {
-            checker.report(call.expr.range, "`.numpy()` leaves tensor code: NumPy calls Dynamo does not model break the graph");
+        if call.method == Some("numpy")
+            && call.expr.args.is_empty()
+            && matches!(call.receiver_kind, Kind::Tensor | Kind::Unknown)
+        {
+            checker.report(
+                call.expr.range,
+                "`.numpy()` leaves tensor code: NumPy calls Dynamo does not model break the graph",
+            );
         }
     }
 }

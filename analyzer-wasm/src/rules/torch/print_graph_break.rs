@@ -34,7 +34,10 @@ rule_doc! {
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for call in &function.calls {
         if call.is("builtins.print") {
-            checker.report(call.expr.range, "`print` breaks the graph: print outside the compiled function");
+            checker.report(
+                call.expr.range,
+                "`print` breaks the graph: print outside the compiled function",
+            );
         }
     }
 }

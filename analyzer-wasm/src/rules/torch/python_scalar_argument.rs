@@ -38,7 +38,10 @@ rule_doc! {
 
 /// PT302
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    if function.jit_for(crate::model::Framework::Torch).is_some_and(|d| d.flag("dynamic")) {
+    if function
+        .jit_for(crate::model::Framework::Torch)
+        .is_some_and(|d| d.flag("dynamic"))
+    {
         return;
     }
     let module = checker.module;
@@ -46,13 +49,17 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         let mut used_with_tensor = false;
         walk::for_each_expr_in(function.syntax.body, &mut |expr| {
             if let ast::Expr::BinOp(bin_op) = expr {
-                let mentions = [&*bin_op.left, &*bin_op.right].iter().any(|side| matches!(side, ast::Expr::Name(n) if n.id.as_str() == param.name));
+                let mentions = [&*bin_op.left, &*bin_op.right]
+                    .iter()
+                    .any(|side| matches!(side, ast::Expr::Name(n) if n.id.as_str() == param.name));
                 if mentions && function.kind_of(expr, module) == Kind::Tensor {
                     used_with_tensor = true;
                 }
             }
             if let ast::Expr::Compare(compare) = expr {
-                let mentions = std::iter::once(&*compare.left).chain(&compare.comparators).any(|side| matches!(side, ast::Expr::Name(n) if n.id.as_str() == param.name));
+                let mentions = std::iter::once(&*compare.left)
+                    .chain(&compare.comparators)
+                    .any(|side| matches!(side, ast::Expr::Name(n) if n.id.as_str() == param.name));
                 if mentions && function.kind_of(expr, module) == Kind::Tensor {
                     used_with_tensor = true;
                 }

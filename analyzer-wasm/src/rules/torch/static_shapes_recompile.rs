@@ -30,7 +30,9 @@ rule_doc! {
 
 /// PT304
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    let Some(decorator) = function.jit_for(Framework::Torch) else { return };
+    let Some(decorator) = function.jit_for(Framework::Torch) else {
+        return;
+    };
     if decorator.flag_false("dynamic") {
         checker.report(decorator.range, "`dynamic=False` recompiles for every new input shape (up to the limit of 8, then eager)");
     }

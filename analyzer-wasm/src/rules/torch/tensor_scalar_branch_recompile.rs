@@ -1,8 +1,8 @@
 //! PT301: branching on a Python number taken out of a tensor recompiles.
 
-use rustpython_parser::ast::Ranged;
+use rustpython_parser::ast::{self, Ranged};
 
-use crate::model::FunctionModel;
+use crate::model::{walk, FunctionModel};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -40,8 +40,24 @@ rule_doc! {
 /// PT301
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for branch in &function.branches {
-        if branch.dependence.scalar_from_tensor && !branch.dependence.tensor {
-            checker.report(branch.test.range(), "branch on a value taken out of a tensor: each new value or branch side recompiles");
+        if !branch.dependence.scalar_from_tensor || branch.dependence.tensor {
+            continue;
         }
+        let mut names = Vec::new();
+        walk::walk_expr(branch.test, &mut |expr| {
+            if let ast::Expr::Name(name) = expr {
+                if function.tensor_scalars.contains(name.id.as_str()) {
+                    names.push(name.id.as_str());
+                }
+            }
+        });
+        let what = names.first().map_or_else(
+            || "a value taken out of a tensor".to_owned(),
+            |name| format!("`{name}`, taken out of a tensor"),
+        );
+        checker.report(
+            branch.test.range(),
+            format!("branch on {what}: each new value or branch side recompiles"),
+        );
     }
 }

@@ -32,8 +32,19 @@ rule_doc! {
 /// PT008
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for call in &function.calls {
-        if let Some(q @ ("time.time" | "time.perf_counter" | "time.monotonic" | "time.process_time" | "time.time_ns" | "time.perf_counter_ns")) = call.qualified.as_deref() {
-            checker.report(call.expr.range, format!("`{q}()` breaks the graph: time outside the compiled function"));
+        if let Some(
+            q @ ("time.time"
+            | "time.perf_counter"
+            | "time.monotonic"
+            | "time.process_time"
+            | "time.time_ns"
+            | "time.perf_counter_ns"),
+        ) = call.qualified.as_deref()
+        {
+            checker.report(
+                call.expr.range,
+                format!("`{q}()` breaks the graph: time outside the compiled function"),
+            );
         }
     }
 }

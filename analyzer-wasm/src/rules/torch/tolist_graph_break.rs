@@ -30,8 +30,13 @@ rule_doc! {
 /// PT002
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for call in &function.calls {
-        if call.method == Some("tolist") && matches!(call.receiver_kind, Kind::Tensor | Kind::Unknown) {
-            checker.report(call.expr.range, "`.tolist()` of a float tensor breaks the graph: keep tensor operations");
+        if call.method == Some("tolist")
+            && matches!(call.receiver_kind, Kind::Tensor | Kind::Unknown)
+        {
+            checker.report(
+                call.expr.range,
+                "`.tolist()` of a float tensor breaks the graph: keep tensor operations",
+            );
         }
     }
 }
