@@ -612,26 +612,26 @@ impl<'a> FunctionModel<'a> {
                 }
             }
             // Ex) `x != x`
-            ast::Expr::Compare(compare) => {
+            ast::Expr::Compare(compare)
                 if compare.ops.len() == 1
                     && matches!(compare.ops[..], [ast::CmpOp::NotEq])
                     && compare
                         .comparators
                         .first()
-                        .is_some_and(|right| same_name(&compare.left, right))
-                {
-                    found.push(compare.range);
-                }
+                        .is_some_and(|right| same_name(&compare.left, right)) =>
+            {
+                found.push(compare.range);
             }
             // Ex) `float("nan")`, `float("inf")`
-            ast::Expr::Call(call) => {
-                if module.imports.qualified_name(&call.func).as_deref() == Some("builtins.float") {
-                    if let Some(ast::Expr::Constant(c)) = call.args.first() {
-                        if let ast::Constant::Str(s) = &c.value {
-                            let lower = s.to_ascii_lowercase();
-                            if lower.contains("nan") || lower.contains("inf") {
-                                found.push(call.range);
-                            }
+            ast::Expr::Call(call)
+                if module.imports.qualified_name(&call.func).as_deref()
+                    == Some("builtins.float") =>
+            {
+                if let Some(ast::Expr::Constant(c)) = call.args.first() {
+                    if let ast::Constant::Str(s) = &c.value {
+                        let lower = s.to_ascii_lowercase();
+                        if lower.contains("nan") || lower.contains("inf") {
+                            found.push(call.range);
                         }
                     }
                 }
@@ -977,10 +977,8 @@ impl<'a> Builder<'a, '_> {
                 .any(|value| self.kind(value).is_array());
         }
         walk::walk_expr(test, &mut |expr| match expr {
-            ast::Expr::Name(name) => {
-                if self.tensor_scalars.contains(name.id.as_str()) {
-                    dependence.scalar_from_tensor = true;
-                }
+            ast::Expr::Name(name) if self.tensor_scalars.contains(name.id.as_str()) => {
+                dependence.scalar_from_tensor = true;
             }
             ast::Expr::Attribute(attribute) => {
                 if matches!(attribute.attr.as_str(), "shape" | "ndim") {
@@ -1052,13 +1050,12 @@ impl<'a> Builder<'a, '_> {
                     self.ops.elementwise += 1;
                 }
             }
-            ast::Expr::UnaryOp(unary) => {
+            ast::Expr::UnaryOp(unary)
                 if matches!(unary.op, ast::UnaryOp::USub)
                     && self.kind(&unary.operand).is_array()
-                    && self.loop_depth == 0
-                {
-                    self.ops.elementwise += 1;
-                }
+                    && self.loop_depth == 0 =>
+            {
+                self.ops.elementwise += 1;
             }
             ast::Expr::IfExp(if_exp) => self.branch(&if_exp.test),
             ast::Expr::NamedExpr(named) => {

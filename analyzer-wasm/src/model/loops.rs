@@ -367,7 +367,7 @@ fn hazard<'a>(
     if let Some(name) = carried.first() {
         return Some(Hazard::CarriedScalar(name));
     }
-    let Some(var) = this.var else { return None };
+    let var = this.var?;
     let locally_bound = liveness::names_bound(body);
     for write in this.accesses.iter().filter(|a| a.write) {
         // Ex) `tmp = np.empty(3); tmp[0] = ...`: an array made in the iteration is private to it.

@@ -27,9 +27,9 @@ pub(crate) fn traced_params<'a>(function: &FunctionModel<'a>) -> Vec<&'a str> {
         .iter()
         .enumerate()
         .filter(|(position, param)| {
-            !(function.syntax.is_method && *position == 0)
-                && !static_names.contains(&param.name)
-                && !static_numbers.contains(position)
+            let is_self = function.syntax.is_method && *position == 0;
+            let is_static = static_names.contains(&param.name) || static_numbers.contains(position);
+            !(is_self || is_static)
         })
         .map(|(_, param)| param.name)
         .collect()
