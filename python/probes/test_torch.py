@@ -135,6 +135,19 @@ def test_PT301():
     # One graph up to .item(), then the resumed frame per branch side and per new count.
     assert counter.frame_count >= 3, counter.frame_count
 
+    def branchless(x, threshold=0.5):
+        weight = ((x > threshold).float().mean() > 0.3).float()
+        expensive = torch.matmul(x, x.T).mean(dim=0)
+        cheap = x.mean(dim=1)
+        return weight * expensive + (1 - weight) * cheap
+
+    torch._dynamo.reset()
+    counter = CompileCounter()
+    compiled = torch.compile(branchless, backend=counter)
+    for i in range(6):
+        compiled(base + (i % 2) * 2.0 + 0.01 * i)
+    assert counter.frame_count == 1
+
 
 def test_PT302():
     def scale(x, factor):
