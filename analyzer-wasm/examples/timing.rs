@@ -16,7 +16,11 @@ fn main() {
                 .filter(|path| path.extension().is_some_and(|e| e == "py"))
                 .collect();
             parts.sort();
-            parts.iter().map(|p| std::fs::read_to_string(p).expect("fixture")).collect::<Vec<_>>().join("\n")
+            parts
+                .iter()
+                .map(|p| std::fs::read_to_string(p).expect("fixture"))
+                .collect::<Vec<_>>()
+                .join("\n")
         }
     };
     let runs = 50;
@@ -26,5 +30,8 @@ fn main() {
         diagnostics = jitlens_analyzer::analyze(&source).diagnostics.len();
     }
     let per_run = start.elapsed().as_secs_f64() * 1000.0 / f64::from(runs);
-    println!("{} lines, {diagnostics} diagnostics: {per_run:.3} ms per analyze()", source.lines().count());
+    println!(
+        "{} lines, {diagnostics} diagnostics: {per_run:.3} ms per analyze()",
+        source.lines().count()
+    );
 }

@@ -1168,6 +1168,15 @@ pub(crate) fn infer(
                 _ => operand,
             }
         }
+        // Ex) `x is None`: identity, never an elementwise comparison.
+        ast::Expr::Compare(compare)
+            if compare
+                .ops
+                .iter()
+                .all(|op| matches!(op, ast::CmpOp::Is | ast::CmpOp::IsNot)) =>
+        {
+            Kind::Scalar
+        }
         ast::Expr::Compare(compare) => std::iter::once(&*compare.left)
             .chain(&compare.comparators)
             .map(|e| infer(e, kinds, module))

@@ -96,11 +96,13 @@ pub(crate) struct LoopModel<'a> {
 }
 
 impl LoopModel<'_> {
-    /// Whether the body reads or writes array elements.
+    /// Whether the loop walks an array or its body reads or writes array elements.
     pub(crate) fn touches_arrays(&self) -> bool {
-        self.accesses
-            .iter()
-            .any(|a| a.base_kind.is_array() || a.base_kind == Kind::Unknown)
+        self.iter == LoopIter::Array
+            || self
+                .accesses
+                .iter()
+                .any(|a| a.base_kind.is_array() || a.base_kind == Kind::Unknown)
     }
 
     /// Whether `range`/`prange` loop iterations can run in parallel: no hazard and no early exit.

@@ -53,8 +53,20 @@ pub(crate) fn reads_traced(
         {
             false
         }
+        // Ex) `x is None`
+        ast::Expr::Compare(compare)
+            if compare
+                .ops
+                .iter()
+                .all(|op| matches!(op, ast::CmpOp::Is | ast::CmpOp::IsNot)) =>
+        {
+            false
+        }
         ast::Expr::Call(call)
-            if module.imports.qualified_name(&call.func).as_deref() == Some("builtins.len") =>
+            if matches!(
+                module.imports.qualified_name(&call.func).as_deref(),
+                Some("builtins.len" | "builtins.isinstance")
+            ) =>
         {
             false
         }
