@@ -54,6 +54,8 @@ fn adaptive_processing_is_not_worth_compiling_with_torch() {
         matches!(torch.benefit.as_str(), "none" | "harmful"),
         "{torch:?}"
     );
+    // Graph breaks slow torch down but do not make it fail: there is an estimate, below 1x.
+    assert!(torch.estimate.unwrap().speedup_high < 1.0, "{torch:?}");
     let codes = codes_in(&report, "adaptive_processing");
     for code in ["PT001", "PT006", "PT301", "GEN401"] {
         assert!(
@@ -184,4 +186,32 @@ fn tiny_and_kernel_bound_functions_are_not_worth_compiling() {
         matches!(solve.benefit.as_str(), "none" | "low"),
         "{solve:?}"
     );
+}
+
+#[test]
+fn numba_errors_make_the_numba_verdict_a_failure() {
+    let report = fixture("numba_rules.py");
+    let numba = function(&report, "uses_regex")
+        .verdicts
+        .iter()
+        .find(|v| v.framework == "numba")
+        .unwrap();
+    assert_eq!(numba.benefit, "harmful");
+    assert!(numba.estimate.is_none());
+    assert_eq!(numba.blockers, ["NB001"]);
+}
+
+#[test]
+fn frameworks_that_cannot_compile_the_arrays_get_no_reasons() {
+    let report = fixture("brief.py");
+    for verdict in &function(&report, "complex_activation").verdicts[1..] {
+        assert!(
+            verdict.reasons.is_empty() && verdict.blockers.is_empty(),
+            "{verdict:?}"
+        );
+        assert!(
+            matches!(verdict.benefit.as_str(), "none" | "harmful"),
+            "{verdict:?}"
+        );
+    }
 }

@@ -92,10 +92,27 @@ fn verdict(
     if framework == Framework::Numba {
         reasons.retain(|c| c != "GEN402");
     }
-    let failing = diagnostics.iter().filter(mine).any(|d| {
-        d.severity == Severity::Error
-            && family_of(&d.code).and_then(Family::framework) == Some(framework)
-    });
+    // A torch graph break is not a failure (Dynamo falls back to Python) unless
+    // `fullgraph=True` makes it one; for the other JITs an error-level finding fails the call.
+    let breaks_fail = framework != Framework::Torch
+        || function
+            .jit_for(Framework::Torch)
+            .is_some_and(|d| d.flag("fullgraph"));
+    let failing = breaks_fail
+        && diagnostics.iter().filter(mine).any(|d| {
+            d.severity == Severity::Error
+                && family_of(&d.code).and_then(Family::framework) == Some(framework)
+        });
+    // Findings speak only for a framework that can compile the function's arrays.
+    let own = framework.library();
+    let applicable = match framework {
+        Framework::Numba => !function.libraries.iter().any(|l| *l != Library::Numpy),
+        _ => function.uses(own),
+    };
+    if !applicable {
+        reasons.clear();
+        blockers.clear();
+    }
     let (estimate, summary) = estimate(framework, function, diagnostics, work, failing);
     let benefit = match estimate {
         Some(estimate) => cost::level(estimate),
