@@ -6,7 +6,8 @@
 pub(crate) const MAX_BRACKET_DEPTH: usize = 100;
 /// At most this many levels of indentation.
 pub(crate) const MAX_INDENT_DEPTH: usize = 100;
-/// At most this many operators in one logical line (a chain `a + b + ...` nests that deep).
+/// At most this many operators in one expression, counted between commas and statement ends (a
+/// chain `a + b + ...` nests that deep).
 pub(crate) const MAX_OPERATORS_PER_LINE: usize = 1000;
 
 /// Why a source is refused, and the byte offset where the limit was crossed.
@@ -61,13 +62,15 @@ pub(crate) fn check(source: &str) -> Option<(String, usize)> {
             b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' | b'@' | b'<' | b'>' => {
                 operators += 1;
                 if operators > MAX_OPERATORS_PER_LINE {
-                    return Some((format!("a statement is too long to analyze (the limit is {MAX_OPERATORS_PER_LINE} operators)"), index));
+                    return Some((format!("an expression is too long to analyze (the limit is {MAX_OPERATORS_PER_LINE} operators)"), index));
                 }
             }
             b'\n' if depth == 0 => {
                 operators = 0;
                 at_line_start = true;
             }
+            // A comma or semicolon starts a new expression: `[-1, -1, ...]` does not nest.
+            b',' | b';' => operators = 0,
             _ => (),
         }
         index += 1;
@@ -121,6 +124,7 @@ mod tests {
             + "pass\n";
         assert!(check(&deep).unwrap().0.contains("indented"));
         assert!(check(&format!("x = 1{}", " + 1".repeat(1001))).is_some());
+        assert!(check(&format!("x = [{}]", "-1, ".repeat(5000))).is_none());
         assert!(check(&format!(
             "x = 1{}\ny = 1{}",
             " + 1".repeat(900),

@@ -544,17 +544,20 @@ impl<'a> FunctionModel<'a> {
 
     /// Whether the rules of `framework` apply: the function is compiled with it, or it is not
     /// compiled yet and uses the framework's library (for Numba: NumPy without another array
-    /// library).
+    /// library, in loops over arrays).
     pub(crate) fn targets(&self, framework: Framework) -> bool {
         if self.is_jitted() {
             return self.jit_for(framework).is_some();
         }
         match framework {
+            // A NumPy function is a Numba candidate when it loops over arrays: that is the work
+            // `@njit` speeds up, so what would stop it matters.
             Framework::Numba => {
                 self.uses(Library::Numpy)
                     && !self.uses(Library::Torch)
                     && !self.uses(Library::Jax)
                     && !self.uses(Library::TensorFlow)
+                    && self.loops.iter().any(LoopModel::touches_arrays)
             }
             other => self.uses(other.library()),
         }
