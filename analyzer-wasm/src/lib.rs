@@ -13,7 +13,7 @@ pub mod report;
 pub mod rules;
 mod verdicts;
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 use rustpython_parser::{ast, Parse};
 
