@@ -98,11 +98,7 @@ pub(crate) struct LoopModel<'a> {
 impl LoopModel<'_> {
     /// Whether the loop walks an array or its body reads or writes array elements.
     pub(crate) fn touches_arrays(&self) -> bool {
-        self.iter == LoopIter::Array
-            || self
-                .accesses
-                .iter()
-                .any(|a| a.base_kind.is_array() || a.base_kind == Kind::Unknown)
+        self.iter == LoopIter::Array || self.accesses.iter().any(|a| a.base_kind.is_array())
     }
 
     /// Whether `range`/`prange` loop iterations can run in parallel: no hazard and no early exit.
@@ -232,6 +228,16 @@ fn classify_iter<'a>(
             Some("numba.prange") => return LoopIter::Prange,
             Some("tensorflow.range") => return LoopIter::TensorRange,
             _ => (),
+        }
+    }
+    // Ex) `for field in descr:` over an unannotated parameter: its kind is only assumed from
+    // the library the function uses, too weak to call the loop array work.
+    if let ast::Expr::Name(name) = iter {
+        if model
+            .param(name.id.as_str())
+            .is_some_and(|p| p.annotation.is_none() && p.default.is_none())
+        {
+            return LoopIter::Other;
         }
     }
     if model.kind_of(iter, module).is_array() {
