@@ -70,6 +70,53 @@ pub(crate) enum Hazard<'a> {
     ContainerMutation(TextRange),
 }
 
+/// The bounds of `range(stop)`, `range(start, stop)` or `range(start, stop, step)`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RangeBounds<'a> {
+    /// The first value; `None` for 0.
+    pub(crate) start: Option<&'a ast::Expr>,
+    /// The end (excluded).
+    pub(crate) stop: &'a ast::Expr,
+    /// The step; `None` for 1.
+    pub(crate) step: Option<&'a ast::Expr>,
+}
+
+impl RangeBounds<'_> {
+    /// Whether the step is 1 (absent or the literal `1`).
+    pub(crate) fn unit_step(&self) -> bool {
+        match self.step {
+            None => true,
+            Some(ast::Expr::Constant(c)) => c.value.clone().int().is_some_and(|i| i == 1.into()),
+            Some(_) => false,
+        }
+    }
+}
+
+/// The bounds of a `range`-like call's arguments.
+fn bounds(iter: &ast::Expr) -> Option<RangeBounds<'_>> {
+    let ast::Expr::Call(call) = iter else {
+        return None;
+    };
+    match &call.args[..] {
+        [stop] => Some(RangeBounds {
+            start: None,
+            stop,
+            step: None,
+        }),
+        [start, stop] => Some(RangeBounds {
+            start: Some(start),
+            stop,
+            step: None,
+        }),
+        [start, stop, step] => Some(RangeBounds {
+            start: Some(start),
+            stop,
+            step: Some(step),
+        }),
+        _ => None,
+    }
+}
+
 /// One loop.
 #[derive(Debug, Clone)]
 pub(crate) struct LoopModel<'a> {
@@ -81,6 +128,8 @@ pub(crate) struct LoopModel<'a> {
     pub(crate) var: Option<&'a str>,
     /// What it iterates over.
     pub(crate) iter: LoopIter,
+    /// `start`, `stop` and `step` of a `range`/`prange`/`tf.range` loop.
+    pub(crate) bounds: Option<RangeBounds<'a>>,
     /// 1 for an outermost loop.
     pub(crate) depth: usize,
     /// The index of the enclosing loop in [`FunctionModel::loops`].
@@ -167,34 +216,47 @@ fn collect_in<'a>(
     module: &ModuleModel<'a>,
 ) {
     for stmt in body {
-        let (header, var, iter, loop_body): (TextRange, Option<&str>, LoopIter, &[ast::Stmt]) =
-            match stmt {
-                ast::Stmt::For(for_stmt) => {
-                    let var = match &*for_stmt.target {
-                        ast::Expr::Name(name) => Some(name.id.as_str()),
-                        _ => None,
-                    };
-                    let iter = classify_iter(&for_stmt.iter, model, module);
-                    (
-                        TextRange::new(for_stmt.range.start(), for_stmt.iter.end()),
-                        var,
-                        iter,
-                        &for_stmt.body,
-                    )
-                }
-                ast::Stmt::While(while_stmt) => (
-                    TextRange::new(while_stmt.range.start(), while_stmt.test.end()),
-                    None,
-                    LoopIter::While,
-                    &while_stmt.body,
-                ),
-                other => {
-                    for block in walk::child_blocks(other) {
-                        collect_in(acc, block, parent, depth, model, module);
+        let (header, var, iter, range_bounds, loop_body): (
+            TextRange,
+            Option<&str>,
+            LoopIter,
+            Option<RangeBounds<'_>>,
+            &[ast::Stmt],
+        ) = match stmt {
+            ast::Stmt::For(for_stmt) => {
+                let var = match &*for_stmt.target {
+                    ast::Expr::Name(name) => Some(name.id.as_str()),
+                    _ => None,
+                };
+                let iter = classify_iter(&for_stmt.iter, model, module);
+                let range_bounds = match iter {
+                    LoopIter::Range | LoopIter::Prange | LoopIter::TensorRange => {
+                        bounds(&for_stmt.iter)
                     }
-                    continue;
+                    _ => None,
+                };
+                (
+                    TextRange::new(for_stmt.range.start(), for_stmt.iter.end()),
+                    var,
+                    iter,
+                    range_bounds,
+                    &for_stmt.body,
+                )
+            }
+            ast::Stmt::While(while_stmt) => (
+                TextRange::new(while_stmt.range.start(), while_stmt.test.end()),
+                None,
+                LoopIter::While,
+                None,
+                &while_stmt.body,
+            ),
+            other => {
+                for block in walk::child_blocks(other) {
+                    collect_in(acc, block, parent, depth, model, module);
                 }
-            };
+                continue;
+            }
+        };
         let accesses = accesses(loop_body, model);
         let exits = exits(loop_body);
         let (reductions, carried) = scalars(loop_body, var);
@@ -203,6 +265,7 @@ fn collect_in<'a>(
             header,
             var,
             iter,
+            bounds: range_bounds,
             depth: depth + 1,
             parent,
             accesses,
@@ -444,6 +507,8 @@ mod tests {
                 (1, 2, Some(0))
             );
             assert_eq!(loops[0].iter, LoopIter::Range);
+            let bounds = loops[0].bounds.unwrap();
+            assert!(bounds.start.is_none() && bounds.unit_step());
             assert!(loops[0].is_independent());
             assert!(loops[0].touches_arrays());
         });

@@ -60,6 +60,13 @@ impl<'a, 'src> Checker<'a, 'src> {
         });
     }
 
+    /// The source text of a range.
+    pub(crate) fn source_of(&self, range: TextRange) -> &'src str {
+        self.source
+            .get(range.start().to_usize()..range.end().to_usize())
+            .unwrap_or("")
+    }
+
     /// The `def name` part of a function, where function-wide findings are reported.
     pub(crate) fn header(&self, function: &FunctionModel<'_>) -> TextRange {
         let start = function.syntax.range.start();

@@ -86,11 +86,7 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         }
     });
     for range in found {
-        let name = checker
-            .source
-            .get(range.start().to_usize()..range.end().to_usize())
-            .unwrap_or("n")
-            .to_owned();
+        let name = checker.source_of(range).to_owned();
         checker.report(
             range,
             format!(

@@ -1,5 +1,7 @@
 //! NB401: a Python loop over array elements that Numba would compile.
 
+use rustpython_parser::ast::Ranged;
+
 use crate::model::{FunctionModel, LoopIter};
 use crate::rules::{rule_doc, Checker};
 
@@ -46,7 +48,21 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         .filter(|l| l.depth == 1 && l.iter != LoopIter::TensorRange && l.touches_arrays())
     {
         let nest = nest_depth(function, loop_);
-        checker.report(loop_.header, format!("a {nest}-deep Python loop over array elements: `@njit` compiles it to machine code"));
+        // Ex) "(`i` from 1 to `x.shape[0]`)"
+        let span = match (loop_.var, loop_.bounds) {
+            (Some(var), Some(bounds)) => {
+                let start = bounds.start.map_or("0", |s| checker.source_of(s.range()));
+                format!(
+                    " (`{var}` from {start} to `{}`)",
+                    checker.source_of(bounds.stop.range())
+                )
+            }
+            _ => String::new(),
+        };
+        checker.report(
+            loop_.header,
+            format!("a {nest}-deep Python loop over array elements{span}: `@njit` compiles it to machine code"),
+        );
     }
 }
 

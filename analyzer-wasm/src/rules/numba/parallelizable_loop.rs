@@ -5,7 +5,7 @@ use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
     /// ## What it does
-    /// Finds outermost `range` loops in Numba code whose iterations are independent: every
+    /// Finds outermost unit-step `range` loops in Numba code whose iterations are independent: every
     /// array write is indexed by the loop variable, arrays written are read only at the same
     /// index, scalars carried across iterations are plain `+=`/`-=`/`*=`/`/=` reductions, and
     /// there is no `break`, `return`, `raise`, `assert` or container mutation.
@@ -49,6 +49,7 @@ pub(crate) fn parallelizable<'f, 'a>(
 ) -> impl Iterator<Item = &'f crate::model::LoopModel<'a>> {
     function.loops.iter().filter(|l| {
         l.iter == LoopIter::Range
+            && l.bounds.is_some_and(|b| b.unit_step())
             && l.depth == 1
             && l.is_independent()
             && l.touches_arrays()
