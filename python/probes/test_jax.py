@@ -133,3 +133,32 @@ def test_JX103():
         remember(X)
     assert len(history) == 1
     assert isinstance(history[0], jax.core.Tracer)
+
+
+def compile_count(fn, calls):
+    """How many backend compilations `calls()` triggers."""
+    events = []
+
+    def listener(event, duration, **kwargs):
+        if event == "/jax/core/compile/backend_compile_duration":
+            events.append(event)
+
+    jax.monitoring.register_event_duration_secs_listener(listener)
+    try:
+        calls(fn)
+    finally:
+        jax.monitoring.unregister_event_duration_listener(listener)
+    return len(events)
+
+
+def test_JX301():
+    x = jnp.ones(4)
+
+    def scaled(x, scale):
+        return x * scale
+
+    static = jax.jit(scaled, static_argnames=("scale",))
+    traced = jax.jit(scaled)
+    values = (1.0, 2.0, 3.0, 3.0)
+    assert compile_count(static, lambda f: [f(x, v) for v in values]) == 3
+    assert compile_count(traced, lambda f: [f(x, v) for v in values]) == 1

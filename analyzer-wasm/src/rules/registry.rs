@@ -434,6 +434,14 @@ pub(crate) static RULES: &[Rule] = &[
         check: jax::external_mutation::check,
     },
     Rule {
+        code: "JX301",
+        name: "static-argument-recompile",
+        severity: Severity::Info,
+        family: Family::Jax,
+        doc: jax::static_argument_recompile::DOC,
+        check: jax::static_argument_recompile::check,
+    },
+    Rule {
         code: "TF001",
         name: "numpy-call",
         severity: Severity::Error,

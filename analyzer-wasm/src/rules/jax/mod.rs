@@ -6,10 +6,12 @@ pub(crate) mod external_mutation;
 pub(crate) mod in_place_update;
 pub(crate) mod numpy_random_in_jit;
 pub(crate) mod print_side_effect;
+pub(crate) mod static_argument_recompile;
 pub(crate) mod traced_branch;
 pub(crate) mod traced_shape_argument;
 
-use rustpython_parser::ast;
+use rustpython_parser::ast::{self, Ranged};
+use rustpython_parser::text_size::TextRange;
 
 use crate::model::{walk, Framework, FunctionModel, ModuleModel};
 
@@ -78,4 +80,59 @@ pub(crate) fn reads_traced(
             found
         }
     }
+}
+
+/// Functions whose positional arguments are shapes or sizes.
+const SHAPED: &[&str] = &[
+    "jax.numpy.zeros",
+    "jax.numpy.ones",
+    "jax.numpy.empty",
+    "jax.numpy.full",
+    "jax.numpy.eye",
+    "jax.numpy.arange",
+    "jax.numpy.linspace",
+    "jax.numpy.identity",
+    "jax.numpy.tri",
+    "builtins.range",
+    "jax.random.normal",
+    "jax.random.uniform",
+];
+
+/// Where any of `names` is used as a shape, a size, a `range` bound or a slice bound: places
+/// that need a concrete value under `jit`.
+pub(crate) fn shape_uses(function: &FunctionModel<'_>, names: &[&str]) -> Vec<TextRange> {
+    let is_named =
+        |expr: &ast::Expr| matches!(expr, ast::Expr::Name(n) if names.contains(&n.id.as_str()));
+    let mut found = Vec::new();
+    for call in &function.calls {
+        let shaped = call
+            .qualified
+            .as_deref()
+            .is_some_and(|q| SHAPED.contains(&q))
+            || call.method == Some("reshape");
+        if !shaped {
+            continue;
+        }
+        for arg in call.expr.args.iter().chain(call.keyword("shape")) {
+            walk::walk_expr(arg, &mut |sub| {
+                if is_named(sub) {
+                    found.push(sub.range());
+                }
+            });
+        }
+    }
+    walk::for_each_expr_in(function.syntax.body, &mut |expr| {
+        let ast::Expr::Slice(slice) = expr else {
+            return;
+        };
+        for bound in [&slice.lower, &slice.upper, &slice.step]
+            .into_iter()
+            .flatten()
+        {
+            if is_named(bound) {
+                found.push(bound.range());
+            }
+        }
+    });
+    found
 }
