@@ -79,6 +79,21 @@ mod tests {
     }
 
     #[test]
+    fn errors_block_compiling_only_where_the_function_is_compiled() {
+        let source = "import torch\n\n@torch.compile\ndef f(x):\n    return x.sum().item()\n\ndef g(x):\n    return x.sum().item()\n";
+        let report = analyze(source);
+        let severity_in = |name: &str| {
+            report
+                .diagnostics
+                .iter()
+                .find(|d| d.code == "PT001" && d.function.as_deref() == Some(name))
+                .map(|d| d.severity)
+        };
+        assert_eq!(severity_in("f"), Some(report::Severity::Error));
+        assert_eq!(severity_in("g"), Some(report::Severity::Warning));
+    }
+
+    #[test]
     fn oversized_source_is_refused_with_a_message() {
         let source = "x = 1\n".repeat(MAX_SOURCE_BYTES / 6 + 1);
         let report = analyze(&source);

@@ -4,7 +4,7 @@ use rustpython_parser::text_size::{TextRange, TextSize};
 
 use crate::line_index::LineIndex;
 use crate::model::{FunctionModel, ModuleModel};
-use crate::report::{Diagnostic, Range};
+use crate::report::{Diagnostic, Range, Severity};
 use crate::rules::Rule;
 
 /// Collects the diagnostics of the rules run on one function.
@@ -16,6 +16,7 @@ pub(crate) struct Checker<'a, 'src> {
     index: &'a LineIndex<'src>,
     function: String,
     rule: Option<&'static Rule>,
+    severity: Severity,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -33,6 +34,7 @@ impl<'a, 'src> Checker<'a, 'src> {
             index,
             function: function.to_owned(),
             rule: None,
+            severity: Severity::Info,
             diagnostics: Vec::new(),
         }
     }
@@ -40,6 +42,16 @@ impl<'a, 'src> Checker<'a, 'src> {
     /// Runs one rule on the function.
     pub(crate) fn run(&mut self, rule: &'static Rule, function: &FunctionModel<'_>) {
         self.rule = Some(rule);
+        // An error of a framework the function is not compiled with does not fail today's code:
+        // it would block compiling, so it is reported as a warning.
+        let compiled = rule
+            .family
+            .framework()
+            .is_none_or(|framework| function.jit_for(framework).is_some());
+        self.severity = match rule.severity {
+            Severity::Error if !compiled => Severity::Warning,
+            severity => severity,
+        };
         (rule.check)(self, function);
         self.rule = None;
     }
@@ -50,7 +62,7 @@ impl<'a, 'src> Checker<'a, 'src> {
         self.diagnostics.push(Diagnostic {
             code: rule.code.to_owned(),
             name: rule.name.to_owned(),
-            severity: rule.severity,
+            severity: self.severity,
             message: message.into(),
             function: Some(self.function.clone()),
             range: Range {

@@ -100,7 +100,7 @@ fn verdict(
             .is_some_and(|d| d.flag("fullgraph"));
     let failing = breaks_fail
         && diagnostics.iter().filter(mine).any(|d| {
-            d.severity == Severity::Error
+            declared_error(&d.code)
                 && family_of(&d.code).and_then(Family::framework) == Some(framework)
         });
     // Findings speak only for a framework that can compile the function's arrays.
@@ -129,6 +129,12 @@ fn verdict(
         config,
         summary,
     }
+}
+
+/// Whether the rule is an error where the function is compiled (diagnostics on functions not
+/// compiled yet carry it as a warning).
+fn declared_error(code: &str) -> bool {
+    Rule::by_code(code).is_some_and(|rule| rule.severity == Severity::Error)
 }
 
 fn is_recompile(code: &str) -> bool {
@@ -185,7 +191,7 @@ fn estimate(
     if framework == Framework::Torch {
         let breaks = diagnostics
             .iter()
-            .filter(|d| d.severity == Severity::Error && d.code.starts_with("PT0"))
+            .filter(|d| declared_error(&d.code) && d.code.starts_with("PT0"))
             .count();
         if breaks > 0 && has("PT301") {
             return (Some(cost::BREAKS_AND_RECOMPILES), format!("{breaks} graph break(s) and data-dependent recompiles: compiled code runs as small graphs and keeps recompiling, slower than eager."));
