@@ -4,12 +4,16 @@
 //! comes back as [`report::ParseError`]s, never as a panic (a panic in WASM kills the page).
 //! The same code runs natively (the `jitlens` CLI and runner) and in the browser (the playground).
 
-mod functions;
+mod analysis;
+mod limits;
 mod line_index;
+mod model;
 pub mod protocol;
 pub mod report;
+pub mod rules;
+mod verdicts;
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 use rustpython_parser::{ast, Parse};
 
@@ -36,11 +40,14 @@ pub fn analyze(source: &str) -> Report {
             position: index.position(0),
         });
     }
+    if let Some((message, offset)) = limits::check(source) {
+        return Report::with_parse_error(report::ParseError {
+            message,
+            position: index.position(offset),
+        });
+    }
     match ast::Suite::parse(source, "<input>") {
-        Ok(suite) => Report {
-            functions: functions::collect(&suite, &index),
-            ..Report::default()
-        },
+        Ok(suite) => analysis::run(&suite, source, &index),
         Err(error) => Report::with_parse_error(report::ParseError {
             message: error.error.to_string(),
             position: index.position(error.offset.to_usize()),
@@ -69,6 +76,21 @@ mod tests {
         assert!(report.functions.is_empty());
         assert_eq!(report.parse_errors.len(), 1);
         assert_eq!(report.parse_errors[0].position.line, 2);
+    }
+
+    #[test]
+    fn errors_block_compiling_only_where_the_function_is_compiled() {
+        let source = "import torch\n\n@torch.compile\ndef f(x):\n    return x.sum().item()\n\ndef g(x):\n    return torch.sin(x).sum().item()\n";
+        let report = analyze(source);
+        let severity_in = |name: &str| {
+            report
+                .diagnostics
+                .iter()
+                .find(|d| d.code == "PT001" && d.function.as_deref() == Some(name))
+                .map(|d| d.severity)
+        };
+        assert_eq!(severity_in("f"), Some(report::Severity::Error));
+        assert_eq!(severity_in("g"), Some(report::Severity::Warning));
     }
 
     #[test]

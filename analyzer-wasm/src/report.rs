@@ -127,6 +127,19 @@ pub struct Verdict {
     pub reasons: Vec<String>,
     /// Codes of the rules that stand in the way.
     pub blockers: Vec<String>,
+    /// The decorator and options jitlens proposes for this framework.
+    pub config: Option<Config>,
+    /// Why, in one or two sentences.
+    pub summary: String,
+}
+
+/// A JIT decorator with its options, as jitlens proposes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Config {
+    /// The qualified decorator: `numba.njit`, `torch.compile`, `jax.jit`, `tf.function`.
+    pub decorator: String,
+    /// Keyword options as Python source text: `{"cache": "True", "parallel": "True"}`.
+    pub options: std::collections::BTreeMap<String, String>,
 }
 
 /// An estimated speedup range of compiled over original.

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::{check, server};
+use crate::{check, rules_cmd, server};
 
 /// Will a JIT make this Python faster? Diagnostics, rewrites and real benchmarks.
 #[derive(Debug, Parser)]
@@ -32,6 +32,13 @@ pub enum Command {
     Check(CheckArgs),
     /// Serve the playground and the runner API on this machine.
     Serve(server::ServeArgs),
+    /// List every rule: code, name, severity and summary.
+    Rules,
+    /// Print the documentation of one rule.
+    Rule {
+        /// The rule's code, such as `PT001`.
+        code: String,
+    },
 }
 
 /// The arguments of `check`.
@@ -73,6 +80,14 @@ pub fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Serve(args) => server::run(args).map(|()| true),
+        Command::Rules => {
+            print!("{}", rules_cmd::list());
+            Ok(true)
+        }
+        Command::Rule { code } => rules_cmd::explain(&code).map(|doc| {
+            print!("{doc}");
+            true
+        }),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,

@@ -5,4 +5,5 @@
 
 mod check;
 pub mod cli;
+mod rules_cmd;
 pub mod server;

@@ -1,0 +1,43 @@
+//! Runs the model, the rules and the verdicts over one parsed module.
+
+use rustpython_parser::ast;
+
+use crate::line_index::LineIndex;
+use crate::model::{functions, FunctionModel, ModuleModel};
+use crate::report::{FunctionReport, Range, Report};
+use crate::rules::{Checker, RULES};
+use crate::verdicts;
+
+/// Analyzes a parsed module.
+pub(crate) fn run(suite: &[ast::Stmt], source: &str, index: &LineIndex<'_>) -> Report {
+    let module = ModuleModel::build(suite);
+    let mut report = Report::default();
+    for syntax in functions(suite) {
+        let name = syntax.name.clone();
+        let range = syntax.range;
+        let model = FunctionModel::build(syntax, &module);
+        let mut checker = Checker::new(&module, source, index, &name);
+        for rule in RULES
+            .iter()
+            .filter(|rule| rule.family.applies_to(&model, &module))
+        {
+            checker.run(rule, &model);
+        }
+        let diagnostics = checker.into_diagnostics();
+        let verdicts = verdicts::judge(&model, &module, &diagnostics);
+        report.functions.push(FunctionReport {
+            name,
+            range: Range {
+                start: index.position(range.start().to_usize()),
+                end: index.position(range.end().to_usize()),
+            },
+            verdicts,
+            strategies: Vec::new(),
+        });
+        report.diagnostics.extend(diagnostics);
+    }
+    report
+        .diagnostics
+        .sort_by_key(|d| (d.range.start.line, d.range.start.column));
+    report
+}

@@ -1,0 +1,1399 @@
+//! The per-function model: decorators, parameters, a kind for every local, calls, branches,
+//! subscript stores and loops.
+
+use std::collections::{HashMap, HashSet};
+
+use rustpython_parser::ast::{self, Ranged};
+use rustpython_parser::text_size::TextRange;
+
+use crate::model::imports::{last_segment, Library};
+use crate::model::kind::{Framework, Kind};
+use crate::model::loops::{self, LoopModel};
+use crate::model::walk;
+use crate::model::ModuleModel;
+
+/// The syntax of one function definition (sync or async).
+#[derive(Debug, Clone)]
+pub(crate) struct FunctionSyntax<'a> {
+    /// Qualified name: `f`, `Model.forward`, `outer.inner`.
+    pub(crate) name: String,
+    /// The parameters.
+    pub(crate) args: &'a ast::Arguments,
+    /// The body.
+    pub(crate) body: &'a [ast::Stmt],
+    /// The decorators, outermost first.
+    pub(crate) decorators: &'a [ast::Expr],
+    /// The whole definition.
+    pub(crate) range: TextRange,
+    /// Whether it is defined directly in a class body.
+    pub(crate) is_method: bool,
+}
+
+/// A JIT decorator (or a module-level `f = torch.compile(f, ...)`) applied to a function.
+#[derive(Debug, Clone)]
+pub(crate) struct JitDecorator<'a> {
+    /// Which JIT.
+    pub(crate) framework: Framework,
+    /// The decorator expression.
+    pub(crate) range: TextRange,
+    /// Its keyword arguments.
+    pub(crate) keywords: Vec<(&'a str, &'a ast::Expr)>,
+}
+
+impl<'a> JitDecorator<'a> {
+    /// Reads a decorator expression: `@njit`, `@numba.jit(cache=True)`, `@torch.compile(...)`,
+    /// `@partial(jax.jit, static_argnames=...)`, `@tf.function(jit_compile=True)`.
+    pub(crate) fn parse(expr: &'a ast::Expr, module: &ModuleModel<'_>) -> Option<Self> {
+        if let Some(framework) = module
+            .imports
+            .qualified_name(expr)
+            .as_deref()
+            .and_then(Framework::of_decorator)
+        {
+            return Some(Self {
+                framework,
+                range: expr.range(),
+                keywords: Vec::new(),
+            });
+        }
+        let ast::Expr::Call(call) = expr else {
+            return None;
+        };
+        let callee = module.imports.qualified_name(&call.func)?;
+        let framework = match Framework::of_decorator(&callee) {
+            Some(framework) => framework,
+            // Ex) `partial(jax.jit, static_argnames=("n",))`
+            None if callee == "functools.partial" => {
+                let first = call.args.first()?;
+                Framework::of_decorator(&module.imports.qualified_name(first)?)?
+            }
+            None => return None,
+        };
+        Some(Self::from_call(framework, call))
+    }
+
+    /// The decorator made by a call such as `torch.compile(f, dynamic=False)`.
+    pub(crate) fn from_call(framework: Framework, call: &'a ast::ExprCall) -> Self {
+        let keywords = call
+            .keywords
+            .iter()
+            .filter_map(|keyword| Some((keyword.arg.as_ref()?.as_str(), &keyword.value)))
+            .collect();
+        Self {
+            framework,
+            range: call.range,
+            keywords,
+        }
+    }
+
+    /// The value of a keyword option.
+    pub(crate) fn option(&self, name: &str) -> Option<&'a ast::Expr> {
+        self.keywords
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| *value)
+    }
+
+    /// Whether a keyword option is the literal `True` (or, for `fastmath`, a non-empty set).
+    pub(crate) fn flag(&self, name: &str) -> bool {
+        match self.option(name) {
+            Some(ast::Expr::Constant(constant)) => {
+                matches!(constant.value, ast::Constant::Bool(true))
+            }
+            Some(ast::Expr::Set(set)) => !set.elts.is_empty(),
+            Some(ast::Expr::Dict(dict)) => !dict.keys.is_empty(),
+            _ => false,
+        }
+    }
+
+    /// Whether a keyword option is the literal `False`.
+    pub(crate) fn flag_false(&self, name: &str) -> bool {
+        matches!(self.option(name), Some(ast::Expr::Constant(c)) if matches!(c.value, ast::Constant::Bool(false)))
+    }
+
+    /// The strings of an option such as `static_argnames=("n", "axis")` or `="n"`.
+    pub(crate) fn strings(&self, name: &str) -> Vec<&'a str> {
+        let Some(value) = self.option(name) else {
+            return Vec::new();
+        };
+        let elts: &[ast::Expr] = match value {
+            ast::Expr::Tuple(tuple) => &tuple.elts,
+            ast::Expr::List(list) => &list.elts,
+            other => std::slice::from_ref(other),
+        };
+        elts.iter()
+            .filter_map(|elt| match elt {
+                ast::Expr::Constant(c) => match &c.value {
+                    ast::Constant::Str(s) => Some(s.as_str()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The integers of an option such as `static_argnums=(0, 2)`.
+    pub(crate) fn integers(&self, name: &str) -> Vec<usize> {
+        let Some(value) = self.option(name) else {
+            return Vec::new();
+        };
+        let elts: &[ast::Expr] = match value {
+            ast::Expr::Tuple(tuple) => &tuple.elts,
+            ast::Expr::List(list) => &list.elts,
+            other => std::slice::from_ref(other),
+        };
+        elts.iter()
+            .filter_map(|elt| match elt {
+                ast::Expr::Constant(c) => match &c.value {
+                    ast::Constant::Int(i) => i.to_string().parse().ok(),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// One parameter.
+#[derive(Debug, Clone)]
+pub(crate) struct Param<'a> {
+    /// Its name.
+    pub(crate) name: &'a str,
+    /// Its kind, from the annotation, the default or the function's library.
+    pub(crate) kind: Kind,
+    /// Its default value.
+    pub(crate) default: Option<&'a ast::Expr>,
+    /// Its annotation.
+    pub(crate) annotation: Option<&'a ast::Expr>,
+    /// Where it is.
+    pub(crate) range: TextRange,
+}
+
+/// One call inside the function.
+#[derive(Debug, Clone)]
+pub(crate) struct CallSite<'a> {
+    /// The call.
+    pub(crate) expr: &'a ast::ExprCall,
+    /// The resolved callee: `torch.matmul`, `builtins.print`; `None` for methods and locals.
+    pub(crate) qualified: Option<String>,
+    /// The method name for `value.method(...)` on a value.
+    pub(crate) method: Option<&'a str>,
+    /// The kind of the value a method is called on.
+    pub(crate) receiver_kind: Kind,
+    /// The value a method is called on.
+    pub(crate) receiver: Option<&'a ast::Expr>,
+}
+
+impl CallSite<'_> {
+    /// Whether the callee is exactly `qualified`.
+    pub(crate) fn is(&self, qualified: &str) -> bool {
+        self.qualified.as_deref() == Some(qualified)
+    }
+
+    /// The function or method name without its module: `matmul` for `torch.matmul` and `x.matmul`.
+    pub(crate) fn short_name(&self) -> &str {
+        match (&self.qualified, self.method) {
+            (Some(qualified), _) => last_segment(qualified),
+            (None, Some(method)) => method,
+            (None, None) => "",
+        }
+    }
+
+    /// The library of the callee, for library functions and for methods on arrays.
+    pub(crate) fn library(&self) -> Option<Library> {
+        match &self.qualified {
+            Some(qualified) => Library::of(qualified),
+            None => match self.receiver_kind {
+                Kind::NdArray => Some(Library::Numpy),
+                Kind::Tensor => Some(Library::Torch),
+                Kind::JaxArray => Some(Library::Jax),
+                Kind::TfTensor => Some(Library::TensorFlow),
+                _ => None,
+            },
+        }
+    }
+
+    /// The keyword argument `name`.
+    pub(crate) fn keyword(&self, name: &str) -> Option<&ast::Expr> {
+        self.expr
+            .keywords
+            .iter()
+            .find(|keyword| keyword.arg.as_ref().is_some_and(|arg| arg.as_str() == name))
+            .map(|keyword| &keyword.value)
+    }
+}
+
+/// What a branch condition depends on.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Dependence {
+    /// The condition is itself an array (`if x.sum() > 0:`).
+    pub(crate) tensor: bool,
+    /// It reads a Python value taken out of array data (`.item()`, `float(t)`).
+    pub(crate) scalar_from_tensor: bool,
+    /// It reads a shape (`x.shape[0]`, `len(x)`, `x.numel()`).
+    pub(crate) shape: bool,
+}
+
+/// A Python-level branch: `if`, `while`, `assert`, a conditional expression or `and`/`or`.
+#[derive(Debug, Clone)]
+pub(crate) struct Branch<'a> {
+    /// The condition.
+    pub(crate) test: &'a ast::Expr,
+    /// What the condition depends on.
+    pub(crate) dependence: Dependence,
+}
+
+/// A store through a subscript: `x[i] = v`, `x[i] += v`.
+#[derive(Debug, Clone)]
+pub(crate) struct SubscriptStore<'a> {
+    /// The subscript target.
+    pub(crate) target: &'a ast::ExprSubscript,
+    /// The stored-into name, when it is a plain name.
+    pub(crate) base: Option<&'a str>,
+    /// Its kind.
+    pub(crate) base_kind: Kind,
+    /// Whether it is `x[i] op= v`.
+    pub(crate) augmented: bool,
+}
+
+/// Counts that the verdicts' cost model reads.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct OpCounts {
+    /// Elementwise array operations (arithmetic on arrays, `sin`, `exp`, `relu`, ...).
+    pub(crate) elementwise: usize,
+    /// Reductions (`sum`, `mean`, `max`, ...).
+    pub(crate) reductions: usize,
+    /// Library kernels (`matmul`, `@`, `einsum`, `linalg.*`, `fft.*`, `conv*`, `sort`).
+    pub(crate) kernels: usize,
+    /// Statements in the body, nested blocks included.
+    pub(crate) statements: usize,
+}
+
+/// Everything the rules and verdicts know about one function.
+#[derive(Debug)]
+pub(crate) struct FunctionModel<'a> {
+    /// The syntax.
+    pub(crate) syntax: FunctionSyntax<'a>,
+    /// JIT decorators applied to it.
+    pub(crate) jit: Vec<JitDecorator<'a>>,
+    /// The parameters.
+    pub(crate) params: Vec<Param<'a>>,
+    /// The kind of every local name, as last assigned.
+    pub(crate) kinds: HashMap<&'a str, Kind>,
+    /// Locals holding Python values taken out of array data (`n = t.sum().item()`).
+    pub(crate) tensor_scalars: HashSet<&'a str>,
+    /// The array libraries it uses.
+    pub(crate) libraries: Vec<Library>,
+    /// Every call, in source order.
+    pub(crate) calls: Vec<CallSite<'a>>,
+    /// Every Python branch, in source order.
+    pub(crate) branches: Vec<Branch<'a>>,
+    /// Every subscript store, in source order.
+    pub(crate) stores: Vec<SubscriptStore<'a>>,
+    /// Every loop, outer loops before the loops they contain.
+    pub(crate) loops: Vec<LoopModel<'a>>,
+    /// Counts for the cost model.
+    pub(crate) ops: OpCounts,
+}
+
+const ELEMENTWISE: &[&str] = &[
+    "sin",
+    "cos",
+    "tan",
+    "exp",
+    "exp2",
+    "log",
+    "log2",
+    "log10",
+    "log1p",
+    "expm1",
+    "sqrt",
+    "rsqrt",
+    "abs",
+    "absolute",
+    "tanh",
+    "sinh",
+    "cosh",
+    "sigmoid",
+    "relu",
+    "gelu",
+    "silu",
+    "softplus",
+    "pow",
+    "power",
+    "square",
+    "clip",
+    "clamp",
+    "maximum",
+    "minimum",
+    "where",
+    "erf",
+    "floor",
+    "ceil",
+    "sign",
+    "negative",
+    "neg",
+    "add",
+    "sub",
+    "subtract",
+    "mul",
+    "multiply",
+    "div",
+    "divide",
+    "true_divide",
+    "reciprocal",
+    "arctan",
+    "arcsin",
+    "arccos",
+    "atan",
+    "asin",
+    "acos",
+    "arctan2",
+    "atan2",
+    "hypot",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "softsign",
+    "tanhshrink",
+    "mish",
+    "round",
+    "trunc",
+    "fmod",
+    "remainder",
+    "logaddexp",
+    "lerp",
+    "addcmul",
+    "addcdiv",
+];
+
+const REDUCTIONS: &[&str] = &[
+    "sum",
+    "mean",
+    "max",
+    "min",
+    "prod",
+    "std",
+    "var",
+    "norm",
+    "argmax",
+    "argmin",
+    "cumsum",
+    "cumprod",
+    "logsumexp",
+    "softmax",
+    "log_softmax",
+    "reduce_sum",
+    "reduce_mean",
+    "reduce_max",
+    "amax",
+    "amin",
+    "nansum",
+    "nanmean",
+    "any",
+    "all",
+];
+
+/// Whether a function or method name is an elementwise operation.
+pub(crate) fn is_elementwise(name: &str) -> bool {
+    ELEMENTWISE.contains(&name)
+}
+
+/// Whether a function or method name is a reduction.
+pub(crate) fn is_reduction(name: &str) -> bool {
+    REDUCTIONS.contains(&name)
+}
+
+/// Whether a call runs an optimized library kernel (BLAS, LAPACK, FFT, convolution, sort).
+pub(crate) fn is_library_kernel(call: &CallSite<'_>) -> bool {
+    let short = call.short_name();
+    let qualified = call.qualified.as_deref().unwrap_or("");
+    if qualified.contains(".linalg.") || qualified.contains(".fft.") {
+        return true;
+    }
+    if call.library().is_none() {
+        return false;
+    }
+    matches!(
+        short,
+        "matmul"
+            | "mm"
+            | "bmm"
+            | "einsum"
+            | "dot"
+            | "tensordot"
+            | "inner"
+            | "vdot"
+            | "linear"
+            | "addmm"
+            | "baddbmm"
+            | "conv1d"
+            | "conv2d"
+            | "conv3d"
+            | "conv"
+            | "convolve"
+            | "conv_transpose2d"
+            | "sort"
+            | "argsort"
+            | "svd"
+            | "solve"
+            | "inv"
+            | "cholesky"
+            | "eig"
+            | "eigh"
+            | "qr"
+            | "lstsq"
+            | "det"
+            | "matrix_power"
+            | "scaled_dot_product_attention"
+    )
+}
+
+/// Method names that change a container in place.
+pub(crate) const MUTATING_METHODS: &[&str] = &[
+    "append",
+    "extend",
+    "insert",
+    "pop",
+    "remove",
+    "clear",
+    "add",
+    "update",
+    "discard",
+    "setdefault",
+    "popitem",
+];
+
+impl<'a> FunctionModel<'a> {
+    /// Builds the model of one function.
+    pub(crate) fn build(syntax: FunctionSyntax<'a>, module: &ModuleModel<'a>) -> Self {
+        let mut jit: Vec<JitDecorator<'a>> = syntax
+            .decorators
+            .iter()
+            .filter_map(|decorator| JitDecorator::parse(decorator, module))
+            .collect();
+        if let Some(wrapped) = module.wrapped.get(syntax.name.as_str()) {
+            jit.extend(wrapped.iter().map(|(framework, call)| match call {
+                Some(call) => JitDecorator::from_call(*framework, call),
+                None => JitDecorator {
+                    framework: *framework,
+                    range: syntax.range,
+                    keywords: Vec::new(),
+                },
+            }));
+        }
+        let libraries = used_libraries(&syntax, module, &jit);
+        let default_kind = default_array_kind(&libraries);
+        let params = params(&syntax, module, default_kind);
+        let mut builder = Builder {
+            module,
+            kinds: params
+                .iter()
+                .map(|param| (param.name, param.kind))
+                .collect(),
+            tensor_scalars: HashSet::new(),
+            calls: Vec::new(),
+            branches: Vec::new(),
+            stores: Vec::new(),
+            ops: OpCounts::default(),
+            loop_depth: 0,
+        };
+        builder.block(syntax.body);
+        let Builder {
+            kinds,
+            tensor_scalars,
+            calls,
+            branches,
+            stores,
+            ops,
+            ..
+        } = builder;
+        let mut model = Self {
+            syntax,
+            jit,
+            params,
+            kinds,
+            tensor_scalars,
+            libraries,
+            calls,
+            branches,
+            stores,
+            loops: Vec::new(),
+            ops,
+        };
+        model.loops = loops::collect(&model, module);
+        model
+    }
+
+    /// The JIT decorator of `framework`, if the function has one.
+    pub(crate) fn jit_for(&self, framework: Framework) -> Option<&JitDecorator<'a>> {
+        self.jit
+            .iter()
+            .find(|decorator| decorator.framework == framework)
+    }
+
+    /// Whether the function is compiled by some JIT already.
+    pub(crate) fn is_jitted(&self) -> bool {
+        !self.jit.is_empty()
+    }
+
+    /// Whether the function uses `library`.
+    pub(crate) fn uses(&self, library: Library) -> bool {
+        self.libraries.contains(&library)
+    }
+
+    /// Whether the rules of `framework` apply: the function is compiled with it, or it is not
+    /// compiled yet and uses the framework's library (for Numba: NumPy without another array
+    /// library, in loops over arrays).
+    pub(crate) fn targets(&self, framework: Framework) -> bool {
+        if self.is_jitted() {
+            return self.jit_for(framework).is_some();
+        }
+        match framework {
+            // A NumPy function is a Numba candidate when it loops over arrays: that is the work
+            // `@njit` speeds up, so what would stop it matters.
+            Framework::Numba => {
+                self.uses(Library::Numpy)
+                    && !self.uses(Library::Torch)
+                    && !self.uses(Library::Jax)
+                    && !self.uses(Library::TensorFlow)
+                    && self.loops.iter().any(LoopModel::touches_arrays)
+            }
+            other => self.uses(other.library()),
+        }
+    }
+
+    /// The kind of a local name (parameters included).
+    pub(crate) fn kind_of_name(&self, name: &str) -> Kind {
+        self.kinds.get(name).copied().unwrap_or(Kind::Unknown)
+    }
+
+    /// The kind of an expression, using the final kinds of locals.
+    pub(crate) fn kind_of(&self, expr: &ast::Expr, module: &ModuleModel<'_>) -> Kind {
+        infer(expr, &self.kinds, module)
+    }
+
+    /// Whether `name` is a local of the function (a parameter or assigned in the body).
+    pub(crate) fn is_local(&self, name: &str) -> bool {
+        self.kinds.contains_key(name)
+    }
+
+    /// The parameter called `name`.
+    pub(crate) fn param(&self, name: &str) -> Option<&Param<'a>> {
+        self.params.iter().find(|param| param.name == name)
+    }
+
+    /// Whether the function reads NaN or infinity semantics (`isnan`, `isinf`, `isfinite`,
+    /// `x != x`, `np.nan`, `np.inf`, `float("nan")`).
+    pub(crate) fn nan_reads(&self, module: &ModuleModel<'_>) -> Vec<TextRange> {
+        let mut found = Vec::new();
+        walk::for_each_expr_in(self.syntax.body, &mut |expr| match expr {
+            ast::Expr::Attribute(_) | ast::Expr::Name(_) => {
+                if let Some(qualified) = module.imports.qualified_name(expr) {
+                    if matches!(
+                        last_segment(&qualified),
+                        "isnan"
+                            | "isinf"
+                            | "isfinite"
+                            | "nan"
+                            | "inf"
+                            | "NaN"
+                            | "NAN"
+                            | "Inf"
+                            | "PINF"
+                            | "NINF"
+                            | "isposinf"
+                            | "isneginf"
+                            | "nan_to_num"
+                            | "nanmax"
+                            | "nanmin"
+                            | "nansum"
+                            | "nanmean"
+                    ) {
+                        found.push(expr.range());
+                    }
+                }
+            }
+            // Ex) `x != x`
+            ast::Expr::Compare(compare)
+                if compare.ops.len() == 1
+                    && matches!(compare.ops[..], [ast::CmpOp::NotEq])
+                    && compare
+                        .comparators
+                        .first()
+                        .is_some_and(|right| same_name(&compare.left, right)) =>
+            {
+                found.push(compare.range);
+            }
+            // Ex) `float("nan")`, `float("inf")`
+            ast::Expr::Call(call)
+                if module.imports.qualified_name(&call.func).as_deref()
+                    == Some("builtins.float") =>
+            {
+                if let Some(ast::Expr::Constant(c)) = call.args.first() {
+                    if let ast::Constant::Str(s) = &c.value {
+                        let lower = s.to_ascii_lowercase();
+                        if lower.contains("nan") || lower.contains("inf") {
+                            found.push(call.range);
+                        }
+                    }
+                }
+            }
+            _ => (),
+        });
+        found
+    }
+}
+
+fn same_name(left: &ast::Expr, right: &ast::Expr) -> bool {
+    match (left, right) {
+        (ast::Expr::Name(a), ast::Expr::Name(b)) => a.id == b.id,
+        _ => false,
+    }
+}
+
+fn used_libraries(
+    syntax: &FunctionSyntax<'_>,
+    module: &ModuleModel<'_>,
+    jit: &[JitDecorator<'_>],
+) -> Vec<Library> {
+    let mut libraries: Vec<Library> = jit.iter().map(|d| d.framework.library()).collect();
+    let mut note = |expr: &ast::Expr| {
+        if let ast::Expr::Name(name) = expr {
+            if let Some(library) = module
+                .imports
+                .binding(name.id.as_str())
+                .and_then(Library::of)
+            {
+                if !libraries.contains(&library) {
+                    libraries.push(library);
+                }
+            }
+        }
+    };
+    walk::for_each_expr_in(syntax.body, &mut note);
+    for arg in all_args(syntax.args) {
+        if let Some(annotation) = &arg.def.annotation {
+            walk::walk_expr(annotation, &mut note);
+        }
+    }
+    libraries
+}
+
+/// The array kind of unannotated parameters: the array library the function uses, preferring a
+/// deep-learning framework over NumPy (which such code often uses on the side).
+fn default_array_kind(libraries: &[Library]) -> Kind {
+    for library in [
+        Library::Torch,
+        Library::Jax,
+        Library::TensorFlow,
+        Library::Numpy,
+    ] {
+        if libraries.contains(&library) {
+            return Kind::array_of(library);
+        }
+    }
+    Kind::Unknown
+}
+
+fn all_args(args: &ast::Arguments) -> impl Iterator<Item = &ast::ArgWithDefault> {
+    args.posonlyargs
+        .iter()
+        .chain(&args.args)
+        .chain(&args.kwonlyargs)
+}
+
+fn params<'a>(
+    syntax: &FunctionSyntax<'a>,
+    module: &ModuleModel<'_>,
+    default_kind: Kind,
+) -> Vec<Param<'a>> {
+    let empty = HashMap::new();
+    all_args(syntax.args)
+        .enumerate()
+        .map(|(position, arg)| {
+            let name = arg.def.arg.as_str();
+            let annotation = arg.def.annotation.as_deref();
+            let default = arg.default.as_deref();
+            let kind = if syntax.is_method && position == 0 {
+                Kind::Unknown
+            } else if let Some(annotation) = annotation {
+                module
+                    .imports
+                    .qualified_name(annotation)
+                    .map_or(Kind::Unknown, |q| Kind::from_annotation(&q))
+            } else if let Some(default) = default {
+                infer(default, &empty, module)
+            } else {
+                default_kind
+            };
+            Param {
+                name,
+                kind,
+                default,
+                annotation,
+                range: arg.def.range,
+            }
+        })
+        .chain(syntax.args.vararg.iter().map(|arg| Param {
+            name: arg.arg.as_str(),
+            kind: Kind::Tuple,
+            default: None,
+            annotation: None,
+            range: arg.range,
+        }))
+        .chain(syntax.args.kwarg.iter().map(|arg| Param {
+            name: arg.arg.as_str(),
+            kind: Kind::Dict,
+            default: None,
+            annotation: None,
+            range: arg.range,
+        }))
+        .collect()
+}
+
+/// Walks the body once, in source order, assigning kinds and collecting facts.
+struct Builder<'a, 'm> {
+    module: &'m ModuleModel<'a>,
+    kinds: HashMap<&'a str, Kind>,
+    tensor_scalars: HashSet<&'a str>,
+    calls: Vec<CallSite<'a>>,
+    branches: Vec<Branch<'a>>,
+    stores: Vec<SubscriptStore<'a>>,
+    ops: OpCounts,
+    loop_depth: usize,
+}
+
+impl<'a> Builder<'a, '_> {
+    fn block(&mut self, body: &'a [ast::Stmt]) {
+        for stmt in body {
+            self.stmt(stmt);
+        }
+    }
+
+    fn stmt(&mut self, stmt: &'a ast::Stmt) {
+        self.ops.statements += 1;
+        match stmt {
+            ast::Stmt::Assign(assign) => {
+                self.expr(&assign.value);
+                let kind = self.kind(&assign.value);
+                let from_tensor = self.extracts_tensor_data(&assign.value);
+                for target in &assign.targets {
+                    self.bind(target, kind, from_tensor);
+                }
+            }
+            ast::Stmt::AnnAssign(assign) => {
+                if let Some(value) = &assign.value {
+                    self.expr(value);
+                }
+                let annotated = self
+                    .module
+                    .imports
+                    .qualified_name(&assign.annotation)
+                    .map_or(Kind::Unknown, |q| Kind::from_annotation(&q));
+                let kind = match (annotated, &assign.value) {
+                    (Kind::Unknown, Some(value)) => self.kind(value),
+                    (kind, _) => kind,
+                };
+                let from_tensor = assign
+                    .value
+                    .as_deref()
+                    .is_some_and(|v| self.extracts_tensor_data(v));
+                self.bind(&assign.target, kind, from_tensor);
+            }
+            ast::Stmt::AugAssign(assign) => {
+                self.expr(&assign.value);
+                self.expr(&assign.target);
+                if let ast::Expr::Name(name) = &*assign.target {
+                    let value_kind = self.kind(&assign.value);
+                    let entry = self.kinds.entry(name.id.as_str()).or_insert(Kind::Unknown);
+                    if value_kind.is_array() {
+                        *entry = value_kind;
+                    }
+                    if self.extracts_tensor_data(&assign.value) {
+                        self.tensor_scalars.insert(name.id.as_str());
+                    }
+                }
+                if (self.kind(&assign.target).is_array() || self.kind(&assign.value).is_array())
+                    && self.loop_depth == 0
+                {
+                    self.ops.elementwise += 1;
+                }
+                if let ast::Expr::Subscript(subscript) = &*assign.target {
+                    self.store(subscript, true);
+                }
+            }
+            ast::Stmt::For(for_stmt) => {
+                self.expr(&for_stmt.iter);
+                let element = match self.kind(&for_stmt.iter) {
+                    kind if kind.is_array() => kind,
+                    _ => Kind::Unknown,
+                };
+                let element = if self.is_range(&for_stmt.iter) {
+                    Kind::Scalar
+                } else {
+                    element
+                };
+                self.bind(&for_stmt.target, element, false);
+                self.loop_depth += 1;
+                self.block(&for_stmt.body);
+                self.loop_depth -= 1;
+                self.block(&for_stmt.orelse);
+            }
+            ast::Stmt::AsyncFor(for_stmt) => {
+                self.expr(&for_stmt.iter);
+                self.bind(&for_stmt.target, Kind::Unknown, false);
+                self.loop_depth += 1;
+                self.block(&for_stmt.body);
+                self.loop_depth -= 1;
+                self.block(&for_stmt.orelse);
+            }
+            ast::Stmt::While(while_stmt) => {
+                self.branch(&while_stmt.test);
+                self.expr(&while_stmt.test);
+                self.loop_depth += 1;
+                self.block(&while_stmt.body);
+                self.loop_depth -= 1;
+                self.block(&while_stmt.orelse);
+            }
+            ast::Stmt::If(if_stmt) => {
+                self.branch(&if_stmt.test);
+                self.expr(&if_stmt.test);
+                self.block(&if_stmt.body);
+                self.block(&if_stmt.orelse);
+            }
+            ast::Stmt::Assert(assert) => {
+                self.branch(&assert.test);
+                self.expr(&assert.test);
+                if let Some(msg) = &assert.msg {
+                    self.expr(msg);
+                }
+            }
+            ast::Stmt::With(with) => {
+                for item in &with.items {
+                    self.expr(&item.context_expr);
+                    if let Some(vars) = &item.optional_vars {
+                        self.bind(vars, Kind::Unknown, false);
+                    }
+                }
+                self.block(&with.body);
+            }
+            ast::Stmt::FunctionDef(def) => {
+                self.kinds.insert(def.name.as_str(), Kind::Unknown);
+            }
+            ast::Stmt::AsyncFunctionDef(def) => {
+                self.kinds.insert(def.name.as_str(), Kind::Unknown);
+            }
+            ast::Stmt::ClassDef(class) => {
+                self.kinds.insert(class.name.as_str(), Kind::Unknown);
+            }
+            ast::Stmt::Import(_) | ast::Stmt::ImportFrom(_) => (),
+            other => {
+                for expr in walk::own_exprs(other) {
+                    self.expr(expr);
+                }
+                for block in walk::child_blocks(other) {
+                    self.block(block);
+                }
+                if let ast::Stmt::Try(try_stmt) = other {
+                    for handler in &try_stmt.handlers {
+                        let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                        if let Some(name) = &handler.name {
+                            self.kinds.insert(name.as_str(), Kind::Unknown);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn is_range(&self, expr: &ast::Expr) -> bool {
+        let ast::Expr::Call(call) = expr else {
+            return false;
+        };
+        matches!(
+            self.module.imports.qualified_name(&call.func).as_deref(),
+            Some("builtins.range" | "numba.prange")
+        )
+    }
+
+    fn bind(&mut self, target: &'a ast::Expr, kind: Kind, from_tensor: bool) {
+        match target {
+            ast::Expr::Name(name) => {
+                self.kinds.insert(name.id.as_str(), kind);
+                if from_tensor && !kind.is_array() {
+                    self.tensor_scalars.insert(name.id.as_str());
+                } else {
+                    self.tensor_scalars.remove(name.id.as_str());
+                }
+            }
+            ast::Expr::Tuple(tuple) => {
+                let element = if kind.is_array() { kind } else { Kind::Unknown };
+                for elt in &tuple.elts {
+                    self.bind(elt, element, from_tensor);
+                }
+            }
+            ast::Expr::List(list) => {
+                for elt in &list.elts {
+                    self.bind(elt, Kind::Unknown, from_tensor);
+                }
+            }
+            ast::Expr::Starred(starred) => self.bind(&starred.value, Kind::List, from_tensor),
+            ast::Expr::Subscript(subscript) => {
+                self.expr(target);
+                self.store(subscript, false);
+            }
+            ast::Expr::Attribute(_) => self.expr(target),
+            _ => (),
+        }
+    }
+
+    fn store(&mut self, target: &'a ast::ExprSubscript, augmented: bool) {
+        let base = match &*target.value {
+            ast::Expr::Name(name) => Some(name.id.as_str()),
+            _ => None,
+        };
+        let base_kind = self.kind(&target.value);
+        self.stores.push(SubscriptStore {
+            target,
+            base,
+            base_kind,
+            augmented,
+        });
+    }
+
+    fn branch(&mut self, test: &'a ast::Expr) {
+        let dependence = self.dependence(test);
+        self.branches.push(Branch { test, dependence });
+    }
+
+    /// What a condition depends on.
+    fn dependence(&self, test: &ast::Expr) -> Dependence {
+        let mut dependence = Dependence {
+            tensor: self.kind(test).is_array(),
+            ..Dependence::default()
+        };
+        if let ast::Expr::BoolOp(bool_op) = test {
+            dependence.tensor |= bool_op
+                .values
+                .iter()
+                .any(|value| self.kind(value).is_array());
+        }
+        walk::walk_expr(test, &mut |expr| match expr {
+            ast::Expr::Name(name) if self.tensor_scalars.contains(name.id.as_str()) => {
+                dependence.scalar_from_tensor = true;
+            }
+            ast::Expr::Attribute(attribute) => {
+                if matches!(attribute.attr.as_str(), "shape" | "ndim") {
+                    dependence.shape = true;
+                }
+            }
+            ast::Expr::Call(call) => {
+                if let ast::Expr::Attribute(attribute) = &*call.func {
+                    match attribute.attr.as_str() {
+                        "numel" | "size" | "dim" => dependence.shape = true,
+                        "item" | "tolist" => dependence.scalar_from_tensor = true,
+                        _ => (),
+                    }
+                }
+                if self.module.imports.qualified_name(&call.func).as_deref() == Some("builtins.len")
+                {
+                    dependence.shape = true;
+                }
+            }
+            _ => (),
+        });
+        dependence
+    }
+
+    /// Whether an expression takes a Python value out of array data.
+    fn extracts_tensor_data(&self, expr: &ast::Expr) -> bool {
+        if self.kind(expr).is_array() {
+            return false;
+        }
+        let mut found = false;
+        walk::walk_expr(expr, &mut |sub| match sub {
+            ast::Expr::Name(name) => found |= self.tensor_scalars.contains(name.id.as_str()),
+            ast::Expr::Call(call) => {
+                if let ast::Expr::Attribute(attribute) = &*call.func {
+                    if matches!(attribute.attr.as_str(), "item" | "tolist")
+                        && !self.kind(&attribute.value).eq(&Kind::Str)
+                    {
+                        found = true;
+                    }
+                }
+                if let Some(
+                    "builtins.float" | "builtins.int" | "builtins.bool" | "builtins.complex",
+                ) = self.module.imports.qualified_name(&call.func).as_deref()
+                {
+                    found |= call
+                        .args
+                        .first()
+                        .is_some_and(|arg| self.kind(arg).is_array());
+                }
+            }
+            _ => (),
+        });
+        found
+    }
+
+    fn kind(&self, expr: &ast::Expr) -> Kind {
+        infer(expr, &self.kinds, self.module)
+    }
+
+    /// Records calls, ops and nested branches of an expression.
+    fn expr(&mut self, expr: &'a ast::Expr) {
+        match expr {
+            ast::Expr::Call(call) => self.call(call),
+            ast::Expr::BinOp(bin_op) => {
+                let array = self.kind(expr).is_array();
+                if matches!(bin_op.op, ast::Operator::MatMult) {
+                    self.ops.kernels += 1;
+                } else if array && self.loop_depth == 0 {
+                    self.ops.elementwise += 1;
+                }
+            }
+            ast::Expr::UnaryOp(unary)
+                if matches!(unary.op, ast::UnaryOp::USub)
+                    && self.kind(&unary.operand).is_array()
+                    && self.loop_depth == 0 =>
+            {
+                self.ops.elementwise += 1;
+            }
+            ast::Expr::IfExp(if_exp) => self.branch(&if_exp.test),
+            ast::Expr::NamedExpr(named) => {
+                let kind = self.kind(&named.value);
+                if let ast::Expr::Name(name) = &*named.target {
+                    self.kinds.insert(name.id.as_str(), kind);
+                }
+            }
+            ast::Expr::ListComp(_)
+            | ast::Expr::SetComp(_)
+            | ast::Expr::DictComp(_)
+            | ast::Expr::GeneratorExp(_) => {
+                self.comprehension_targets(expr);
+            }
+            _ => (),
+        }
+        walk::for_each_child(expr, |child| self.expr(child));
+    }
+
+    fn comprehension_targets(&mut self, expr: &'a ast::Expr) {
+        let generators = match expr {
+            ast::Expr::ListComp(e) => &e.generators,
+            ast::Expr::SetComp(e) => &e.generators,
+            ast::Expr::DictComp(e) => &e.generators,
+            ast::Expr::GeneratorExp(e) => &e.generators,
+            _ => return,
+        };
+        for generator in generators {
+            self.bind(&generator.target, Kind::Unknown, false);
+        }
+    }
+
+    fn call(&mut self, call: &'a ast::ExprCall) {
+        let qualified = self.module.imports.qualified_name(&call.func);
+        let (method, receiver) = match (&qualified, &*call.func) {
+            (None, ast::Expr::Attribute(attribute)) => {
+                (Some(attribute.attr.as_str()), Some(&*attribute.value))
+            }
+            _ => (None, None),
+        };
+        let receiver_kind = receiver.map_or(Kind::Unknown, |r| self.kind(r));
+        let site = CallSite {
+            expr: call,
+            qualified,
+            method,
+            receiver_kind,
+            receiver,
+        };
+        if site.library().is_some() {
+            let short = site.short_name();
+            if is_library_kernel(&site) {
+                self.ops.kernels += 1;
+            } else if self.loop_depth > 0 {
+                // Element work inside loops is the loop's, not a whole-array operation.
+            } else if is_elementwise(short) {
+                self.ops.elementwise += 1;
+            } else if is_reduction(short) {
+                self.ops.reductions += 1;
+            }
+        }
+        self.calls.push(site);
+    }
+}
+
+/// The kind of an expression given the kinds of locals.
+pub(crate) fn infer(
+    expr: &ast::Expr,
+    kinds: &HashMap<&str, Kind>,
+    module: &ModuleModel<'_>,
+) -> Kind {
+    match expr {
+        ast::Expr::Constant(constant) => match constant.value {
+            ast::Constant::Str(_) | ast::Constant::Bytes(_) => Kind::Str,
+            ast::Constant::Int(_)
+            | ast::Constant::Float(_)
+            | ast::Constant::Bool(_)
+            | ast::Constant::Complex { .. } => Kind::Scalar,
+            ast::Constant::Tuple(_) => Kind::Tuple,
+            ast::Constant::None | ast::Constant::Ellipsis => Kind::Unknown,
+        },
+        ast::Expr::JoinedStr(_) => Kind::Str,
+        ast::Expr::List(_) | ast::Expr::ListComp(_) => Kind::List,
+        ast::Expr::Dict(_) | ast::Expr::DictComp(_) => Kind::Dict,
+        ast::Expr::Set(_) | ast::Expr::SetComp(_) => Kind::Set,
+        ast::Expr::Tuple(_) => Kind::Tuple,
+        ast::Expr::Name(name) => kinds
+            .get(name.id.as_str())
+            .copied()
+            .unwrap_or(Kind::Unknown),
+        ast::Expr::BinOp(bin_op) => {
+            let left = infer(&bin_op.left, kinds, module);
+            let right = infer(&bin_op.right, kinds, module);
+            match (left, right) {
+                // Ex) `"%d items" % x`
+                (Kind::Str, _) if matches!(bin_op.op, ast::Operator::Mod | ast::Operator::Add) => {
+                    Kind::Str
+                }
+                (l, _) if l.is_array() => l,
+                (_, r) if r.is_array() => r,
+                (Kind::Str, _) => Kind::Str,
+                (Kind::List, Kind::List) => Kind::List,
+                (Kind::Scalar, Kind::Scalar) => Kind::Scalar,
+                _ => Kind::Unknown,
+            }
+        }
+        ast::Expr::UnaryOp(unary) => {
+            let operand = infer(&unary.operand, kinds, module);
+            match unary.op {
+                ast::UnaryOp::Not if !operand.is_array() => Kind::Scalar,
+                _ => operand,
+            }
+        }
+        // Ex) `x is None`: identity, never an elementwise comparison.
+        ast::Expr::Compare(compare)
+            if compare
+                .ops
+                .iter()
+                .all(|op| matches!(op, ast::CmpOp::Is | ast::CmpOp::IsNot)) =>
+        {
+            Kind::Scalar
+        }
+        ast::Expr::Compare(compare) => std::iter::once(&*compare.left)
+            .chain(&compare.comparators)
+            .map(|e| infer(e, kinds, module))
+            .find(|k| k.is_array())
+            .unwrap_or(Kind::Scalar),
+        ast::Expr::BoolOp(bool_op) => bool_op
+            .values
+            .iter()
+            .map(|e| infer(e, kinds, module))
+            .find(|k| k.is_array())
+            .unwrap_or(Kind::Scalar),
+        ast::Expr::IfExp(if_exp) => {
+            let body = infer(&if_exp.body, kinds, module);
+            let orelse = infer(&if_exp.orelse, kinds, module);
+            if body == orelse || orelse == Kind::Unknown {
+                body
+            } else if body == Kind::Unknown {
+                orelse
+            } else {
+                Kind::Unknown
+            }
+        }
+        ast::Expr::Subscript(subscript) => match infer(&subscript.value, kinds, module) {
+            kind if kind.is_array() => kind,
+            Kind::Str => Kind::Str,
+            Kind::Tuple => {
+                // Ex) `x.shape[0]`
+                if matches!(&*subscript.value, ast::Expr::Attribute(a) if a.attr.as_str() == "shape")
+                {
+                    Kind::Scalar
+                } else {
+                    Kind::Unknown
+                }
+            }
+            _ => Kind::Unknown,
+        },
+        ast::Expr::Attribute(attribute) => {
+            if let Some(qualified) = module.imports.qualified_name(expr) {
+                return match last_segment(&qualified) {
+                    "pi" | "e" | "nan" | "inf" | "NaN" | "euler_gamma" | "tau" => Kind::Scalar,
+                    _ => Kind::Unknown,
+                };
+            }
+            let base = infer(&attribute.value, kinds, module);
+            match attribute.attr.as_str() {
+                "shape" => Kind::Tuple,
+                "ndim" | "size" | "itemsize" | "nbytes" if base.is_array() => Kind::Scalar,
+                "T" | "mT" | "real" | "imag" | "data" | "grad" | "flat" => base,
+                _ => Kind::Unknown,
+            }
+        }
+        ast::Expr::Call(call) => infer_call(call, kinds, module),
+        ast::Expr::NamedExpr(named) => infer(&named.value, kinds, module),
+        _ => Kind::Unknown,
+    }
+}
+
+fn infer_call(call: &ast::ExprCall, kinds: &HashMap<&str, Kind>, module: &ModuleModel<'_>) -> Kind {
+    if let Some(qualified) = module.imports.qualified_name(&call.func) {
+        return match qualified.as_str() {
+            "builtins.float" | "builtins.int" | "builtins.bool" | "builtins.len"
+            | "builtins.abs" | "builtins.round" => Kind::Scalar,
+            "builtins.sum" | "builtins.min" | "builtins.max" => {
+                match call.args.first().map(|a| infer(a, kinds, module)) {
+                    Some(kind) if kind.is_array() && call.args.len() > 1 => kind,
+                    _ => Kind::Scalar,
+                }
+            }
+            "builtins.str" | "builtins.repr" | "builtins.format" => Kind::Str,
+            "builtins.list" | "builtins.sorted" => Kind::List,
+            "builtins.dict" => Kind::Dict,
+            "builtins.set" => Kind::Set,
+            "builtins.tuple" => Kind::Tuple,
+            q if q.starts_with("math.") => Kind::Scalar,
+            "torch.compile" | "jax.jit" | "tensorflow.function" | "numba.njit" | "numba.jit" => {
+                Kind::Unknown
+            }
+            q if q.starts_with("numpy.random.seed") || q.starts_with("jax.random.split") => {
+                Kind::Unknown
+            }
+            q => match Library::of(q) {
+                Some(library) if !q.contains(".nn.Module") => Kind::array_of(library),
+                _ => Kind::Unknown,
+            },
+        };
+    }
+    let ast::Expr::Attribute(attribute) = &*call.func else {
+        return Kind::Unknown;
+    };
+    let receiver = infer(&attribute.value, kinds, module);
+    match attribute.attr.as_str() {
+        "item" => Kind::Scalar,
+        "tolist" => Kind::List,
+        "numpy" => Kind::NdArray,
+        "numel" | "dim" | "ndimension" | "element_size" => Kind::Scalar,
+        "size" if receiver == Kind::Tensor => {
+            if call.args.is_empty() {
+                Kind::Tuple
+            } else {
+                Kind::Scalar
+            }
+        }
+        "format" | "join" | "strip" | "lower" | "upper" | "replace" if receiver == Kind::Str => {
+            Kind::Str
+        }
+        "split" if receiver == Kind::Str => Kind::List,
+        "copy" => receiver,
+        _ if receiver.is_array() => receiver,
+        _ => Kind::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rustpython_parser::{ast, Parse};
+
+    use super::*;
+    use crate::model::{functions, ModuleModel};
+
+    fn with_model(source: &str, check: impl FnOnce(&FunctionModel<'_>, &ModuleModel<'_>)) {
+        let suite = ast::Suite::parse(source, "<test>").unwrap();
+        let module = ModuleModel::build(&suite);
+        let syntaxes = functions(&suite);
+        let model = FunctionModel::build(syntaxes[0].clone(), &module);
+        check(&model, &module);
+    }
+
+    #[test]
+    fn kinds_come_from_annotations_defaults_constructors_and_operations() {
+        let source = "import numpy as np\nimport torch\ndef f(a: np.ndarray, x, n=3, s='a'):\n    b = np.zeros(n)\n    t = torch.sin(x)\n    u = t * 2 + 1\n    k = u.sum().item()\n    m = k * 2\n    l = [1, 2]\n    d = {}\n    shape = t.shape\n";
+        with_model(source, |model, _| {
+            assert_eq!(model.kind_of_name("a"), Kind::NdArray);
+            assert_eq!(model.kind_of_name("x"), Kind::Tensor);
+            assert_eq!(model.kind_of_name("n"), Kind::Scalar);
+            assert_eq!(model.kind_of_name("s"), Kind::Str);
+            assert_eq!(model.kind_of_name("b"), Kind::NdArray);
+            assert_eq!(model.kind_of_name("u"), Kind::Tensor);
+            assert_eq!(model.kind_of_name("k"), Kind::Scalar);
+            assert_eq!(model.kind_of_name("l"), Kind::List);
+            assert_eq!(model.kind_of_name("d"), Kind::Dict);
+            assert_eq!(model.kind_of_name("shape"), Kind::Tuple);
+            assert!(model.tensor_scalars.contains("k"));
+            assert!(model.tensor_scalars.contains("m"));
+            assert!(!model.tensor_scalars.contains("n"));
+        });
+    }
+
+    #[test]
+    fn jax_and_tf_arrays_and_float_of_tensor() {
+        let source = "import jax.numpy as jnp\nimport tensorflow as tf\ndef f(x: jax.Array, y: tf.Tensor):\n    a = jnp.cos(x)\n    b = tf.exp(y)\n    c = float(b)\n";
+        with_model(source, |model, _| {
+            assert_eq!(model.kind_of_name("a"), Kind::JaxArray);
+            assert_eq!(model.kind_of_name("b"), Kind::TfTensor);
+            assert!(model.tensor_scalars.contains("c"));
+        });
+    }
+
+    #[test]
+    fn decorators_are_recognized_through_aliases() {
+        let source = "from numba import njit as fast\nimport numpy as np\n@fast(cache=True, fastmath=True)\ndef f(a):\n    return np.sum(a)\n";
+        with_model(source, |model, _| {
+            let decorator = model.jit_for(Framework::Numba).unwrap();
+            assert!(decorator.flag("cache"));
+            assert!(decorator.flag("fastmath"));
+            assert!(!decorator.flag("parallel"));
+        });
+        let source = "from functools import partial\nimport jax\n@partial(jax.jit, static_argnames=('n', 'k'))\ndef f(x, n, k):\n    return x\n";
+        with_model(source, |model, _| {
+            assert_eq!(
+                model
+                    .jit_for(Framework::Jax)
+                    .unwrap()
+                    .strings("static_argnames"),
+                ["n", "k"]
+            );
+        });
+        let source = "import torch\ndef f(x):\n    return torch.sin(x)\ng = torch.compile(f, dynamic=False)\n";
+        with_model(source, |model, _| {
+            assert!(model
+                .jit_for(Framework::Torch)
+                .unwrap()
+                .flag_false("dynamic"));
+        });
+    }
+
+    #[test]
+    fn calls_resolve_and_branches_know_their_dependence() {
+        let source = "import torch\ndef f(x, threshold=0.5):\n    n = (x > threshold).sum().item()\n    if n > x.numel() * 0.3:\n        r = torch.matmul(x, x.T)\n    if x.sum() > 0:\n        pass\n    if x.shape[0] > 4:\n        pass\n    return r\n";
+        with_model(source, |model, _| {
+            assert!(model.calls.iter().any(|c| c.is("torch.matmul")));
+            assert!(model
+                .calls
+                .iter()
+                .any(|c| c.method == Some("item") && c.receiver_kind == Kind::Tensor));
+            let deps: Vec<_> = model
+                .branches
+                .iter()
+                .map(|b| {
+                    (
+                        b.dependence.tensor,
+                        b.dependence.scalar_from_tensor,
+                        b.dependence.shape,
+                    )
+                })
+                .collect();
+            assert_eq!(
+                deps,
+                [
+                    (false, true, true),
+                    (true, false, false),
+                    (false, false, true)
+                ]
+            );
+            assert_eq!(model.ops.kernels, 1);
+        });
+    }
+}

@@ -1,0 +1,542 @@
+//! Loops: nesting, what they iterate over, the subscripts they read and write, and whether their
+//! iterations are independent (the legality test for `prange`).
+
+use std::collections::HashSet;
+
+use rustpython_parser::ast::{self, Ranged};
+use rustpython_parser::text_size::TextRange;
+
+use crate::model::function::FunctionModel;
+use crate::model::kind::Kind;
+use crate::model::{liveness, walk, ModuleModel, MUTATING_METHODS};
+
+/// What a loop iterates over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LoopIter {
+    /// `for i in range(...)`.
+    Range,
+    /// `for i in prange(...)` (Numba).
+    Prange,
+    /// `for i in tf.range(...)`: a graph loop in TensorFlow.
+    TensorRange,
+    /// `for v in <array>`: iterates over array rows or elements.
+    Array,
+    /// Anything else iterable.
+    Other,
+    /// A `while` loop.
+    While,
+}
+
+/// One subscript access inside a loop body: `a[i, j]` read or written.
+#[derive(Debug, Clone)]
+pub(crate) struct Access<'a> {
+    /// The subscripted name.
+    pub(crate) base: &'a str,
+    /// Its kind.
+    pub(crate) base_kind: Kind,
+    /// The index expressions, one per dimension.
+    pub(crate) indices: Vec<&'a ast::Expr>,
+    /// Whether it is written (`a[i] = v`, `a[i] += v`).
+    pub(crate) write: bool,
+    /// Where it is.
+    pub(crate) range: TextRange,
+}
+
+/// How an index relates to a loop variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Index {
+    /// `i + offset` for the loop variable `i`.
+    Var(i64),
+    /// A constant.
+    Const,
+    /// A slice such as `:` or `a:b`.
+    Slice,
+    /// Something else that does not involve the loop variable.
+    Other,
+    /// Something else that involves the loop variable (`i * 2`, `idx[i]`).
+    Mixed,
+}
+
+/// Why the iterations of a loop are not independent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hazard<'a> {
+    /// An array is read at another iteration's index than it is written (`a[i] = a[i-1] + x`).
+    CarriedArray(&'a str, TextRange),
+    /// A write whose index does not follow the loop variable (`y[i % 4] += x[i]`, `y[0] = v`).
+    UnindexedWrite(&'a str, TextRange),
+    /// A scalar read in an iteration before that iteration assigns it (not a plain reduction).
+    CarriedScalar(&'a str),
+    /// A container mutated (`out.append(v)`).
+    ContainerMutation(TextRange),
+}
+
+/// The bounds of `range(stop)`, `range(start, stop)` or `range(start, stop, step)`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RangeBounds<'a> {
+    /// The first value; `None` for 0.
+    pub(crate) start: Option<&'a ast::Expr>,
+    /// The end (excluded).
+    pub(crate) stop: &'a ast::Expr,
+    /// The step; `None` for 1.
+    pub(crate) step: Option<&'a ast::Expr>,
+}
+
+impl RangeBounds<'_> {
+    /// Whether the step is 1 (absent or the literal `1`).
+    pub(crate) fn unit_step(&self) -> bool {
+        match self.step {
+            None => true,
+            Some(ast::Expr::Constant(c)) => c.value.clone().int().is_some_and(|i| i == 1.into()),
+            Some(_) => false,
+        }
+    }
+}
+
+/// The bounds of a `range`-like call's arguments.
+fn bounds(iter: &ast::Expr) -> Option<RangeBounds<'_>> {
+    let ast::Expr::Call(call) = iter else {
+        return None;
+    };
+    match &call.args[..] {
+        [stop] => Some(RangeBounds {
+            start: None,
+            stop,
+            step: None,
+        }),
+        [start, stop] => Some(RangeBounds {
+            start: Some(start),
+            stop,
+            step: None,
+        }),
+        [start, stop, step] => Some(RangeBounds {
+            start: Some(start),
+            stop,
+            step: Some(step),
+        }),
+        _ => None,
+    }
+}
+
+/// One loop.
+#[derive(Debug, Clone)]
+pub(crate) struct LoopModel<'a> {
+    /// The `for` or `while` statement.
+    pub(crate) stmt: &'a ast::Stmt,
+    /// `for i in range(n)` up to the colon; the `while` test for while loops.
+    pub(crate) header: TextRange,
+    /// The loop variable, when it is a plain name.
+    pub(crate) var: Option<&'a str>,
+    /// What it iterates over.
+    pub(crate) iter: LoopIter,
+    /// `start`, `stop` and `step` of a `range`/`prange`/`tf.range` loop.
+    pub(crate) bounds: Option<RangeBounds<'a>>,
+    /// 1 for an outermost loop.
+    pub(crate) depth: usize,
+    /// The index of the enclosing loop in [`FunctionModel::loops`].
+    pub(crate) parent: Option<usize>,
+    /// Subscript reads and writes in the body, nested loops included.
+    pub(crate) accesses: Vec<Access<'a>>,
+    /// `break`, `return`, `raise` and `assert` in the body (nested loops' `break` excluded).
+    pub(crate) exits: Vec<TextRange>,
+    /// Supported reductions: `s += x[i]` on a name read nowhere else in the body.
+    pub(crate) reductions: Vec<&'a str>,
+    /// The first reason the iterations are not independent.
+    pub(crate) hazard: Option<Hazard<'a>>,
+}
+
+impl LoopModel<'_> {
+    /// Whether the loop walks an array or its body reads or writes array elements.
+    pub(crate) fn touches_arrays(&self) -> bool {
+        self.iter == LoopIter::Array || self.accesses.iter().any(|a| a.base_kind.is_array())
+    }
+
+    /// Whether `range`/`prange` loop iterations can run in parallel: no hazard and no early exit.
+    pub(crate) fn is_independent(&self) -> bool {
+        self.hazard.is_none() && self.exits.is_empty() && self.var.is_some()
+    }
+}
+
+/// How `expr` indexes relative to the loop variable `var`.
+pub(crate) fn index_pattern(expr: &ast::Expr, var: &str) -> Index {
+    match expr {
+        ast::Expr::Name(name) if name.id.as_str() == var => Index::Var(0),
+        ast::Expr::Constant(_) => Index::Const,
+        ast::Expr::UnaryOp(u) if matches!(&*u.operand, ast::Expr::Constant(_)) => Index::Const,
+        ast::Expr::Slice(_) => Index::Slice,
+        ast::Expr::BinOp(bin_op) => {
+            let offset = match (&*bin_op.left, &*bin_op.right) {
+                (ast::Expr::Name(name), ast::Expr::Constant(c)) if name.id.as_str() == var => {
+                    c.value.clone().int().and_then(|i| i64::try_from(i).ok())
+                }
+                (ast::Expr::Constant(c), ast::Expr::Name(name))
+                    if name.id.as_str() == var && matches!(bin_op.op, ast::Operator::Add) =>
+                {
+                    c.value.clone().int().and_then(|i| i64::try_from(i).ok())
+                }
+                _ => None,
+            };
+            match (offset, bin_op.op) {
+                (Some(k), ast::Operator::Add) => Index::Var(k),
+                (Some(k), ast::Operator::Sub) => Index::Var(-k),
+                _ if mentions(expr, var) => Index::Mixed,
+                _ => Index::Other,
+            }
+        }
+        _ if mentions(expr, var) => Index::Mixed,
+        _ => Index::Other,
+    }
+}
+
+fn mentions(expr: &ast::Expr, var: &str) -> bool {
+    let mut found = false;
+    walk::walk_expr(expr, &mut |sub| {
+        if let ast::Expr::Name(name) = sub {
+            found |= name.id.as_str() == var;
+        }
+    });
+    found
+}
+
+/// Collects the loops of a function, outer loops first.
+pub(crate) fn collect<'a>(
+    model: &FunctionModel<'a>,
+    module: &ModuleModel<'a>,
+) -> Vec<LoopModel<'a>> {
+    let mut loops = Vec::new();
+    collect_in(&mut loops, model.syntax.body, None, 0, model, module);
+    loops
+}
+
+fn collect_in<'a>(
+    acc: &mut Vec<LoopModel<'a>>,
+    body: &'a [ast::Stmt],
+    parent: Option<usize>,
+    depth: usize,
+    model: &FunctionModel<'a>,
+    module: &ModuleModel<'a>,
+) {
+    for stmt in body {
+        let (header, var, iter, range_bounds, loop_body): (
+            TextRange,
+            Option<&str>,
+            LoopIter,
+            Option<RangeBounds<'_>>,
+            &[ast::Stmt],
+        ) = match stmt {
+            ast::Stmt::For(for_stmt) => {
+                let var = match &*for_stmt.target {
+                    ast::Expr::Name(name) => Some(name.id.as_str()),
+                    _ => None,
+                };
+                let iter = classify_iter(&for_stmt.iter, model, module);
+                let range_bounds = match iter {
+                    LoopIter::Range | LoopIter::Prange | LoopIter::TensorRange => {
+                        bounds(&for_stmt.iter)
+                    }
+                    _ => None,
+                };
+                (
+                    TextRange::new(for_stmt.range.start(), for_stmt.iter.end()),
+                    var,
+                    iter,
+                    range_bounds,
+                    &for_stmt.body,
+                )
+            }
+            ast::Stmt::While(while_stmt) => (
+                TextRange::new(while_stmt.range.start(), while_stmt.test.end()),
+                None,
+                LoopIter::While,
+                None,
+                &while_stmt.body,
+            ),
+            other => {
+                for block in walk::child_blocks(other) {
+                    collect_in(acc, block, parent, depth, model, module);
+                }
+                continue;
+            }
+        };
+        let accesses = accesses(loop_body, model);
+        let exits = exits(loop_body);
+        let (reductions, carried) = scalars(loop_body, var);
+        let mut this = LoopModel {
+            stmt,
+            header,
+            var,
+            iter,
+            bounds: range_bounds,
+            depth: depth + 1,
+            parent,
+            accesses,
+            exits,
+            reductions,
+            hazard: None,
+        };
+        this.hazard = hazard(&this, carried, loop_body);
+        let index = acc.len();
+        acc.push(this);
+        collect_in(acc, loop_body, Some(index), depth + 1, model, module);
+    }
+}
+
+fn classify_iter<'a>(
+    iter: &'a ast::Expr,
+    model: &FunctionModel<'a>,
+    module: &ModuleModel<'a>,
+) -> LoopIter {
+    if let ast::Expr::Call(call) = iter {
+        match module.imports.qualified_name(&call.func).as_deref() {
+            Some("builtins.range") => return LoopIter::Range,
+            Some("numba.prange") => return LoopIter::Prange,
+            Some("tensorflow.range") => return LoopIter::TensorRange,
+            _ => (),
+        }
+    }
+    // Ex) `for field in descr:` over an unannotated parameter: its kind is only assumed from
+    // the library the function uses, too weak to call the loop array work.
+    if let ast::Expr::Name(name) = iter {
+        if model
+            .param(name.id.as_str())
+            .is_some_and(|p| p.annotation.is_none() && p.default.is_none())
+        {
+            return LoopIter::Other;
+        }
+    }
+    if model.kind_of(iter, module).is_array() {
+        LoopIter::Array
+    } else {
+        LoopIter::Other
+    }
+}
+
+fn accesses<'a>(body: &'a [ast::Stmt], model: &FunctionModel<'a>) -> Vec<Access<'a>> {
+    let mut found = Vec::new();
+    walk::for_each_stmt(body, &mut |stmt| {
+        let augmented = matches!(stmt, ast::Stmt::AugAssign(_));
+        for expr in walk::own_exprs(stmt) {
+            walk::walk_expr(expr, &mut |sub| {
+                let ast::Expr::Subscript(subscript) = sub else {
+                    return;
+                };
+                let ast::Expr::Name(base) = &*subscript.value else {
+                    return;
+                };
+                let indices: Vec<&ast::Expr> = match &*subscript.slice {
+                    ast::Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+                    single => vec![single],
+                };
+                let write = matches!(subscript.ctx, ast::ExprContext::Store);
+                let access = Access {
+                    base: base.id.as_str(),
+                    base_kind: model.kind_of_name(base.id.as_str()),
+                    indices,
+                    write,
+                    range: subscript.range,
+                };
+                // Ex) `a[i] += v` reads `a[i]` as well.
+                if write && augmented {
+                    found.push(Access {
+                        write: false,
+                        ..access.clone()
+                    });
+                }
+                found.push(access);
+            });
+        }
+    });
+    found
+}
+
+fn exits(body: &[ast::Stmt]) -> Vec<TextRange> {
+    let mut found = Vec::new();
+    exits_in(&mut found, body, false);
+    found
+}
+
+fn exits_in(acc: &mut Vec<TextRange>, body: &[ast::Stmt], nested_loop: bool) {
+    for stmt in body {
+        match stmt {
+            ast::Stmt::Break(s) if !nested_loop => acc.push(s.range),
+            ast::Stmt::Return(s) => acc.push(s.range),
+            ast::Stmt::Raise(s) => acc.push(s.range),
+            ast::Stmt::Assert(s) => acc.push(s.range),
+            ast::Stmt::For(_) | ast::Stmt::While(_) | ast::Stmt::AsyncFor(_) => {
+                for block in walk::child_blocks(stmt) {
+                    exits_in(acc, block, true);
+                }
+            }
+            other => {
+                for block in walk::child_blocks(other) {
+                    exits_in(acc, block, nested_loop);
+                }
+            }
+        }
+    }
+}
+
+/// Splits the names read before they are assigned in an iteration into supported reductions
+/// (`s += expr` with `s` read nowhere else) and carried values.
+fn scalars<'a>(body: &'a [ast::Stmt], var: Option<&'a str>) -> (Vec<&'a str>, Vec<&'a str>) {
+    let assigned = liveness::names_bound(body);
+    let inputs = liveness::region_inputs(body, var.as_slice());
+    let mut reduction_candidates: HashSet<&str> = HashSet::new();
+    let mut other_reads: HashSet<&str> = HashSet::new();
+    walk::for_each_stmt(body, &mut |stmt| {
+        if let ast::Stmt::AugAssign(aug) = stmt {
+            if let ast::Expr::Name(name) = &*aug.target {
+                let supported = matches!(
+                    aug.op,
+                    ast::Operator::Add
+                        | ast::Operator::Sub
+                        | ast::Operator::Mult
+                        | ast::Operator::Div
+                );
+                if supported {
+                    reduction_candidates.insert(name.id.as_str());
+                } else {
+                    other_reads.insert(name.id.as_str());
+                }
+                walk::walk_expr(&aug.value, &mut |sub| {
+                    if let ast::Expr::Name(n) = sub {
+                        other_reads.insert(n.id.as_str());
+                    }
+                });
+                return;
+            }
+        }
+        for name in liveness::loaded_by(stmt) {
+            other_reads.insert(name);
+        }
+        // A plain assignment to a reduction variable makes it an ordinary carried value.
+        for name in liveness::bound_by(stmt) {
+            if !matches!(stmt, ast::Stmt::AugAssign(_)) {
+                other_reads.insert(name);
+            }
+        }
+    });
+    let mut reductions = Vec::new();
+    let mut carried = Vec::new();
+    for name in inputs {
+        if !assigned.contains(name) {
+            continue;
+        }
+        if reduction_candidates.contains(name) && !other_reads.contains(name) {
+            reductions.push(name);
+        } else {
+            carried.push(name);
+        }
+    }
+    (reductions, carried)
+}
+
+fn hazard<'a>(
+    this: &LoopModel<'a>,
+    carried: Vec<&'a str>,
+    body: &'a [ast::Stmt],
+) -> Option<Hazard<'a>> {
+    if let Some(name) = carried.first() {
+        return Some(Hazard::CarriedScalar(name));
+    }
+    let var = this.var?;
+    let locally_bound = liveness::names_bound(body);
+    for write in this.accesses.iter().filter(|a| a.write) {
+        // Ex) `tmp = np.empty(3); tmp[0] = ...`: an array made in the iteration is private to it.
+        if locally_bound.contains(write.base) {
+            continue;
+        }
+        let patterns: Vec<Index> = write
+            .indices
+            .iter()
+            .map(|i| index_pattern(i, var))
+            .collect();
+        let Some(position) = patterns.iter().position(|p| *p == Index::Var(0)) else {
+            return Some(Hazard::UnindexedWrite(write.base, write.range));
+        };
+        for read in this
+            .accesses
+            .iter()
+            .filter(|a| !a.write && a.base == write.base)
+        {
+            let same = read
+                .indices
+                .get(position)
+                .is_some_and(|i| index_pattern(i, var) == Index::Var(0));
+            if !same {
+                return Some(Hazard::CarriedArray(write.base, read.range));
+            }
+        }
+    }
+    let mut mutation = None;
+    walk::for_each_expr_in(body, &mut |expr| {
+        if let ast::Expr::Call(call) = expr {
+            if let ast::Expr::Attribute(attribute) = &*call.func {
+                if MUTATING_METHODS.contains(&attribute.attr.as_str())
+                    && matches!(&*attribute.value, ast::Expr::Name(n) if !locally_bound.contains(n.id.as_str()))
+                    && mutation.is_none()
+                {
+                    mutation = Some(Hazard::ContainerMutation(call.range));
+                }
+            }
+        }
+    });
+    mutation
+}
+
+#[cfg(test)]
+mod tests {
+    use rustpython_parser::{ast, Parse};
+
+    use super::*;
+    use crate::model::{functions, FunctionModel, ModuleModel};
+
+    fn loops_of(source: &str, check: impl FnOnce(&[LoopModel<'_>])) {
+        let suite = ast::Suite::parse(source, "<test>").unwrap();
+        let module = ModuleModel::build(&suite);
+        let model = FunctionModel::build(functions(&suite)[0].clone(), &module);
+        check(&model.loops);
+    }
+
+    #[test]
+    fn nesting_and_independent_elementwise_loop() {
+        let source = "import numpy as np\ndef f(a, b):\n    out = np.empty_like(a)\n    for i in range(a.shape[0]):\n        for j in range(a.shape[1]):\n            out[i, j] = a[i, j] * b[i, j]\n    return out\n";
+        loops_of(source, |loops| {
+            assert_eq!(loops.len(), 2);
+            assert_eq!(
+                (loops[0].depth, loops[1].depth, loops[1].parent),
+                (1, 2, Some(0))
+            );
+            assert_eq!(loops[0].iter, LoopIter::Range);
+            let bounds = loops[0].bounds.unwrap();
+            assert!(bounds.start.is_none() && bounds.unit_step());
+            assert!(loops[0].is_independent());
+            assert!(loops[0].touches_arrays());
+        });
+    }
+
+    #[test]
+    fn prefix_sum_carries_a_dependency() {
+        let source = "import numpy as np\ndef f(x):\n    a = np.zeros_like(x)\n    for i in range(1, x.shape[0]):\n        a[i] = a[i - 1] + x[i]\n    return a\n";
+        loops_of(source, |loops| {
+            assert!(matches!(
+                loops[0].hazard,
+                Some(Hazard::CarriedArray("a", _))
+            ));
+        });
+    }
+
+    #[test]
+    fn reductions_scalars_and_unindexed_writes() {
+        let source = "def f(x, y):\n    s = 0.0\n    for i in range(len(x)):\n        s += x[i]\n    t = 0.0\n    for i in range(len(x)):\n        t = t * 0.5 + x[i]\n    for i in range(len(x)):\n        y[i % 4] += x[i]\n    for i in range(len(x)):\n        if x[i] < 0:\n            break\n";
+        loops_of(source, |loops| {
+            assert_eq!(loops[0].reductions, ["s"]);
+            assert!(loops[0].is_independent());
+            assert_eq!(loops[1].hazard, Some(Hazard::CarriedScalar("t")));
+            assert!(matches!(
+                loops[2].hazard,
+                Some(Hazard::UnindexedWrite("y", _))
+            ));
+            assert!(!loops[3].is_independent());
+        });
+    }
+}

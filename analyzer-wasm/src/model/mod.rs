@@ -1,0 +1,220 @@
+//! The model: what the rules and verdicts read instead of raw syntax.
+//!
+//! One [`ModuleModel`] per source (imports, module globals, `f = torch.compile(f)` wrappers) and
+//! one [`FunctionModel`] per function (decorators, parameters, kinds, calls, branches, stores,
+//! loops). Both are plain Rust over rustpython-parser's AST, built in one pass each.
+
+mod function;
+mod imports;
+mod kind;
+pub(crate) mod liveness;
+pub(crate) mod loops;
+pub(crate) mod walk;
+
+use std::collections::{HashMap, HashSet};
+
+use rustpython_parser::ast::{self, Ranged};
+
+pub(crate) use function::{is_library_kernel, FunctionModel, FunctionSyntax, MUTATING_METHODS};
+pub(crate) use imports::{Imports, Library};
+pub(crate) use kind::{Framework, Kind};
+pub(crate) use loops::{LoopIter, LoopModel};
+
+/// Module-level facts.
+#[derive(Debug)]
+pub(crate) struct ModuleModel<'a> {
+    /// Import aliases.
+    pub(crate) imports: Imports,
+    /// Names assigned at module level (not functions, classes or imports), with how many times.
+    pub(crate) globals: HashMap<&'a str, usize>,
+    /// Names some function declares `global`.
+    pub(crate) declared_global: HashSet<&'a str>,
+    /// Names imported from modules that are not well-known libraries (the user's own modules).
+    pub(crate) local_imports: HashSet<&'a str>,
+    /// Functions compiled by a module-level call: `g = torch.compile(f, dynamic=False)`.
+    pub(crate) wrapped: HashMap<&'a str, Vec<(Framework, Option<&'a ast::ExprCall>)>>,
+}
+
+/// Roots of libraries whose names are not the user's own code.
+const KNOWN_ROOTS: &[&str] = &[
+    "numpy",
+    "numba",
+    "torch",
+    "jax",
+    "jaxlib",
+    "tensorflow",
+    "scipy",
+    "pandas",
+    "math",
+    "cmath",
+    "os",
+    "sys",
+    "re",
+    "time",
+    "logging",
+    "functools",
+    "itertools",
+    "collections",
+    "typing",
+    "dataclasses",
+    "random",
+    "json",
+    "copy",
+    "warnings",
+    "pathlib",
+    "__future__",
+    "abc",
+    "enum",
+    "operator",
+    "sklearn",
+    "matplotlib",
+    "flax",
+    "optax",
+    "keras",
+];
+
+impl<'a> ModuleModel<'a> {
+    /// Builds the module model.
+    pub(crate) fn build(suite: &'a [ast::Stmt]) -> Self {
+        let imports = Imports::collect(suite);
+        let mut model = Self {
+            imports,
+            globals: HashMap::new(),
+            declared_global: HashSet::new(),
+            local_imports: HashSet::new(),
+            wrapped: HashMap::new(),
+        };
+        for stmt in suite {
+            match stmt {
+                ast::Stmt::Assign(assign) => {
+                    for target in &assign.targets {
+                        if let ast::Expr::Name(name) = target {
+                            *model.globals.entry(name.id.as_str()).or_default() += 1;
+                        }
+                    }
+                    model.note_wrapper(&assign.value);
+                }
+                ast::Stmt::AugAssign(assign) => {
+                    if let ast::Expr::Name(name) = &*assign.target {
+                        *model.globals.entry(name.id.as_str()).or_default() += 2;
+                    }
+                }
+                ast::Stmt::AnnAssign(assign) => {
+                    if let ast::Expr::Name(name) = &*assign.target {
+                        *model.globals.entry(name.id.as_str()).or_default() += 1;
+                    }
+                }
+                ast::Stmt::ImportFrom(import) => {
+                    let module = import.module.as_ref().map_or("", |m| m.as_str());
+                    let root = module.split('.').next().unwrap_or(module);
+                    let relative = import.level.is_some_and(|level| level.to_u32() > 0);
+                    if relative || !KNOWN_ROOTS.contains(&root) {
+                        for alias in &import.names {
+                            let local = alias.asname.as_ref().unwrap_or(&alias.name);
+                            model.local_imports.insert(local.as_str());
+                        }
+                    }
+                }
+                _ => (),
+            }
+        }
+        collect_global_declarations(suite, &mut model.declared_global);
+        model
+    }
+
+    /// Records `g = torch.compile(f, ...)`, `g = jax.jit(f)`, `g = numba.njit(f)`.
+    fn note_wrapper(&mut self, value: &'a ast::Expr) {
+        let ast::Expr::Call(call) = value else { return };
+        let Some(framework) = self
+            .imports
+            .qualified_name(&call.func)
+            .as_deref()
+            .and_then(Framework::of_decorator)
+        else {
+            return;
+        };
+        let Some(ast::Expr::Name(target)) = call.args.first() else {
+            return;
+        };
+        self.wrapped
+            .entry(target.id.as_str())
+            .or_default()
+            .push((framework, Some(call)));
+    }
+
+    /// Whether `name` is a module-level variable that is assigned more than once or declared
+    /// `global` by some function: its value can change after a JIT has frozen it.
+    pub(crate) fn is_mutable_global(&self, name: &str) -> bool {
+        self.globals.get(name).is_some_and(|count| *count > 1)
+            || self.declared_global.contains(name)
+    }
+}
+
+fn collect_global_declarations<'a>(body: &'a [ast::Stmt], acc: &mut HashSet<&'a str>) {
+    for stmt in body {
+        match stmt {
+            ast::Stmt::Global(global) => acc.extend(global.names.iter().map(|n| n.as_str())),
+            ast::Stmt::FunctionDef(def) => collect_global_declarations(&def.body, acc),
+            ast::Stmt::AsyncFunctionDef(def) => collect_global_declarations(&def.body, acc),
+            ast::Stmt::ClassDef(class) => collect_global_declarations(&class.body, acc),
+            other => {
+                for block in walk::child_blocks(other) {
+                    collect_global_declarations(block, acc);
+                }
+            }
+        }
+    }
+}
+
+/// Every function of a module, outermost first: top level, methods as `Class.method`, nested
+/// functions as `outer.inner`.
+pub(crate) fn functions(suite: &[ast::Stmt]) -> Vec<FunctionSyntax<'_>> {
+    let mut acc = Vec::new();
+    functions_in(&mut acc, suite, "", false);
+    acc
+}
+
+fn functions_in<'a>(
+    acc: &mut Vec<FunctionSyntax<'a>>,
+    body: &'a [ast::Stmt],
+    prefix: &str,
+    in_class: bool,
+) {
+    for stmt in body {
+        let (name, args, inner, decorators) = match stmt {
+            ast::Stmt::FunctionDef(def) => (
+                def.name.as_str(),
+                &*def.args,
+                &def.body,
+                &def.decorator_list,
+            ),
+            ast::Stmt::AsyncFunctionDef(def) => (
+                def.name.as_str(),
+                &*def.args,
+                &def.body,
+                &def.decorator_list,
+            ),
+            ast::Stmt::ClassDef(class) => {
+                functions_in(acc, &class.body, &format!("{prefix}{}.", class.name), true);
+                continue;
+            }
+            other => {
+                // Functions defined under `if` or `try` at the same level.
+                for block in walk::child_blocks(other) {
+                    functions_in(acc, block, prefix, in_class);
+                }
+                continue;
+            }
+        };
+        let qualified = format!("{prefix}{name}");
+        acc.push(FunctionSyntax {
+            name: qualified.clone(),
+            args,
+            body: inner,
+            decorators,
+            range: stmt.range(),
+            is_method: in_class,
+        });
+        functions_in(acc, inner, &format!("{qualified}."), false);
+    }
+}

@@ -1,0 +1,138 @@
+//! JX: rules for `jax.jit` (tracers, immutability, trace-time side effects, static arguments).
+
+pub(crate) mod concrete_conversion;
+pub(crate) mod data_dependent_shape;
+pub(crate) mod external_mutation;
+pub(crate) mod in_place_update;
+pub(crate) mod numpy_random_in_jit;
+pub(crate) mod print_side_effect;
+pub(crate) mod static_argument_recompile;
+pub(crate) mod traced_branch;
+pub(crate) mod traced_shape_argument;
+
+use rustpython_parser::ast::{self, Ranged};
+use rustpython_parser::text_size::TextRange;
+
+use crate::model::{walk, Framework, FunctionModel, ModuleModel};
+
+/// The parameters `jax.jit` traces: all but `self` and the static ones.
+pub(crate) fn traced_params<'a>(function: &FunctionModel<'a>) -> Vec<&'a str> {
+    let decorator = function.jit_for(Framework::Jax);
+    let static_names = decorator
+        .map(|d| d.strings("static_argnames"))
+        .unwrap_or_default();
+    let static_numbers = decorator
+        .map(|d| d.integers("static_argnums"))
+        .unwrap_or_default();
+    function
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(position, param)| {
+            let is_self = function.syntax.is_method && *position == 0;
+            let is_static = static_names.contains(&param.name) || static_numbers.contains(position);
+            !(is_self || is_static)
+        })
+        .map(|(_, param)| param.name)
+        .collect()
+}
+
+/// Whether the value of `expr` depends on traced data: a traced parameter or a JAX array,
+/// outside `.shape`, `.ndim`, `.dtype`, `.size` and `len(...)` (static under `jit`).
+pub(crate) fn reads_traced(
+    expr: &ast::Expr,
+    function: &FunctionModel<'_>,
+    module: &ModuleModel<'_>,
+    traced: &[&str],
+) -> bool {
+    match expr {
+        ast::Expr::Name(name) => {
+            let id = name.id.as_str();
+            traced.contains(&id) || function.kind_of_name(id) == crate::model::Kind::JaxArray
+        }
+        ast::Expr::Attribute(attribute)
+            if matches!(attribute.attr.as_str(), "shape" | "ndim" | "dtype" | "size") =>
+        {
+            false
+        }
+        // Ex) `x is None`
+        ast::Expr::Compare(compare)
+            if compare
+                .ops
+                .iter()
+                .all(|op| matches!(op, ast::CmpOp::Is | ast::CmpOp::IsNot)) =>
+        {
+            false
+        }
+        ast::Expr::Call(call)
+            if matches!(
+                module.imports.qualified_name(&call.func).as_deref(),
+                Some("builtins.len" | "builtins.isinstance")
+            ) =>
+        {
+            false
+        }
+        other => {
+            let mut found = false;
+            walk::for_each_child(other, |child| {
+                found |= reads_traced(child, function, module, traced)
+            });
+            found
+        }
+    }
+}
+
+/// Functions whose positional arguments are shapes or sizes.
+const SHAPED: &[&str] = &[
+    "jax.numpy.zeros",
+    "jax.numpy.ones",
+    "jax.numpy.empty",
+    "jax.numpy.full",
+    "jax.numpy.eye",
+    "jax.numpy.arange",
+    "jax.numpy.linspace",
+    "jax.numpy.identity",
+    "jax.numpy.tri",
+    "builtins.range",
+    "jax.random.normal",
+    "jax.random.uniform",
+];
+
+/// Where any of `names` is used as a shape, a size, a `range` bound or a slice bound: places
+/// that need a concrete value under `jit`.
+pub(crate) fn shape_uses(function: &FunctionModel<'_>, names: &[&str]) -> Vec<TextRange> {
+    let is_named =
+        |expr: &ast::Expr| matches!(expr, ast::Expr::Name(n) if names.contains(&n.id.as_str()));
+    let mut found = Vec::new();
+    for call in &function.calls {
+        let shaped = call
+            .qualified
+            .as_deref()
+            .is_some_and(|q| SHAPED.contains(&q))
+            || call.method == Some("reshape");
+        if !shaped {
+            continue;
+        }
+        for arg in call.expr.args.iter().chain(call.keyword("shape")) {
+            walk::walk_expr(arg, &mut |sub| {
+                if is_named(sub) {
+                    found.push(sub.range());
+                }
+            });
+        }
+    }
+    walk::for_each_expr_in(function.syntax.body, &mut |expr| {
+        let ast::Expr::Slice(slice) = expr else {
+            return;
+        };
+        for bound in [&slice.lower, &slice.upper, &slice.step]
+            .into_iter()
+            .flatten()
+        {
+            if is_named(bound) {
+                found.push(bound.range());
+            }
+        }
+    });
+    found
+}

@@ -1,0 +1,79 @@
+//! JX301: a numeric argument marked static that does not need to be.
+
+use rustpython_parser::ast;
+
+use crate::model::{walk, Framework, FunctionModel, Kind};
+use crate::rules::jax::shape_uses;
+use crate::rules::{rule_doc, Checker};
+
+rule_doc! {
+    /// ## What it does
+    /// Flags numeric parameters listed in `static_argnames`/`static_argnums` of `jax.jit` that
+    /// are used neither as a shape or size nor in Python control flow: they would work traced.
+    ///
+    /// ## Why is this bad?
+    /// A static argument is part of the cache key: every new value traces and compiles the
+    /// function again. Measured with jax 0.10, a static `k` called with 1, 2, 3, 3 compiled 3
+    /// times; the same argument traced compiled once.
+    ///
+    /// ## Example
+    /// ```python
+    /// @partial(jax.jit, static_argnames=("scale",))
+    /// def scaled(x, scale):
+    ///     return x * scale
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// @jax.jit
+    /// def scaled(x, scale):
+    ///     return x * scale
+    /// ```
+}
+
+/// JX301
+pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
+    let Some(decorator) = function.jit_for(Framework::Jax) else {
+        return;
+    };
+    let names = decorator.strings("static_argnames");
+    let numbers = decorator.integers("static_argnums");
+    for (position, param) in function.params.iter().enumerate() {
+        let is_static = names.contains(&param.name) || numbers.contains(&position);
+        if !is_static || param.kind != Kind::Scalar {
+            continue;
+        }
+        let in_control_flow = function
+            .branches
+            .iter()
+            .any(|branch| mentions(branch.test, param.name));
+        let in_loop_bound = function.loops.iter().any(|l| {
+            l.bounds.is_some_and(|b| {
+                [b.start, Some(b.stop), b.step]
+                    .into_iter()
+                    .flatten()
+                    .any(|e| mentions(e, param.name))
+            })
+        });
+        if in_control_flow || in_loop_bound || !shape_uses(function, &[param.name]).is_empty() {
+            continue;
+        }
+        checker.report(
+            param.range,
+            format!(
+                "static `{}` recompiles for every new value; it works traced",
+                param.name
+            ),
+        );
+    }
+}
+
+fn mentions(expr: &ast::Expr, name: &str) -> bool {
+    let mut found = false;
+    walk::walk_expr(expr, &mut |sub| {
+        if let ast::Expr::Name(n) = sub {
+            found |= n.id.as_str() == name;
+        }
+    });
+    found
+}

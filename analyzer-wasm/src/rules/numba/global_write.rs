@@ -1,0 +1,49 @@
+//! NB013: assigning a global inside a Numba function.
+
+use rustpython_parser::ast;
+
+use crate::model::{walk, FunctionModel};
+use crate::rules::{rule_doc, Checker};
+
+rule_doc! {
+    /// ## What it does
+    /// Flags `global` declarations in code compiled by Numba.
+    ///
+    /// ## Why is this bad?
+    /// Compiled code cannot store to Python globals: the first call raises
+    /// `numba.core.errors.UnsupportedBytecodeError` ("Use of unsupported opcode (STORE_GLOBAL)").
+    ///
+    /// ## Example
+    /// ```python
+    /// COUNT = 0
+    ///
+    /// @njit
+    /// def step(x):
+    ///     global COUNT
+    ///     COUNT = COUNT + 1
+    ///     return x
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// @njit
+    /// def step(x, count):
+    ///     return x, count + 1
+    /// ```
+}
+
+/// NB013
+pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
+    let mut found = Vec::new();
+    walk::for_each_stmt(function.syntax.body, &mut |stmt| {
+        if let ast::Stmt::Global(global) = stmt {
+            found.push(global.range);
+        }
+    });
+    for range in found {
+        checker.report(
+            range,
+            "Numba cannot assign module globals: return the value instead",
+        );
+    }
+}

@@ -1,0 +1,58 @@
+//! NB205: a `range` loop whose iterations are independent.
+
+use crate::model::{FunctionModel, LoopIter};
+use crate::rules::{rule_doc, Checker};
+
+rule_doc! {
+    /// ## What it does
+    /// Finds outermost unit-step `range` loops in Numba code whose iterations are independent: every
+    /// array write is indexed by the loop variable, arrays written are read only at the same
+    /// index, scalars carried across iterations are plain `+=`/`-=`/`*=`/`/=` reductions, and
+    /// there is no `break`, `return`, `raise`, `assert` or container mutation.
+    ///
+    /// ## Why is this bad?
+    /// It is not bad: such a loop can run on every core. `for i in prange(n)` with
+    /// `@njit(parallel=True)` splits it across threads (Numba's documentation measures about 5x on
+    /// its examples). Reductions in parallel change the order of floating-point additions, so
+    /// results may differ in the last bits.
+    ///
+    /// ## Example
+    /// ```python
+    /// @njit
+    /// def scale(x, out):
+    ///     for i in range(x.shape[0]):
+    ///         out[i] = 2.0 * x[i]
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// @njit(parallel=True)
+    /// def scale(x, out):
+    ///     for i in prange(x.shape[0]):
+    ///         out[i] = 2.0 * x[i]
+    /// ```
+}
+
+/// NB205
+pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
+    for loop_ in parallelizable(function) {
+        checker.report(
+            loop_.header,
+            "iterations are independent: `prange` with `parallel=True` can run them on all cores",
+        );
+    }
+}
+
+/// The loops NB205 proposes for `prange`.
+pub(crate) fn parallelizable<'f, 'a>(
+    function: &'f FunctionModel<'a>,
+) -> impl Iterator<Item = &'f crate::model::LoopModel<'a>> {
+    function.loops.iter().filter(|l| {
+        l.iter == LoopIter::Range
+            && l.bounds.is_some_and(|b| b.unit_step())
+            && l.depth == 1
+            && l.is_independent()
+            && l.touches_arrays()
+            && (l.accesses.iter().any(|a| a.write) || !l.reductions.is_empty())
+    })
+}

@@ -1,0 +1,90 @@
+//! NB009: a NumPy function (or keyword) Numba does not implement.
+
+use crate::model::FunctionModel;
+use crate::rules::{rule_doc, Checker};
+
+rule_doc! {
+    /// ## What it does
+    /// Flags NumPy functions that Numba does not implement (`np.einsum`, `np.pad`,
+    /// `np.vectorize`, `np.apply_along_axis`, `np.random.default_rng`, file I/O such as
+    /// `np.loadtxt`), and supported functions called with keywords Numba rejects (`keepdims=`,
+    /// `order=`, `return_counts=`).
+    ///
+    /// ## Why is this bad?
+    /// The first call raises `numba.core.errors.TypingError` ("Use of unsupported NumPy function
+    /// 'numpy.einsum'", or "No implementation of function ... found for signature" for keywords).
+    ///
+    /// ## Example
+    /// ```python
+    /// @njit
+    /// def contract(a, b):
+    ///     return np.einsum("ij,jk->ik", a, b)
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// @njit
+    /// def contract(a, b):
+    ///     return np.dot(a, b)
+    /// ```
+    /// Pass a `np.random.Generator` in as an argument instead of creating one inside.
+}
+
+const UNSUPPORTED: &[&str] = &[
+    "numpy.einsum",
+    "numpy.pad",
+    "numpy.vectorize",
+    "numpy.apply_along_axis",
+    "numpy.apply_over_axes",
+    "numpy.random.default_rng",
+    "numpy.loadtxt",
+    "numpy.savetxt",
+    "numpy.genfromtxt",
+    "numpy.save",
+    "numpy.load",
+    "numpy.frompyfunc",
+    "numpy.piecewise",
+    "numpy.set_printoptions",
+    "numpy.errstate",
+    "numpy.array2string",
+    "numpy.array_str",
+    "numpy.fromfile",
+];
+
+const UNSUPPORTED_KEYWORDS: &[&str] = &[
+    "keepdims",
+    "order",
+    "return_counts",
+    "return_index",
+    "return_inverse",
+    "out",
+    "where",
+];
+
+/// NB009
+pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
+    for call in &function.calls {
+        let Some(qualified) = &call.qualified else {
+            continue;
+        };
+        if !qualified.starts_with("numpy.") {
+            continue;
+        }
+        if UNSUPPORTED.contains(&qualified.as_str()) {
+            checker.report(
+                call.expr.range,
+                format!("`{qualified}` is not supported by Numba"),
+            );
+            continue;
+        }
+        if let Some(keyword) = UNSUPPORTED_KEYWORDS
+            .iter()
+            .find(|k| call.keyword(k).is_some())
+        {
+            checker.report(
+                call.expr.range,
+                format!("`{qualified}` with `{keyword}=` is not supported by Numba"),
+            );
+        }
+    }
+}

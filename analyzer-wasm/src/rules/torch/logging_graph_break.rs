@@ -1,0 +1,79 @@
+//! PT005: logging or `warnings.warn` inside a function compiled by `torch.compile`.
+
+use rustpython_parser::ast;
+
+use crate::model::FunctionModel;
+use crate::rules::{rule_doc, Checker};
+
+rule_doc! {
+    /// ## What it does
+    /// Flags `logging` calls, logger methods (`logger.info(...)`) and `warnings.warn(...)` in
+    /// code compiled by `torch.compile`.
+    ///
+    /// ## Why is this bad?
+    /// Each one breaks the graph (torch 2.15: "logging.Logger method not supported for
+    /// non-export cases"; `warnings.warn`: "Attempted to call function marked as skipped"). Note
+    /// that `torch._dynamo.explain()` under-counts these breaks; the graph-break counter sees them.
+    ///
+    /// ## Example
+    /// ```python
+    /// @torch.compile
+    /// def step(x):
+    ///     logger.info("step")
+    ///     return x * 2
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// @torch.compile
+    /// def step(x):
+    ///     return x * 2
+    ///
+    /// logger.info("step")
+    /// y = step(x)
+    /// ```
+}
+
+const LOGGER_METHODS: &[&str] = &[
+    "debug",
+    "info",
+    "warning",
+    "warn",
+    "error",
+    "exception",
+    "critical",
+    "log",
+];
+
+/// PT005
+pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
+    for call in &function.calls {
+        let logging = match (&call.qualified, call.method, call.receiver) {
+            (Some(q), _, _) => {
+                q.starts_with("logging.") && LOGGER_METHODS.iter().any(|m| q.ends_with(m))
+                    || q == "warnings.warn"
+            }
+            // Ex) `logger.info(...)`, `self.log.warning(...)`
+            (None, Some(method), Some(receiver)) => {
+                LOGGER_METHODS.contains(&method) && receiver_looks_like_logger(receiver)
+            }
+            _ => false,
+        };
+        if logging {
+            checker.report(
+                call.expr.range,
+                "logging breaks the graph: log outside the compiled function",
+            );
+        }
+    }
+}
+
+fn receiver_looks_like_logger(receiver: &ast::Expr) -> bool {
+    let name = match receiver {
+        ast::Expr::Name(name) => name.id.as_str(),
+        ast::Expr::Attribute(attribute) => attribute.attr.as_str(),
+        _ => return false,
+    };
+    let lower = name.to_ascii_lowercase();
+    lower.contains("log")
+}

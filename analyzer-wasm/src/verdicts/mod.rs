@@ -1,0 +1,291 @@
+//! Verdicts: for each function and each framework, whether compiling it would pay, with the
+//! estimate from the cost model, the rules that argue for it and those that stand in the way.
+
+mod cost;
+
+use std::collections::BTreeMap;
+
+use crate::model::{Framework, FunctionModel, Library, LoopIter, ModuleModel};
+use crate::report::{Config, Diagnostic, Estimate, Severity, Verdict};
+use crate::rules::{general, numba, Family, Rule};
+
+/// Codes that argue for compiling.
+const REASONS: &[&str] = &["NB401", "NB205", "GEN402", "GEN404"];
+/// Profitability codes that argue against compiling, whatever the framework.
+const AGAINST: &[&str] = &["GEN401", "GEN403"];
+
+/// The verdicts for one function, best first.
+pub(crate) fn judge(
+    function: &FunctionModel<'_>,
+    module: &ModuleModel<'_>,
+    diagnostics: &[Diagnostic],
+) -> Vec<Verdict> {
+    let work = work(function);
+    let mut verdicts: Vec<Verdict> = Framework::ALL
+        .iter()
+        .map(|framework| verdict(*framework, function, module, diagnostics, work))
+        .collect();
+    verdicts.sort_by(|a, b| {
+        let mean = |v: &Verdict| {
+            v.estimate
+                .map_or(0.0, |e| (e.speedup_low * e.speedup_high).sqrt())
+        };
+        cost::rank(&a.benefit)
+            .cmp(&cost::rank(&b.benefit))
+            .then(mean(b).total_cmp(&mean(a)))
+    });
+    verdicts
+}
+
+fn work(function: &FunctionModel<'_>) -> cost::Work {
+    let loop_nest = function
+        .loops
+        .iter()
+        .filter(|l| l.depth == 1 && l.iter != LoopIter::TensorRange && l.touches_arrays())
+        .map(|l| numba::interpreted_array_loop::nest_depth(function, l))
+        .max()
+        .unwrap_or(0);
+    cost::Work {
+        loop_nest,
+        chain: function.ops.elementwise + function.ops.reductions,
+        kernels: function.ops.kernels,
+        too_small: general::too_small_function::is_too_small(function),
+    }
+}
+
+fn family_of(code: &str) -> Option<Family> {
+    Rule::by_code(code).map(|rule| rule.family)
+}
+
+fn verdict(
+    framework: Framework,
+    function: &FunctionModel<'_>,
+    module: &ModuleModel<'_>,
+    diagnostics: &[Diagnostic],
+    work: cost::Work,
+) -> Verdict {
+    let mine = |d: &&Diagnostic| {
+        family_of(&d.code).is_some_and(|f| f.framework() == Some(framework) || f == Family::General)
+    };
+    let mut reasons: Vec<String> = Vec::new();
+    let mut blockers: Vec<String> = Vec::new();
+    for diagnostic in diagnostics.iter().filter(mine) {
+        let code = diagnostic.code.clone();
+        let list = if REASONS.contains(&code.as_str()) {
+            &mut reasons
+        } else if AGAINST.contains(&code.as_str())
+            || diagnostic.severity != Severity::Info
+            || is_recompile(&code)
+        {
+            &mut blockers
+        } else {
+            continue;
+        };
+        if !list.contains(&code) {
+            list.push(code);
+        }
+    }
+    // Whole-array NumPy is a weak reason for Numba only.
+    if framework != Framework::Numba {
+        reasons.retain(|c| c != "GEN404");
+    }
+    if framework == Framework::Numba {
+        reasons.retain(|c| c != "GEN402");
+    }
+    // A torch graph break is not a failure (Dynamo falls back to Python) unless
+    // `fullgraph=True` makes it one; for the other JITs an error-level finding fails the call.
+    let breaks_fail = framework != Framework::Torch
+        || function
+            .jit_for(Framework::Torch)
+            .is_some_and(|d| d.flag("fullgraph"));
+    let failing = breaks_fail
+        && diagnostics.iter().filter(mine).any(|d| {
+            declared_error(&d.code)
+                && family_of(&d.code).and_then(Family::framework) == Some(framework)
+        });
+    // Findings speak only for a framework that can compile the function's arrays.
+    let own = framework.library();
+    let applicable = match framework {
+        Framework::Numba => !function.libraries.iter().any(|l| *l != Library::Numpy),
+        _ => function.uses(own),
+    };
+    if !applicable {
+        reasons.clear();
+        blockers.clear();
+    }
+    let (estimate, summary) = estimate(framework, function, diagnostics, work, failing);
+    let benefit = match estimate {
+        Some(estimate) => cost::level(estimate),
+        None => "harmful",
+    };
+    let config = (benefit != "harmful" && benefit != "none")
+        .then(|| config(framework, function, module, diagnostics));
+    Verdict {
+        framework: framework.as_str().to_owned(),
+        benefit: benefit.to_owned(),
+        estimate,
+        reasons,
+        blockers,
+        config,
+        summary,
+    }
+}
+
+/// Whether the rule is an error where the function is compiled (diagnostics on functions not
+/// compiled yet carry it as a warning).
+fn declared_error(code: &str) -> bool {
+    Rule::by_code(code).is_some_and(|rule| rule.severity == Severity::Error)
+}
+
+fn is_recompile(code: &str) -> bool {
+    code.chars().find(char::is_ascii_digit) == Some('3')
+}
+
+fn estimate(
+    framework: Framework,
+    function: &FunctionModel<'_>,
+    diagnostics: &[Diagnostic],
+    work: cost::Work,
+    failing: bool,
+) -> (Option<Estimate>, String) {
+    let own = framework.library();
+    let others: Vec<Library> = function
+        .libraries
+        .iter()
+        .copied()
+        .filter(|l| *l != own && *l != Library::Numpy)
+        .collect();
+    if framework == Framework::Numba && !others.is_empty() {
+        return (
+            None,
+            format!(
+                "Numba cannot compile {} arrays; it compiles NumPy code.",
+                library_name(others[0])
+            ),
+        );
+    }
+    if framework != Framework::Numba && !function.uses(own) {
+        let what = if work.loop_nest > 0 || work.chain > 0 {
+            "would need a port to its array API"
+        } else {
+            "has no array work for it"
+        };
+        return (
+            Some(cost::NOTHING),
+            format!(
+                "The function does not use {}; it {what}.",
+                library_name(own)
+            ),
+        );
+    }
+    if failing {
+        return (
+            None,
+            format!(
+                "Compiling with {} fails as written: fix the errors listed as blockers first.",
+                framework.decorator()
+            ),
+        );
+    }
+    let has = |code: &str| diagnostics.iter().any(|d| d.code == code);
+    if framework == Framework::Torch {
+        let breaks = diagnostics
+            .iter()
+            .filter(|d| declared_error(&d.code) && d.code.starts_with("PT0"))
+            .count();
+        if breaks > 0 && has("PT301") {
+            return (Some(cost::BREAKS_AND_RECOMPILES), format!("{breaks} graph break(s) and data-dependent recompiles: compiled code runs as small graphs and keeps recompiling, slower than eager."));
+        }
+        if breaks > 0 {
+            return (Some(cost::NOTHING), format!("{breaks} graph break(s) split the function into small graphs with Python in between: little to gain."));
+        }
+    }
+    if work.too_small && work.loop_nest == 0 {
+        return (
+            Some(cost::TOO_SMALL),
+            "Too little work: the compiled call's overhead costs more than it saves.".to_owned(),
+        );
+    }
+    if work.loop_nest > 0 {
+        return match framework {
+            Framework::Numba => (Some(cost::loops(work.loop_nest)), format!("A {}-deep Python loop over array elements compiles to machine code.", work.loop_nest)),
+            _ => (Some(cost::NOTHING), "Python loops are unrolled while tracing: compile time grows with the trip count and the loop itself is not sped up.".to_owned()),
+        };
+    }
+    if work.kernels > 0 && work.chain < general::fusible_elementwise_chain::MIN_CHAIN {
+        return (
+            Some(cost::KERNEL_BOUND),
+            "The time is in library kernels (BLAS/cuBLAS) that compiling does not change."
+                .to_owned(),
+        );
+    }
+    if framework == Framework::Numba {
+        if work.chain >= 2 {
+            return (Some(cost::VECTORIZED_NUMPY), "Already vectorized NumPy: Numba only saves temporaries (parallel=True gains more).".to_owned());
+        }
+        return (
+            Some(cost::NOTHING),
+            "No loop or array work for Numba to speed up.".to_owned(),
+        );
+    }
+    if work.chain >= general::fusible_elementwise_chain::MIN_CHAIN {
+        return (
+            Some(cost::fusion(work.chain, work.kernels)),
+            format!(
+                "{} elementwise operations fuse into one pass over memory instead of {} kernels.",
+                work.chain, work.chain
+            ),
+        );
+    }
+    (
+        Some(cost::NOTHING),
+        "Too few operations to fuse.".to_owned(),
+    )
+}
+
+fn library_name(library: Library) -> &'static str {
+    match library {
+        Library::Numpy => "NumPy",
+        Library::Torch => "torch",
+        Library::Jax => "JAX",
+        Library::TensorFlow => "TensorFlow",
+    }
+}
+
+fn config(
+    framework: Framework,
+    function: &FunctionModel<'_>,
+    module: &ModuleModel<'_>,
+    diagnostics: &[Diagnostic],
+) -> Config {
+    let mut options = BTreeMap::new();
+    let has = |code: &str| diagnostics.iter().any(|d| d.code == code);
+    match framework {
+        Framework::Numba => {
+            options.insert("cache".to_owned(), "True".to_owned());
+            if has("NB205") {
+                options.insert("parallel".to_owned(), "True".to_owned());
+            }
+            let reduces = function.loops.iter().any(|l| !l.reductions.is_empty());
+            if reduces && function.nan_reads(module).is_empty() {
+                options.insert("fastmath".to_owned(), "True".to_owned());
+            }
+        }
+        Framework::Torch => {
+            if has("PT302") || has("PT303") {
+                options.insert("dynamic".to_owned(), "True".to_owned());
+            }
+        }
+        Framework::Jax => (),
+        Framework::TensorFlow => {
+            options.insert("jit_compile".to_owned(), "True".to_owned());
+            if has("TF301") {
+                options.insert("reduce_retracing".to_owned(), "True".to_owned());
+            }
+        }
+    }
+    Config {
+        decorator: framework.decorator().to_owned(),
+        options,
+    }
+}

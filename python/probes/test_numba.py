@@ -1,0 +1,317 @@
+"""Ground truth for the NB rules: each test runs the rule's trigger under the installed Numba and
+asserts the effect the rule documents. A test that stops showing its effect must fail."""
+import os
+import subprocess
+import sys
+import textwrap
+import warnings
+
+import numpy as np
+import pytest
+from numba import njit, prange
+from numba.core import errors
+
+X = np.arange(8, dtype=np.float64)
+
+
+def test_NB001():
+    import re
+
+    @njit
+    def f(words):
+        return len(re.findall("a", words))
+
+    with pytest.raises(errors.TypingError):
+        f("banana")
+
+
+def test_NB002():
+    @njit
+    def f(x):
+        return "value={}".format(x)
+
+    with pytest.raises(errors.TypingError):
+        f(1)
+
+    @njit
+    def g(x):
+        return "%d items" % x
+
+    with pytest.raises(errors.TypingError):
+        g(1)
+
+
+def test_NB003():
+    @njit
+    def f(x, **options):
+        return x * 2
+
+    with pytest.raises((TypeError, errors.NumbaError)):
+        f(1.0)
+
+
+def test_NB004():
+    @njit
+    def f(x):
+        class Point:
+            pass
+
+        return x
+
+    with pytest.raises(errors.UnsupportedBytecodeError):
+        f(1.0)
+
+
+def test_NB005():
+    @njit
+    def f(x):
+        return sum(v * v for v in x)
+
+    with pytest.raises(errors.UnsupportedError):
+        f(X)
+
+
+def test_NB006():
+    @njit
+    def f(x):
+        return f"{x:.2f}"
+
+    with pytest.raises(errors.UnsupportedBytecodeError):
+        f(1.5)
+
+    @njit
+    def plain(n):
+        return f"{n}"
+
+    assert plain(3) == "3"
+
+
+def test_NB007():
+    @njit
+    def f(x):
+        d = {}
+        d["mean"] = x.mean()
+        d["name"] = "x"
+        return d
+
+    with pytest.raises(errors.TypingError):
+        f(X)
+
+
+def test_NB008():
+    @njit
+    def f(x):
+        out = [0.0]
+        out.append("done")
+        return out
+
+    with pytest.raises(errors.TypingError):
+        f(X)
+
+
+def test_NB009():
+    @njit
+    def f(a, b):
+        return np.einsum("ij,jk->ik", a, b)
+
+    with pytest.raises(errors.TypingError, match="einsum"):
+        f(np.eye(2), np.eye(2))
+
+    @njit
+    def g(a):
+        return np.sum(a, axis=0, keepdims=True)
+
+    with pytest.raises(errors.TypingError):
+        g(np.eye(2))
+
+
+def test_NB010():
+    @njit
+    def f(a, b):
+        try:
+            return a / b
+        except ZeroDivisionError:
+            return 0.0
+
+    with pytest.raises(errors.TypingError):
+        f(1.0, 2.0)
+
+    @njit
+    def ok(a, b):
+        try:
+            return a / b
+        except Exception:
+            return 0.0
+
+    assert ok(1.0, 2.0) == 0.5
+
+
+def test_NB011():
+    @njit
+    def f(x, path):
+        with open(path, "w") as fh:
+            fh.write("done")
+        return x.sum()
+
+    with pytest.raises(errors.UnsupportedBytecodeError):
+        f(X, "/dev/null")
+
+
+def test_NB012():
+    @njit
+    def f(a, b):
+        print(a, b, sep=",")
+
+    with pytest.raises(errors.UnsupportedError):
+        f(1, 2)
+
+
+COUNT = 0
+
+
+def test_NB013():
+    @njit
+    def f(x):
+        global COUNT
+        COUNT = COUNT + 1
+        return x
+
+    with pytest.raises(errors.UnsupportedBytecodeError):
+        f(1.0)
+
+
+SCALE = 1.0
+
+
+def test_NB101():
+    global SCALE
+
+    @njit
+    def f(x):
+        return x * SCALE
+
+    assert f(2.0) == 2.0
+    SCALE = 100.0
+    try:
+        assert f(2.0) == 2.0  # frozen: the new global is ignored
+        assert f.py_func(2.0) == 200.0
+    finally:
+        SCALE = 1.0
+
+
+def test_NB102():
+    @njit
+    def f(a):
+        return str(a)
+
+    assert f(1.5) != "1.5"
+    assert "object" in f(1.5)
+
+
+def test_NB201():
+    @njit(fastmath=True)
+    def fast(x):
+        return np.isnan(x)
+
+    @njit
+    def strict(x):
+        return np.isnan(x)
+
+    assert strict(np.nan)
+    assert not fast(np.nan)
+
+
+def test_NB202():
+    @njit(parallel=True)
+    def prefix(x):
+        a = np.zeros_like(x)
+        for i in prange(1, x.shape[0]):
+            a[i] = a[i - 1] + x[i]
+        return a
+
+    x = np.ones(2_000_000)
+    expected = prefix.py_func(x[:1000])
+    assert np.array_equal(prefix(x[:1000])[:1], expected[:1])
+    wrong = any(not np.array_equal(prefix(x), np.arange(x.shape[0], dtype=np.float64)) for _ in range(5))
+    assert wrong, "prange ran a loop-carried dependency correctly: the race did not show"
+
+
+def test_NB203():
+    @njit(parallel=True)
+    def f(x):
+        out = np.empty_like(x)
+        for i in prange(x.shape[0]):
+            if x[i] < 0:
+                raise ValueError("negative input")
+            out[i] = np.sqrt(x[i])
+        return out
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        f(X)
+    assert any("will not be executed in parallel" in str(w.message) for w in caught)
+
+
+def test_NB204():
+    @njit(parallel=True)
+    def total(x):
+        s = 0.0
+        for i in range(x.shape[0]):
+            s += x[i]
+        return s
+
+    with pytest.warns(errors.NumbaPerformanceWarning, match="no transformation for parallel execution"):
+        total(X)
+
+
+def test_NB205():
+    @njit(parallel=True)
+    def doubled(x, out):
+        for i in prange(x.shape[0]):
+            out[i] = 2.0 * x[i]
+
+    out = np.empty_like(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", errors.NumbaPerformanceWarning)
+        doubled(X, out)
+    assert np.array_equal(out, 2.0 * X)
+    assert doubled.parallel_diagnostics is not None
+    sig = doubled.signatures[0]
+    assert doubled.overloads[sig].metadata["parfor_diagnostics"].has_setup  # a parfor was made
+
+
+def test_NB301(tmp_path):
+    (tmp_path / "settings.py").write_text("GAIN = 2.0\n")
+    (tmp_path / "kernel.py").write_text(textwrap.dedent("""
+        from numba import njit
+        from settings import GAIN
+
+        @njit(cache=True)
+        def amplify(x):
+            return x * GAIN
+    """))
+    run = [sys.executable, "-c", "import kernel; print(kernel.amplify(1.0))"]
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    first = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert first.stdout.strip() == "2.0"
+    (tmp_path / "settings.py").write_text("GAIN = 3.0\n")
+    second = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert second.stdout.strip() == "2.0", "the cache picked up the change: no stale cache any more"
+
+
+def test_NB401():
+    def pairwise(x):
+        n = x.shape[0]
+        out = np.empty((n, n))
+        for i in range(n):
+            for j in range(n):
+                d = 0.0
+                for k in range(x.shape[1]):
+                    d += (x[i, k] - x[j, k]) ** 2
+                out[i, j] = d ** 0.5
+        return out
+
+    compiled = njit(pairwise)
+    x = np.random.default_rng(0).random((5, 3))
+    assert np.allclose(compiled(x), pairwise(x))
+    assert len(compiled.nopython_signatures) == 1
