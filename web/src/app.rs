@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use gloo_timers::callback::Timeout;
 use jitlens_analyzer::Report;
 use yew::prelude::*;
 
@@ -32,6 +33,11 @@ def adaptive_processing(x, threshold=0.5):
         result = x.mean(dim=1)
     return result
 "#;
+
+/// An analysis slower than this (milliseconds) waits for a pause in typing.
+const SLOW_ANALYSIS_MS: f64 = 12.0;
+/// The pause, in milliseconds.
+const PAUSE_MS: u32 = 150;
 
 /// What one analysis produced and how long it took.
 struct Analysis {
@@ -184,7 +190,19 @@ pub(crate) fn app() -> Html {
     });
     let pairing = use_state(|| Pairing::Unpaired);
 
-    let analysis = use_memo((*source).clone(), |source| analyze_timed(source));
+    // What the analysis last ran on. It follows every edit at once while analyses are quick;
+    // on a large module (a slow analysis) it waits for a pause in typing, so keys stay smooth.
+    let analyzed = use_state(|| (*source).clone());
+    let last_millis = use_mut_ref(|| 0.0f64);
+    let pending = use_mut_ref(|| None::<Timeout>);
+    let analysis = {
+        let last_millis = last_millis.clone();
+        use_memo((*analyzed).clone(), move |source| {
+            let analysis = analyze_timed(source);
+            *last_millis.borrow_mut() = analysis.millis;
+            analysis
+        })
+    };
     use_effect_with((), |()| mark_first_analysis());
     {
         let pairing = pairing.clone();
@@ -205,7 +223,7 @@ pub(crate) fn app() -> Html {
     }
 
     let on_change = {
-        let source = source.clone();
+        let (source, analyzed) = (source.clone(), analyzed.clone());
         let link_in_address = link_in_address.clone();
         Callback::from(move |text: String| {
             autosave::store(SOURCE, &text);
@@ -213,17 +231,29 @@ pub(crate) fn app() -> Html {
                 // The address no longer describes the editor: drop the stale link from it.
                 fragment::replace("s", None);
             }
-            source.set(Rc::new(text));
+            let text = Rc::new(text);
+            source.set(text.clone());
+            let analyzed = analyzed.clone();
+            if *last_millis.borrow() < SLOW_ANALYSIS_MS {
+                pending.borrow_mut().take();
+                analyzed.set(text);
+            } else {
+                // Replacing the timeout cancels the one before.
+                *pending.borrow_mut() = Some(Timeout::new(PAUSE_MS, move || analyzed.set(text)));
+            }
         })
     };
     let on_restore = {
         let (source, notice, link_in_address) =
             (source.clone(), notice.clone(), link_in_address.clone());
+        let analyzed = analyzed.clone();
         Callback::from(move |_| {
             if let Some(own) = autosave::load(SOURCE_BEFORE_LINK) {
                 autosave::store(SOURCE, &own);
                 autosave::remove(SOURCE_BEFORE_LINK);
-                source.set(Rc::new(own));
+                let own = Rc::new(own);
+                source.set(own.clone());
+                analyzed.set(own);
             }
             link_in_address.replace(false);
             fragment::replace("s", None);
