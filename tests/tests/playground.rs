@@ -249,3 +249,61 @@ fn numerical_module(lines: usize) -> String {
     }
     out
 }
+
+#[test]
+fn pairs_by_pasting_a_url_even_from_a_page_hosted_elsewhere() {
+    // The page comes from one server; the runner is another, started with --allow-origin.
+    let host = Serve::start(&[]);
+    let origin = format!("http://127.0.0.1:{}", host.port);
+    let runner = Serve::start(&["--allow-origin", &origin]);
+
+    let browser = Browser::start();
+    load(&browser, &format!("{origin}/"));
+    browser.wait_for_text("#runner-status", |text| text.contains("not paired"));
+    browser.click(&browser.find("#tab-run"));
+    let field = browser.find("#runner-pairing");
+    browser.type_text(&field, "not a url/");
+    browser.click(&browser.find(".pairing button"));
+    browser.wait_for_text(".runner .error", |text| {
+        text.contains("Paste the whole URL")
+    });
+
+    browser.clear(&field);
+    browser.type_text(&field, &runner.url);
+    browser.click(&browser.find(".pairing button"));
+    let status = browser.wait_for_text("#runner-status", |text| text.contains("connected"));
+    assert!(status.starts_with("runner "), "{status}");
+    let address = browser.text_of(".runner");
+    assert!(
+        address.contains(&format!("127.0.0.1:{}", runner.port)),
+        "{address}"
+    );
+    // The token is kept in the fragment (never sent to a server) so a reload stays paired.
+    let hash = browser.execute("return location.hash;", &[]);
+    assert_eq!(hash, json!(format!("#token={}", runner.token)));
+}
+
+#[test]
+fn clicking_a_syntax_error_selects_its_place_in_the_editor() {
+    let serve = Serve::start(&[]);
+    let browser = Browser::start();
+    load(&browser, &base(&serve));
+    let broken = "def f(x):\n    return (x +\n\ny = 1\n";
+    browser.execute(
+        "const e = document.getElementById('editor'); e.value = arguments[0]; \
+         e.dispatchEvent(new Event('input', {bubbles: true}));",
+        &[json!(broken)],
+    );
+    browser.wait_for_text("#parse-errors", |text| !text.is_empty());
+    browser.find(".marks mark");
+    browser.click(&browser.find("#parse-errors button"));
+    let state = browser.execute(
+        "const e = document.activeElement; return [e.id, e.selectionStart];",
+        &[],
+    );
+    assert_eq!(state[0], json!("editor"));
+    let at = state[1].as_u64().expect("a selection offset") as usize;
+    assert!(at > "def f(x):\n".len(), "the error is past line 1: {at}");
+    let caret = browser.wait_for_text("#caret-diagnostic", |text| !text.is_empty());
+    assert!(caret.contains("syntax error"), "{caret}");
+}

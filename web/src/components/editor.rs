@@ -230,6 +230,10 @@ pub(crate) fn editor(props: &EditorProps) -> Html {
         let update_caret = update_caret.clone();
         Callback::from(move |event: MouseEvent| update_caret.emit(event.target_unchecked_into()))
     };
+    let on_select = {
+        let update_caret = update_caret.clone();
+        Callback::from(move |event: Event| update_caret.emit(event.target_unchecked_into()))
+    };
     let on_mouse_move = {
         let marks = props.marks.clone();
         Callback::from(move |event: MouseEvent| {
@@ -279,6 +283,7 @@ pub(crate) fn editor(props: &EditorProps) -> Html {
                         onkeydown={on_keydown}
                         onkeyup={on_caret_key}
                         onclick={on_click}
+                        onselect={on_select}
                         onmousemove={on_mouse_move}
                     />
                 </div>
