@@ -307,3 +307,55 @@ fn clicking_a_syntax_error_selects_its_place_in_the_editor() {
     let caret = browser.wait_for_text("#caret-diagnostic", |text| !text.is_empty());
     assert!(caret.contains("syntax error"), "{caret}");
 }
+
+/// Milliseconds from an input event that sets the editor to `text` to the highlighted layer's
+/// update in the DOM.
+fn input_to_render_ms(browser: &Browser, text: &str) -> f64 {
+    browser.execute(
+        "window.__render_ms = null;
+         const layer = document.querySelector('.layer.highlight');
+         const e = document.getElementById('editor');
+         const t0 = performance.now();
+         new MutationObserver((_, observer) => {
+           window.__render_ms = performance.now() - t0; observer.disconnect();
+         }).observe(layer, {childList: true, subtree: true, characterData: true});
+         e.value = arguments[0];
+         e.dispatchEvent(new Event('input', {bubbles: true}));",
+        &[json!(text)],
+    );
+    wait_for("the editor to render", Duration::from_secs(20), || {
+        browser.execute("return window.__render_ms;", &[]).as_f64()
+    })
+}
+
+#[test]
+fn pasting_a_2000_line_module_stays_responsive() {
+    let serve = Serve::start(&[]);
+    let browser = Browser::start();
+    load(&browser, &base(&serve));
+    browser.wait_for_text("#analysis-time", |text| text.starts_with("analyzed in"));
+
+    let module = numerical_module(2000);
+    let paste = input_to_render_ms(&browser, &module);
+    let typed = format!("{module}x = 1\n");
+    let keystroke = input_to_render_ms(&browser, &typed);
+    println!(
+        "pasting a 2,000-line module: {paste:.0} ms from input to the highlighted text on screen"
+    );
+    println!("one more edit in it: {keystroke:.0} ms from input to the highlighted text on screen");
+    assert!(
+        paste < 20_000.0 && keystroke < 20_000.0,
+        "beyond any safety margin"
+    );
+
+    let gutter = browser.text_of(".gutter .numbers");
+    let last_line = typed.split('\n').count().to_string();
+    assert!(
+        gutter.trim_end().ends_with(&last_line),
+        "the gutter counts every line"
+    );
+    let functions = module.matches("\ndef ").count();
+    browser.wait_for_text("#functions", |text| {
+        text.matches("kernel_").count() == functions
+    });
+}

@@ -157,6 +157,10 @@ pub(crate) fn editor(props: &EditorProps) -> Html {
     let marked = use_memo(
         (props.value.clone(), props.marks.clone()),
         |(source, marks)| {
+            // Without marks the layer stays empty: no second copy of a large text to lay out.
+            if marks.is_empty() {
+                return Html::default();
+            }
             Html::from_html_unchecked(AttrValue::from(marks_html(source, marks) + "\n"))
         },
     );
