@@ -164,6 +164,22 @@ impl Browser {
         );
     }
 
+    /// Clicks an element.
+    pub fn click(&self, element: &Element) {
+        self.session_command("POST", &format!("/element/{}/click", element.0), &json!({}));
+    }
+
+    /// The `value` of the first form field matching `selector`, or "" when there is none.
+    pub fn value_of(&self, selector: &str) -> String {
+        self.execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.value : '';",
+            &[json!(selector)],
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+    }
+
     /// The visible text of the first element matching `selector`, or "" when there is none.
     pub fn text_of(&self, selector: &str) -> String {
         self.execute(

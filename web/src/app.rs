@@ -1,12 +1,23 @@
-//! The page: editor on the left, live report on the right, runner status on top.
+//! The page: the editor on the left with live analysis; report, rewrite and runner panes on the
+//! right; share links and runner pairing in the header.
 
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
 use jitlens_analyzer::Report;
 use yew::prelude::*;
 
-use crate::components::editor::Editor;
-use crate::components::report_panel::ReportPanel;
-use crate::components::runner_status::RunnerStatus;
-use crate::{fragment, services};
+use crate::components::diagnostics::{severity_name, Diagnostics};
+use crate::components::editor::{Editor, Mark};
+use crate::components::rewrite::Rewrite;
+use crate::components::runner_panel::RunnerPanel;
+use crate::components::runner_status::{Pairing, RunnerStatus};
+use crate::components::verdicts::Verdicts;
+use crate::fragment;
+use crate::services::autosave::{self, RUNNER_BASE, SETUP, SOURCE, SOURCE_BEFORE_LINK};
+use crate::services::runner::Runner;
+use crate::services::{browser, clock};
+use crate::share::{self, Options, SharedResults, SharedState};
 
 /// The example shown on a first visit: the product brief's torch function that compiles badly.
 const EXAMPLE: &str = r#"import torch
@@ -23,35 +34,346 @@ def adaptive_processing(x, threshold=0.5):
     return result
 "#;
 
+/// An analysis slower than this (milliseconds) waits for a pause in typing.
+const SLOW_ANALYSIS_MS: f64 = 12.0;
+/// The pause, in milliseconds.
+const PAUSE_MS: u32 = 150;
+
 /// What one analysis produced and how long it took.
-#[derive(Clone, PartialEq)]
 struct Analysis {
-    report: Report,
+    report: Rc<Report>,
+    marks: Rc<Vec<Mark>>,
     millis: f64,
 }
 
 fn analyze_timed(source: &str) -> Analysis {
-    let started = services::clock::now_ms();
+    let started = clock::now_ms();
     let report = jitlens_analyzer::analyze(source);
+    let millis = clock::now_ms() - started;
+    let errors = report.parse_errors.iter().map(|error| {
+        let at = (error.position.line, error.position.utf16_column);
+        Mark {
+            start: at,
+            end: at,
+            severity: "error",
+            message: format!("syntax error: {}", error.message),
+        }
+    });
+    let findings = report.diagnostics.iter().map(|diagnostic| Mark {
+        start: (
+            diagnostic.range.start.line,
+            diagnostic.range.start.utf16_column,
+        ),
+        end: (diagnostic.range.end.line, diagnostic.range.end.utf16_column),
+        severity: severity_name(diagnostic.severity),
+        message: format!("{}: {}", diagnostic.code, diagnostic.message),
+    });
+    let marks = errors.chain(findings).collect();
     Analysis {
-        report,
-        millis: services::clock::now_ms() - started,
+        report: Rc::new(report),
+        marks: Rc::new(marks),
+        millis,
     }
+}
+
+/// What a share link did to the page on opening.
+#[derive(Debug, Clone, PartialEq)]
+enum LinkNotice {
+    None,
+    /// A link's code is in the editor; `kept_own` when the user's own work was set aside.
+    Opened {
+        kept_own: bool,
+    },
+    /// The link could not be opened; the editor holds the user's own work.
+    Broken(String),
+}
+
+/// Everything the page starts from: the fragment's share state, else the autosave.
+struct Start {
+    source: String,
+    options: Options,
+    results: Option<SharedResults>,
+    notice: LinkNotice,
+}
+
+fn start() -> Start {
+    let own = autosave::load(SOURCE);
+    let own_or_example = || own.clone().unwrap_or_else(|| EXAMPLE.to_owned());
+    let setup = autosave::load(SETUP).filter(|setup| !setup.is_empty());
+    match fragment::current_share().map(|encoded| share::decode(&encoded)) {
+        None => Start {
+            source: own_or_example(),
+            options: Options {
+                setup,
+                ..Options::default()
+            },
+            results: None,
+            notice: LinkNotice::None,
+        },
+        Some(Err(error)) => Start {
+            source: own_or_example(),
+            options: Options {
+                setup,
+                ..Options::default()
+            },
+            results: None,
+            notice: LinkNotice::Broken(error.to_string()),
+        },
+        Some(Ok(state)) => {
+            // The user's own work stays in its slot (untouched until they edit) and is copied
+            // aside, so "Restore my work" can bring it back even after edits.
+            let kept_own = match own.filter(|own| *own != state.code) {
+                Some(own) => {
+                    autosave::store(SOURCE_BEFORE_LINK, &own);
+                    true
+                }
+                None => false,
+            };
+            Start {
+                source: state.code,
+                options: state.options,
+                results: state.results,
+                notice: LinkNotice::Opened { kept_own },
+            }
+        }
+    }
+}
+
+fn mark_first_analysis() {
+    // Read by the browser tests: milliseconds from navigation to the first analysis on screen.
+    if let Some(window) = web_sys::window() {
+        let _ = js_sys::Reflect::set(
+            &window,
+            &"__jitlens_first_analysis_ms".into(),
+            &clock::now_ms().into(),
+        );
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Tab {
+    Report,
+    Rewrite,
+    Run,
 }
 
 /// The root component.
 #[function_component(App)]
 pub(crate) fn app() -> Html {
-    let source = use_state(|| services::autosave::load().unwrap_or_else(|| EXAMPLE.to_owned()));
-    let analysis = use_memo((*source).clone(), |source| analyze_timed(source));
-    let token = use_memo((), |()| fragment::current_token());
+    let initial = use_memo((), |()| start());
+    let source = use_state(|| Rc::new(initial.source.clone()));
+    let function = use_state(|| initial.options.function.clone());
+    let framework = use_state(|| {
+        initial
+            .options
+            .framework
+            .clone()
+            .unwrap_or_else(|| "numba".to_owned())
+    });
+    let setup = use_state(|| initial.options.setup.clone().unwrap_or_default());
+    let results = use_state(|| initial.results.clone());
+    let notice = use_state(|| initial.notice.clone());
+    let link_in_address = use_mut_ref(|| matches!(initial.notice, LinkNotice::Opened { .. }));
+    let share_url = use_state(|| None::<(String, String)>);
+    let tab = use_state(|| {
+        if initial.results.is_some() {
+            Tab::Run
+        } else {
+            Tab::Report
+        }
+    });
+    let runner = use_state(|| {
+        fragment::current_token().map(|token| Runner {
+            base: autosave::load(RUNNER_BASE).unwrap_or_default(),
+            token,
+        })
+    });
+    let pairing = use_state(|| Pairing::Unpaired);
+
+    // What the analysis last ran on. It follows every edit at once while analyses are quick;
+    // on a large module (a slow analysis) it waits for a pause in typing, so keys stay smooth.
+    let analyzed = use_state(|| (*source).clone());
+    let last_millis = use_mut_ref(|| 0.0f64);
+    let pending = use_mut_ref(|| None::<Timeout>);
+    let analysis = {
+        let last_millis = last_millis.clone();
+        use_memo((*analyzed).clone(), move |source| {
+            let analysis = analyze_timed(source);
+            *last_millis.borrow_mut() = analysis.millis;
+            analysis
+        })
+    };
+    use_effect_with((), |()| mark_first_analysis());
+    {
+        let pairing = pairing.clone();
+        use_effect_with((*runner).clone(), move |runner| {
+            if let Some(runner) = runner.clone() {
+                pairing.set(Pairing::Checking);
+                wasm_bindgen_futures::spawn_local(async move {
+                    pairing.set(match runner.health().await {
+                        Ok(health) => Pairing::Connected {
+                            version: health.version,
+                            environment: runner.environment().await.map_err(|e| e.to_string()),
+                        },
+                        Err(error) => Pairing::Failed(error.to_string()),
+                    });
+                });
+            }
+        });
+    }
 
     let on_change = {
-        let source = source.clone();
+        let (source, analyzed) = (source.clone(), analyzed.clone());
+        let link_in_address = link_in_address.clone();
         Callback::from(move |text: String| {
-            services::autosave::store(&text);
-            source.set(text);
+            autosave::store(SOURCE, &text);
+            if link_in_address.replace(false) {
+                // The address no longer describes the editor: drop the stale link from it.
+                fragment::replace("s", None);
+            }
+            let text = Rc::new(text);
+            source.set(text.clone());
+            let analyzed = analyzed.clone();
+            if *last_millis.borrow() < SLOW_ANALYSIS_MS {
+                pending.borrow_mut().take();
+                analyzed.set(text);
+            } else {
+                // Replacing the timeout cancels the one before.
+                *pending.borrow_mut() = Some(Timeout::new(PAUSE_MS, move || analyzed.set(text)));
+            }
         })
+    };
+    let on_restore = {
+        let (source, notice, link_in_address) =
+            (source.clone(), notice.clone(), link_in_address.clone());
+        let analyzed = analyzed.clone();
+        Callback::from(move |_| {
+            if let Some(own) = autosave::load(SOURCE_BEFORE_LINK) {
+                autosave::store(SOURCE, &own);
+                autosave::remove(SOURCE_BEFORE_LINK);
+                let own = Rc::new(own);
+                source.set(own.clone());
+                analyzed.set(own);
+            }
+            link_in_address.replace(false);
+            fragment::replace("s", None);
+            notice.set(LinkNotice::None);
+        })
+    };
+    let on_dismiss = {
+        let notice = notice.clone();
+        Callback::from(move |_| notice.set(LinkNotice::None))
+    };
+    let on_copy_link = {
+        let state = SharedState {
+            code: (**source).clone(),
+            options: Options {
+                function: (*function).clone(),
+                framework: Some((*framework).clone()),
+                setup: Some((*setup).clone()).filter(|setup| !setup.trim().is_empty()),
+            },
+            results: (*results).clone(),
+        };
+        let share_url = share_url.clone();
+        Callback::from(move |_| {
+            let url = fragment::share_url(&share::encode(&state));
+            let share_url = share_url.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let said = if browser::copy(&url).await {
+                    "Link copied. It holds the code, the choices and the results, never your runner token."
+                } else {
+                    "Copy this link (the browser refused the clipboard):"
+                };
+                share_url.set(Some((url, said.to_owned())));
+            });
+        })
+    };
+    let on_pair = {
+        let runner = runner.clone();
+        Callback::from(move |(base, token): (Option<String>, String)| {
+            let own_origin = web_sys::window()
+                .and_then(|window| window.location().origin().ok())
+                .unwrap_or_default();
+            let base = base.filter(|base| *base != own_origin).unwrap_or_default();
+            if base.is_empty() {
+                autosave::remove(RUNNER_BASE);
+            } else {
+                autosave::store(RUNNER_BASE, &base);
+            }
+            fragment::replace("token", Some(&token));
+            runner.set(Some(Runner { base, token }));
+        })
+    };
+    let on_function = {
+        let function = function.clone();
+        Callback::from(move |name: String| function.set(Some(name)))
+    };
+    let on_framework = {
+        let framework = framework.clone();
+        Callback::from(move |name: String| framework.set(name))
+    };
+    let on_setup = {
+        let setup = setup.clone();
+        Callback::from(move |text: String| {
+            autosave::store(SETUP, &text);
+            setup.set(text);
+        })
+    };
+    let on_result = {
+        let results = results.clone();
+        Callback::from(move |result: SharedResults| results.set(Some(result)))
+    };
+
+    let banner = match &*notice {
+        LinkNotice::None => html! {},
+        LinkNotice::Opened { kept_own } => html! {
+            <div id="link-notice" class="notice" role="status">
+                { "Opened a shared link." }
+                if *kept_own {
+                    { " Your own work is kept: " }
+                    <button id="restore" type="button" onclick={on_restore}>{ "Restore my work" }</button>
+                }
+                <button type="button" class="link" onclick={on_dismiss.clone()}>{ "Dismiss" }</button>
+            </div>
+        },
+        LinkNotice::Broken(message) => html! {
+            <div id="link-error" class="notice bad" role="alert">
+                { message.clone() }{ " Your own work is unchanged." }
+                <button type="button" class="link" onclick={on_dismiss.clone()}>{ "Dismiss" }</button>
+            </div>
+        },
+    };
+    let tab_button = |which: Tab, label: &'static str, id: &'static str| {
+        let tab_handle = tab.clone();
+        let onclick = Callback::from(move |_| tab_handle.set(which));
+        let chosen = *tab == which;
+        html! {
+            <button {id} type="button" role="tab" aria-selected={chosen.to_string()}
+                    class={classes!("tab", chosen.then_some("active"))} {onclick}>{ label }</button>
+        }
+    };
+    let status = html! {
+        <span id="analysis-time" class="muted">{ format!("analyzed in {:.1} ms", analysis.millis) }</span>
+    };
+    let pane = match *tab {
+        Tab::Report => html! {
+            <>
+                <Diagnostics source={(*source).clone()} report={analysis.report.clone()} />
+                <Verdicts report={analysis.report.clone()} />
+            </>
+        },
+        Tab::Rewrite => html! {
+            <Rewrite source={(*source).clone()} report={analysis.report.clone()}
+                     function={(*function).clone()} on_function={on_function.clone()} />
+        },
+        Tab::Run => html! {
+            <RunnerPanel source={(*source).clone()} report={analysis.report.clone()}
+                runner={(*runner).clone()} pairing={(*pairing).clone()} {on_pair}
+                function={(*function).clone()} on_function={on_function.clone()}
+                framework={(*framework).clone()} {on_framework}
+                setup={(*setup).clone()} {on_setup}
+                results={(*results).clone()} {on_result} />
+        },
     };
 
     html! {
@@ -59,14 +381,27 @@ pub(crate) fn app() -> Html {
             <header class="top">
                 <h1>{ "jitlens" }</h1>
                 <span class="tagline">{ "will a JIT make this faster?" }</span>
-                <RunnerStatus token={(*token).clone()} />
+                <button id="copy-link" type="button" onclick={on_copy_link}>{ "Copy link" }</button>
+                <RunnerStatus pairing={(*pairing).clone()} />
             </header>
+            { banner }
+            if let Some((url, said)) = &*share_url {
+                <div class="notice share" role="status">
+                    <label for="share-url">{ said.clone() }</label>
+                    <input id="share-url" type="text" readonly=true value={url.clone()} />
+                </div>
+            }
             <main class="panes">
-                <section class="pane editor-pane">
-                    <Editor value={(*source).clone()} {on_change} />
+                <section class="pane editor-pane" aria-label="Editor">
+                    <Editor value={(**source).clone()} {on_change} marks={analysis.marks.clone()} {status} />
                 </section>
-                <section class="pane report-pane">
-                    <ReportPanel report={analysis.report.clone()} millis={analysis.millis} />
+                <section class="pane side-pane" aria-label="Results">
+                    <div role="tablist" class="tabs" aria-label="Panes">
+                        { tab_button(Tab::Report, "Report", "tab-report") }
+                        { tab_button(Tab::Rewrite, "Rewrite", "tab-rewrite") }
+                        { tab_button(Tab::Run, "Run", "tab-run") }
+                    </div>
+                    { pane }
                 </section>
             </main>
         </div>

@@ -5,7 +5,10 @@
 mod app;
 mod components;
 mod fragment;
+mod rule_docs;
 mod services;
+mod share;
+mod text;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -1,50 +1,45 @@
-//! Whether the page is paired with a local runner.
+//! The header's badge: whether the page is paired with a runner, and if not, why.
 
+use jitlens_analyzer::protocol::Environment;
 use yew::prelude::*;
 
-use crate::services::runner;
+/// The page's link to a runner.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Pairing {
+    /// No token yet.
+    Unpaired,
+    /// Asking the runner.
+    Checking,
+    /// The runner answered; its environment when `GET /api/env` answered too.
+    Connected {
+        /// The runner's version.
+        version: String,
+        /// Python, versions, CPU and GPUs, or why they are unknown.
+        environment: Result<Environment, String>,
+    },
+    /// The runner could not be reached or refused us.
+    Failed(String),
+}
 
 /// Properties of [`RunnerStatus`].
 #[derive(Properties, PartialEq)]
 pub(crate) struct RunnerStatusProps {
-    /// The token from the URL that `jitlens serve` printed, if the page was opened with one.
-    pub(crate) token: Option<String>,
-}
-
-#[derive(Clone, PartialEq)]
-enum Status {
-    Unpaired,
-    Checking,
-    Connected(String),
-    Failed(String),
+    /// The current pairing.
+    pub(crate) pairing: Pairing,
 }
 
 /// A badge: connected to the runner (with its version), or why not.
 #[function_component(RunnerStatus)]
 pub(crate) fn runner_status(props: &RunnerStatusProps) -> Html {
-    let status = use_state(|| Status::Unpaired);
-    {
-        let status = status.clone();
-        use_effect_with(props.token.clone(), move |token| {
-            if let Some(token) = token.clone() {
-                status.set(Status::Checking);
-                wasm_bindgen_futures::spawn_local(async move {
-                    status.set(match runner::health(&token).await {
-                        Ok(health) => Status::Connected(health.version),
-                        Err(error) => Status::Failed(error.to_string()),
-                    });
-                });
-            }
-        });
-    }
-    let (class, text) = match &*status {
-        Status::Unpaired => (
+    let (class, text) = match &props.pairing {
+        Pairing::Unpaired => (
             "badge",
-            "runner: not paired (open the URL that `jitlens serve` prints)".to_owned(),
+            "runner: not paired (open the URL that `jitlens serve` prints, or pair under Run)"
+                .to_owned(),
         ),
-        Status::Checking => ("badge", "runner: connecting…".to_owned()),
-        Status::Connected(version) => ("badge ok", format!("runner {version}: connected")),
-        Status::Failed(message) => ("badge bad", format!("runner: {message}")),
+        Pairing::Checking => ("badge", "runner: connecting…".to_owned()),
+        Pairing::Connected { version, .. } => ("badge ok", format!("runner {version}: connected")),
+        Pairing::Failed(message) => ("badge bad", format!("runner: {message}")),
     };
-    html! { <span id="runner-status" class={class}>{ text }</span> }
+    html! { <span id="runner-status" class={class} role="status">{ text }</span> }
 }

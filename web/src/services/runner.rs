@@ -1,5 +1,11 @@
-//! Talking to the local runner (`jitlens serve`) over HTTP.
+//! Talking to a runner (`jitlens serve`) over HTTP: health, environment, jobs.
+//!
+//! The runner is the page's own origin by default, or any address the user sets (a hosted
+//! playground talks to a runner started with `--allow-origin`). Every call carries the token as
+//! `Authorization: Bearer`; the event stream, which cannot carry headers, takes it as `?token=`.
 
+use jitlens_analyzer::protocol::{Environment, JobRequest, JobResult, JobStatus};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -11,13 +17,28 @@ pub(crate) struct Health {
     pub(crate) version: String,
 }
 
+/// What `POST /api/jobs` answers.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub(crate) struct Accepted {
+    /// The new job's id.
+    pub(crate) id: String,
+    /// Queued or running.
+    pub(crate) status: JobStatus,
+}
+
 /// Why a request to the runner failed, in words for the page.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum RunnerError {
-    /// No runner answered (not started, or another port).
+    /// No runner answered (not started, another port, or its `--allow-origin` lacks this page).
     Unreachable,
     /// The runner refused the token.
     Unauthorized,
+    /// The runner refused this page's origin.
+    Forbidden,
+    /// The queue is full.
+    Busy,
+    /// The runner explained what went wrong.
+    Refused(String),
     /// Any other answer.
     Unexpected(String),
 }
@@ -25,46 +46,184 @@ pub(crate) enum RunnerError {
 impl std::fmt::Display for RunnerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Unreachable => f.write_str("no runner answered: start one with `jitlens serve`"),
-            Self::Unauthorized => f.write_str(
-                "the runner refused the token: open the URL that `jitlens serve` printed",
+            Self::Unreachable => f.write_str(
+                "no runner answered: start one with `jitlens serve` (for a page hosted \
+                 elsewhere, add `--allow-origin` with this page's origin)",
             ),
+            Self::Unauthorized => f.write_str(
+                "the runner refused the token: open or paste the URL that `jitlens serve` printed",
+            ),
+            Self::Forbidden => f.write_str(
+                "the runner refused this page: start it with `--allow-origin` and this page's origin",
+            ),
+            Self::Busy => f.write_str("the runner is busy: wait for the queued jobs, then retry"),
+            Self::Refused(message) => write!(f, "the runner said: {message}"),
             Self::Unexpected(message) => write!(f, "unexpected answer from the runner: {message}"),
         }
     }
 }
 
-/// Asks the runner that served this page whether it is healthy.
-pub(crate) async fn health(token: &str) -> Result<Health, RunnerError> {
-    let text = get("/api/health", token).await?;
-    serde_json::from_str(&text).map_err(|error| RunnerError::Unexpected(error.to_string()))
+/// Where a runner is and the token it accepts.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Runner {
+    /// Origin of the runner without a trailing slash; empty for the page's own origin.
+    pub(crate) base: String,
+    /// The per-start token.
+    pub(crate) token: String,
 }
 
-/// One authenticated GET; returns the body of a 2xx answer.
-async fn get(path: &str, token: &str) -> Result<String, RunnerError> {
-    let window = web_sys::window().ok_or(RunnerError::Unreachable)?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("GET");
-    let request = web_sys::Request::new_with_str_and_init(path, &init)
-        .map_err(|_| RunnerError::Unexpected("could not build the request".into()))?;
-    request
-        .headers()
-        .set("Authorization", &format!("Bearer {token}"))
-        .map_err(|_| RunnerError::Unexpected("could not set the token".into()))?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .map_err(|_| RunnerError::Unreachable)?
-        .unchecked_into();
-    match response.status() {
-        200..=299 => (),
-        401 => return Err(RunnerError::Unauthorized),
-        status => return Err(RunnerError::Unexpected(format!("HTTP {status}"))),
+/// The runner address and token in something pasted: a URL that `jitlens serve` printed
+/// (`http://127.0.0.1:8765/#token=...`) or a bare token.
+pub(crate) fn parse_pairing(pasted: &str) -> Option<(Option<String>, String)> {
+    let pasted = pasted.trim();
+    if pasted.is_empty() {
+        return None;
     }
-    let text_promise = response
-        .text()
-        .map_err(|_| RunnerError::Unexpected("unreadable body".into()))?;
-    let text = JsFuture::from(text_promise)
-        .await
-        .map_err(|_| RunnerError::Unexpected("unreadable body".into()))?;
-    Ok(text.as_string().unwrap_or_default())
+    match pasted.split_once("#") {
+        Some((address, fragment)) => {
+            let token = fragment
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("token="))
+                .filter(|token| !token.is_empty())?;
+            let base = address.trim_end_matches('/');
+            Some((
+                (!base.is_empty()).then(|| base.to_owned()),
+                token.to_owned(),
+            ))
+        }
+        None if pasted.contains('/') || pasted.contains(' ') => None,
+        None => Some((None, pasted.to_owned())),
+    }
+}
+
+impl Runner {
+    /// `GET /api/health`.
+    pub(crate) async fn health(&self) -> Result<Health, RunnerError> {
+        self.call("GET", "/api/health", None).await
+    }
+
+    /// `GET /api/env`: Python, framework versions, CPU, GPUs.
+    pub(crate) async fn environment(&self) -> Result<Environment, RunnerError> {
+        self.call("GET", "/api/env", None).await
+    }
+
+    /// `POST /api/jobs`.
+    pub(crate) async fn submit(&self, request: &JobRequest) -> Result<Accepted, RunnerError> {
+        let body = serde_json::to_string(request)
+            .map_err(|error| RunnerError::Unexpected(error.to_string()))?;
+        self.call("POST", "/api/jobs", Some(&body)).await
+    }
+
+    /// `GET /api/jobs/{id}`.
+    pub(crate) async fn job(&self, id: &str) -> Result<JobResult, RunnerError> {
+        self.call("GET", &format!("/api/jobs/{id}"), None).await
+    }
+
+    /// `DELETE /api/jobs/{id}`: cancels it.
+    pub(crate) async fn cancel(&self, id: &str) -> Result<(), RunnerError> {
+        self.send("DELETE", &format!("/api/jobs/{id}"), None)
+            .await
+            .map(drop)
+    }
+
+    /// The URL of the job's progress stream (Server-Sent Events).
+    pub(crate) fn events_url(&self, id: &str) -> String {
+        format!(
+            "{}/api/jobs/{id}/events?token={}",
+            self.base,
+            js_sys::encode_uri_component(&self.token)
+        )
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+    ) -> Result<T, RunnerError> {
+        let text = self.send(method, path, body).await?;
+        serde_json::from_str(&text).map_err(|error| RunnerError::Unexpected(error.to_string()))
+    }
+
+    /// One authenticated request; returns the body of a 2xx answer.
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+    ) -> Result<String, RunnerError> {
+        let window = web_sys::window().ok_or(RunnerError::Unreachable)?;
+        let init = web_sys::RequestInit::new();
+        init.set_method(method);
+        if let Some(body) = body {
+            init.set_body(&wasm_bindgen::JsValue::from_str(body));
+        }
+        let url = format!("{}{path}", self.base);
+        let request = web_sys::Request::new_with_str_and_init(&url, &init)
+            .map_err(|_| RunnerError::Unexpected(format!("{url} is not a valid address")))?;
+        let headers = request.headers();
+        let bearer = format!("Bearer {}", self.token);
+        let set = headers
+            .set("Authorization", &bearer)
+            .and_then(|()| match body {
+                Some(_) => headers.set("Content-Type", "application/json"),
+                None => Ok(()),
+            });
+        set.map_err(|_| RunnerError::Unexpected("the token cannot be sent as a header".into()))?;
+        let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+            .await
+            .map_err(|_| RunnerError::Unreachable)?
+            .unchecked_into();
+        let text = match response.text() {
+            Ok(promise) => JsFuture::from(promise)
+                .await
+                .ok()
+                .and_then(|text| text.as_string())
+                .unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        match response.status() {
+            200..=299 => Ok(text),
+            401 => Err(RunnerError::Unauthorized),
+            403 => Err(RunnerError::Forbidden),
+            429 => Err(RunnerError::Busy),
+            status => Err(match error_message(&text) {
+                Some(message) => RunnerError::Refused(message),
+                None => RunnerError::Unexpected(format!("HTTP {status}")),
+            }),
+        }
+    }
+}
+
+/// The `error` of a `{"error": "..."}` body.
+fn error_message(body: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    value.get("error")?.as_str().map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_from_a_printed_url_or_a_bare_token() {
+        assert_eq!(
+            parse_pairing(" http://127.0.0.1:8765/#token=abc&s=x "),
+            Some((Some("http://127.0.0.1:8765".to_owned()), "abc".to_owned()))
+        );
+        assert_eq!(parse_pairing("#token=abc"), Some((None, "abc".to_owned())));
+        assert_eq!(parse_pairing("abc123"), Some((None, "abc123".to_owned())));
+        assert_eq!(parse_pairing("http://127.0.0.1:8765/"), None);
+        assert_eq!(parse_pairing("http://x/#s=1"), None);
+        assert_eq!(parse_pairing(""), None);
+    }
+
+    #[test]
+    fn reads_the_runners_error_body() {
+        assert_eq!(
+            error_message(r#"{"error": "no such function: f"}"#).as_deref(),
+            Some("no such function: f")
+        );
+        assert_eq!(error_message("<html>"), None);
+    }
 }

@@ -1,0 +1,315 @@
+//! The runner pane: pairing, the runner's environment, the inputs, Run with live progress and
+//! Cancel, and the results.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use jitlens_analyzer::protocol::{Environment, JobRequest, JobStatus};
+use jitlens_analyzer::Report;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::components::function_picker::FunctionPicker;
+use crate::components::results::{status_words, Results};
+use crate::components::runner_status::Pairing;
+use crate::services::runner::{parse_pairing, Runner};
+use crate::services::{browser, job_stream};
+use crate::share::SharedResults;
+
+/// The frameworks a job can target.
+pub(crate) const FRAMEWORKS: [&str; 4] = ["numba", "torch", "jax", "tensorflow"];
+
+/// Properties of [`RunnerPanel`].
+#[derive(Properties, PartialEq)]
+pub(crate) struct RunnerPanelProps {
+    /// The editor's text.
+    pub(crate) source: Rc<String>,
+    /// The analyzer's report on it.
+    pub(crate) report: Rc<Report>,
+    /// The runner, once a token is known.
+    pub(crate) runner: Option<Runner>,
+    /// Whether it answers.
+    pub(crate) pairing: Pairing,
+    /// Called with an address (None: this page's origin) and a token.
+    pub(crate) on_pair: Callback<(Option<String>, String)>,
+    /// The function chosen across the panes.
+    pub(crate) function: Option<String>,
+    /// Called when the user picks another function.
+    pub(crate) on_function: Callback<String>,
+    /// The chosen framework.
+    pub(crate) framework: String,
+    /// Called when the user picks another framework.
+    pub(crate) on_framework: Callback<String>,
+    /// The setup code.
+    pub(crate) setup: String,
+    /// Called with the new setup code on every edit.
+    pub(crate) on_setup: Callback<String>,
+    /// The latest result (measured here, or opened from a link).
+    pub(crate) results: Option<SharedResults>,
+    /// Called with each finished result.
+    pub(crate) on_result: Callback<SharedResults>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Job {
+    Idle,
+    Submitting,
+    Running {
+        id: String,
+        update: job_stream::Update,
+    },
+    Failed(String),
+}
+
+fn environment_view(environment: &Environment) -> Html {
+    let versions = environment.versions.iter().map(|(name, version)| {
+        html! { <li>{ format!("{name} {version}") }</li> }
+    });
+    html! {
+        <dl id="runner-env" class="figures">
+            <dt>{ "Python" }</dt><dd>{ &environment.python }</dd>
+            <dt>{ "CPU" }</dt><dd>{ &environment.cpu }</dd>
+            <dt>{ "GPUs" }</dt><dd>{ if environment.gpus.is_empty() { "none".to_owned() } else { environment.gpus.join(", ") } }</dd>
+            <dt>{ "frameworks" }</dt><dd><ul class="inline">{ for versions }</ul></dd>
+        </dl>
+    }
+}
+
+/// The runner pane.
+#[function_component(RunnerPanel)]
+pub(crate) fn runner_panel(props: &RunnerPanelProps) -> Html {
+    let job = use_state(|| Job::Idle);
+    let generation = use_state(|| Rc::new(Cell::new(0u32)));
+    let pairing_text = use_state(String::new);
+    let pairing_error = use_state(|| None::<String>);
+
+    let on_pairing_input = {
+        let pairing_text = pairing_text.clone();
+        Callback::from(move |event: InputEvent| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            pairing_text.set(input.value());
+        })
+    };
+    let on_pair = {
+        let pairing_text = pairing_text.clone();
+        let pairing_error = pairing_error.clone();
+        let on_pair = props.on_pair.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            match parse_pairing(&pairing_text) {
+                Some(pair) => {
+                    pairing_error.set(None);
+                    on_pair.emit(pair);
+                }
+                None => pairing_error.set(Some(
+                    "Paste the whole URL that `jitlens serve` printed (it ends in #token=...) or the token alone."
+                        .to_owned(),
+                )),
+            }
+        })
+    };
+    let on_framework = {
+        let on_framework = props.on_framework.clone();
+        Callback::from(move |event: Event| {
+            let select: HtmlSelectElement = event.target_unchecked_into();
+            on_framework.emit(select.value());
+        })
+    };
+    let on_setup = {
+        let on_setup = props.on_setup.clone();
+        Callback::from(move |event: InputEvent| {
+            let area: HtmlTextAreaElement = event.target_unchecked_into();
+            on_setup.emit(area.value());
+        })
+    };
+
+    let function = props
+        .function
+        .clone()
+        .filter(|name| props.report.functions.iter().any(|f| &f.name == name))
+        .or_else(|| props.report.functions.first().map(|f| f.name.clone()));
+    let connected = matches!(props.pairing, Pairing::Connected { .. });
+    let busy = matches!(*job, Job::Submitting | Job::Running { .. });
+
+    let on_run = {
+        let job = job.clone();
+        let generation = (*generation).clone();
+        let runner = props.runner.clone();
+        let request = function.clone().map(|function| JobRequest {
+            source: (*props.source).clone(),
+            function,
+            framework: Some(props.framework.clone()),
+            candidate_source: None,
+            setup: Some(props.setup.clone()).filter(|setup| !setup.trim().is_empty()),
+            timeout_s: None,
+        });
+        let on_result = props.on_result.clone();
+        Callback::from(move |_| {
+            let (Some(runner), Some(request)) = (runner.clone(), request.clone()) else {
+                return;
+            };
+            let this_run = generation.get() + 1;
+            generation.set(this_run);
+            let (job, generation, on_result) = (job.clone(), generation.clone(), on_result.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                job.set(Job::Submitting);
+                let accepted = match runner.submit(&request).await {
+                    Ok(accepted) => accepted,
+                    Err(error) => return job.set(Job::Failed(error.to_string())),
+                };
+                let id = accepted.id.clone();
+                job.set(Job::Running {
+                    id: id.clone(),
+                    update: job_stream::Update {
+                        status: accepted.status,
+                        phase: None,
+                        percent: None,
+                    },
+                });
+                let on_update = {
+                    let (job, id) = (job.clone(), id.clone());
+                    move |update| {
+                        job.set(Job::Running {
+                            id: id.clone(),
+                            update,
+                        })
+                    }
+                };
+                let keep_going = {
+                    let generation = generation.clone();
+                    move || generation.get() == this_run
+                };
+                let Some(outcome) = job_stream::follow(&runner, &id, on_update, keep_going).await
+                else {
+                    return;
+                };
+                match outcome {
+                    Err(error) => job.set(Job::Failed(error.to_string())),
+                    Ok(result) if result.status == JobStatus::Done => {
+                        job.set(Job::Idle);
+                        on_result.emit(SharedResults {
+                            measured_at: browser::now_iso(),
+                            function: request.function.clone(),
+                            framework: request.framework.clone(),
+                            job: result,
+                        });
+                    }
+                    Ok(result) => job.set(Job::Failed(format!(
+                        "The job {}{}",
+                        status_words(&result),
+                        result
+                            .error
+                            .as_deref()
+                            .map(|e| format!(": {e}"))
+                            .unwrap_or_default()
+                    ))),
+                }
+            });
+        })
+    };
+    let on_cancel = {
+        let job = job.clone();
+        let generation = (*generation).clone();
+        let runner = props.runner.clone();
+        Callback::from(move |_| {
+            let Job::Running { id, .. } = &*job else {
+                return;
+            };
+            generation.set(generation.get() + 1);
+            let (job, runner, id) = (job.clone(), runner.clone(), id.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let Some(runner) = runner else {
+                    return;
+                };
+                job.set(match runner.cancel(&id).await {
+                    Ok(()) => Job::Failed("Cancelled.".to_owned()),
+                    Err(error) => Job::Failed(format!("Cancel failed: {error}")),
+                });
+            });
+        })
+    };
+
+    let environment = match &props.pairing {
+        Pairing::Connected {
+            environment: Ok(environment),
+            ..
+        } => environment_view(environment),
+        Pairing::Connected {
+            environment: Err(why),
+            ..
+        } => {
+            html! { <p class="muted">{ format!("The runner's environment is unknown: {why}") }</p> }
+        }
+        Pairing::Failed(why) => html! { <p class="error" role="alert">{ why }</p> },
+        Pairing::Checking => html! { <p class="muted">{ "Connecting…" }</p> },
+        Pairing::Unpaired => html! {
+            <p class="muted">{ "Start a runner with `jitlens serve` and open the URL it prints, or paste that URL here." }</p>
+        },
+    };
+    let progress = match &*job {
+        Job::Idle => html! {},
+        Job::Submitting => html! { <p role="status">{ "Sending the job…" }</p> },
+        Job::Running { update, .. } => {
+            let label = match (&update.phase, update.status) {
+                (_, JobStatus::Queued) => "queued".to_owned(),
+                (Some(phase), _) => phase.clone(),
+                (None, _) => "running".to_owned(),
+            };
+            html! {
+                <div class="progress" role="status">
+                    <label for="job-progress">{ format!("{label} ") }</label>
+                    if let Some(percent) = update.percent {
+                        <progress id="job-progress" max="100" value={format!("{percent:.0}")} />
+                    } else {
+                        <progress id="job-progress" />
+                    }
+                </div>
+            }
+        }
+        Job::Failed(message) => {
+            html! { <p id="job-error" class="error" role="alert">{ message }</p> }
+        }
+    };
+    let framework_options = FRAMEWORKS.iter().map(|name| {
+        html! { <option value={*name} selected={props.framework == *name}>{ *name }</option> }
+    });
+
+    html! {
+        <div class="runner">
+            <h2>{ "Runner" }</h2>
+            <form class="pairing" onsubmit={on_pair}>
+                <label for="runner-pairing">{ "URL or token from `jitlens serve`" }</label>
+                <input id="runner-pairing" type="text" autocomplete="off" spellcheck="false"
+                       placeholder="http://127.0.0.1:8765/#token=…" value={(*pairing_text).clone()}
+                       oninput={on_pairing_input} />
+                <button type="submit">{ "Pair" }</button>
+            </form>
+            if let Some(message) = &*pairing_error {
+                <p class="error" role="alert">{ message }</p>
+            }
+            <p class="muted">{ format!("Runner address: {}", props.runner.as_ref().map_or("not paired".to_owned(), |r| if r.base.is_empty() { "this page's origin".to_owned() } else { r.base.clone() })) }</p>
+            { environment }
+            <h3>{ "Benchmark" }</h3>
+            <div class="pickers">
+                <FunctionPicker report={props.report.clone()} selected={function.clone()} on_change={props.on_function.clone()} />
+                <label class="picker">{ "Framework " }
+                    <select id="framework-picker" onchange={on_framework}>{ for framework_options }</select>
+                </label>
+            </div>
+            <label for="setup">{ "Setup: Python that defines the function's arguments (optional)" }</label>
+            <textarea id="setup" class="setup" rows="4" spellcheck="false" wrap="off"
+                      placeholder="import numpy as np\nx = np.random.default_rng(0).random(100_000)"
+                      value={props.setup.clone()} oninput={on_setup} />
+            <div class="actions">
+                <button id="run" type="button" onclick={on_run}
+                        disabled={!connected || busy || function.is_none()}>{ "Run" }</button>
+                <button id="cancel" type="button" onclick={on_cancel}
+                        disabled={!matches!(*job, Job::Running { .. })}>{ "Cancel" }</button>
+            </div>
+            { progress }
+            if let Some(results) = &props.results {
+                <Results results={results.clone()} />
+            }
+        </div>
+    }
+}

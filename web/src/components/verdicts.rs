@@ -1,0 +1,72 @@
+//! A verdict card per function: for each framework, the expected benefit, the estimate, and
+//! the rules that argue for and against compiling.
+
+use std::rc::Rc;
+
+use jitlens_analyzer::report::{FunctionReport, Report, Verdict};
+use yew::prelude::*;
+
+/// Properties of [`Verdicts`].
+#[derive(Properties, PartialEq)]
+pub(crate) struct VerdictsProps {
+    /// The analyzer's report.
+    pub(crate) report: Rc<Report>,
+}
+
+fn verdict_row(verdict: &Verdict) -> Html {
+    let estimate = verdict.estimate.map_or_else(
+        || "no estimate".to_owned(),
+        |e| format!("{:.1}×–{:.1}×", e.speedup_low, e.speedup_high),
+    );
+    let codes = |codes: &[String]| -> Html {
+        if codes.is_empty() {
+            html! { <span class="muted">{ "none" }</span> }
+        } else {
+            html! { <>{ for codes.iter().map(|code| html! { <code class="code">{ code }</code> }) }</> }
+        }
+    };
+    html! {
+        <li class="verdict">
+            <span class="framework">{ &verdict.framework }</span>
+            <span class={classes!("benefit", format!("benefit-{}", verdict.benefit))}>{ &verdict.benefit }</span>
+            <span class="estimate">{ estimate }</span>
+            <span class="reasons">{ "for: " }{ codes(&verdict.reasons) }</span>
+            <span class="blockers">{ "against: " }{ codes(&verdict.blockers) }</span>
+        </li>
+    }
+}
+
+fn card(function: &FunctionReport) -> Html {
+    html! {
+        <li class="card function">
+            <h3>
+                <code>{ &function.name }</code>
+                <span class="muted">{ format!(" (lines {}–{})", function.range.start.line, function.range.end.line) }</span>
+            </h3>
+            if function.verdicts.is_empty() {
+                <p class="muted">{ "No verdict from the analyzer for this function." }</p>
+            } else {
+                <ul class="plain">{ for function.verdicts.iter().map(verdict_row) }</ul>
+            }
+            if !function.strategies.is_empty() {
+                <p class="muted">{ format!("{} rewrite(s) on offer: see Rewrite.", function.strategies.len()) }</p>
+            }
+        </li>
+    }
+}
+
+/// The verdict cards.
+#[function_component(Verdicts)]
+pub(crate) fn verdicts(props: &VerdictsProps) -> Html {
+    let functions = &props.report.functions;
+    html! {
+        <div class="verdicts">
+            <h2>{ "Functions" }</h2>
+            if functions.is_empty() {
+                <p class="muted">{ "No function found: paste a Python function." }</p>
+            } else {
+                <ul id="functions" class="plain cards">{ for functions.iter().map(card) }</ul>
+            }
+        </div>
+    }
+}
