@@ -1,11 +1,8 @@
 //! The documentation of each rule, shown in the diagnostics pane: the one place the page asks
 //! for it.
 
-/// The documentation of rule `code` (Markdown), when this build bundles it.
-///
-/// The analyzer's rules carry their documentation in their doc comments; until the analyzer
-/// exposes that text, none is bundled and the pane says so.
+/// The documentation of rule `code` (Markdown): the rule's own doc comment, as `jitlens rule CODE`
+/// prints it.
 pub(crate) fn rule_doc(code: &str) -> Option<String> {
-    let _ = code;
-    None
+    jitlens_analyzer::rules::find(code).map(|rule| rule.doc)
 }
