@@ -18,11 +18,15 @@ fn verdict_row(verdict: &Verdict) -> Html {
         || "no estimate".to_owned(),
         |e| format!("{:.1}×–{:.1}×", e.speedup_low, e.speedup_high),
     );
-    let codes = |codes: &[String]| -> Html {
+    let codes = |label: &str, class: &'static str, codes: &[String]| -> Html {
         if codes.is_empty() {
-            html! { <span class="muted">{ "none" }</span> }
-        } else {
-            html! { <>{ for codes.iter().map(|code| html! { <code class="code">{ code }</code> }) }</> }
+            return Html::default();
+        }
+        html! {
+            <span class={class}>
+                { label }
+                { for codes.iter().map(|code| html! { <code class="code">{ code }</code> }) }
+            </span>
         }
     };
     html! {
@@ -30,8 +34,9 @@ fn verdict_row(verdict: &Verdict) -> Html {
             <span class="framework">{ &verdict.framework }</span>
             <span class={classes!("benefit", format!("benefit-{}", verdict.benefit))}>{ &verdict.benefit }</span>
             <span class="estimate">{ estimate }</span>
-            <span class="reasons">{ "for: " }{ codes(&verdict.reasons) }</span>
-            <span class="blockers">{ "against: " }{ codes(&verdict.blockers) }</span>
+            { codes("for: ", "reasons", &verdict.reasons) }
+            { codes("against: ", "blockers", &verdict.blockers) }
+            <span class="summary">{ &verdict.summary }</span>
         </li>
     }
 }
