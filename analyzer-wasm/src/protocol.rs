@@ -200,6 +200,9 @@ pub struct JobResult {
     /// Notes on the measurement itself (a noisy machine, a recompile while timing, ...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The job's prints, warnings and tracebacks (the last 64 KiB of its stderr).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
     /// While running: what it is doing (`equivalence`, `compile`, `timing`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
@@ -226,6 +229,7 @@ impl JobResult {
             jit_off: None,
             device: None,
             warnings: Vec::new(),
+            output: None,
             phase: None,
             percent: None,
         }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::{check, server};
+use crate::{bench, check, server};
 
 /// Will a JIT make this Python faster? Diagnostics, rewrites and real benchmarks.
 #[derive(Debug, Parser)]
@@ -30,6 +30,8 @@ pub enum Command {
     },
     /// Serve the playground and the runner API on this machine.
     Serve(server::ServeArgs),
+    /// Check a candidate against the original, then time both on this machine.
+    Bench(bench::BenchArgs),
 }
 
 /// Output formats of `check`.
@@ -52,6 +54,7 @@ pub fn main() -> ExitCode {
             output_format,
         } => check::run(&paths, output_format),
         Command::Serve(args) => server::run(args).map(|()| true),
+        Command::Bench(args) => bench::run(&args),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,

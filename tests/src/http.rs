@@ -52,9 +52,46 @@ pub fn request(
     head.push_str("Connection: close\r\n\r\n");
     stream.write_all(head.as_bytes())?;
     stream.write_all(body)?;
+    Ok(parse(&read_message(&mut stream)?))
+}
+
+/// Reads one response: up to the end of its body by Content-Length or the last chunk, or to the
+/// end of the stream (some servers, chromedriver among them, keep the connection open).
+fn read_message(stream: &mut TcpStream) -> std::io::Result<Vec<u8>> {
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
-    Ok(parse(&raw))
+    let mut buffer = [0u8; 16 * 1024];
+    loop {
+        if message_complete(&raw) {
+            return Ok(raw);
+        }
+        let n = stream.read(&mut buffer)?;
+        if n == 0 {
+            return Ok(raw);
+        }
+        raw.extend_from_slice(&buffer[..n]);
+    }
+}
+
+fn message_complete(raw: &[u8]) -> bool {
+    let Some(split) = raw.windows(4).position(|window| window == b"\r\n\r\n") else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+    let body = &raw[split + 4..];
+    let content_length = head
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.trim() == "content-length")
+        .and_then(|(_, value)| value.trim().parse::<usize>().ok());
+    let chunked = head
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .any(|(name, value)| name.trim() == "transfer-encoding" && value.contains("chunked"));
+    match content_length {
+        Some(length) => body.len() >= length,
+        None if chunked => body.ends_with(b"0\r\n\r\n"),
+        None => false,
+    }
 }
 
 /// A request with the correct Host header for `port` plus `headers`.

@@ -8,8 +8,9 @@ pub mod http;
 pub mod serve;
 pub mod webdriver;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// The workspace root.
@@ -20,21 +21,66 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The `jitlens` binary that `cargo test --workspace` built beside this test binary.
+/// The `jitlens` binary built from this workspace's `runner/` (by `cargo test --workspace` or
+/// `cargo build -p jitlens`).
+///
+/// Several checkouts (git worktrees) may share one target folder, and then
+/// `target/<profile>/jitlens` is whichever checkout built last. So each candidate, that copy first
+/// and then the hashed copies in `deps/`, newest first, must carry this checkout's source path,
+/// which the runner embeds as its default playground folder (`<root>/runner/../web/dist`).
 pub fn jitlens_bin() -> PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(find_jitlens_bin).clone()
+}
+
+fn find_jitlens_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("the test binary has a path");
-    // target/<profile>/deps/<test> -> target/<profile>/jitlens
-    let bin = exe
+    let deps = exe
         .parent()
-        .and_then(|deps| deps.parent())
-        .expect("test binaries live in target/<profile>/deps")
+        .expect("test binaries live in target/<profile>/deps");
+    let uplifted = deps
+        .parent()
+        .expect("deps sits in target/<profile>")
         .join(format!("jitlens{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.is_file(),
-        "{} is missing: run the tests with `cargo xtask test` (or `cargo test --workspace`)",
-        bin.display()
-    );
-    bin
+    let mut hashed: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(deps)
+        .expect("the deps folder is readable")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let exe_extension = std::env::consts::EXE_EXTENSION;
+            name.starts_with("jitlens-")
+                && path
+                    .extension()
+                    .map_or(exe_extension.is_empty(), |ext| ext == exe_extension)
+        })
+        .filter_map(|bin| Some((bin.metadata().ok()?.modified().ok()?, bin)))
+        .collect();
+    hashed.sort();
+    let marker = format!("{}/runner/../web/dist", workspace_root().display());
+    std::iter::once(uplifted)
+        .chain(hashed.into_iter().rev().map(|(_, bin)| bin))
+        .find(|bin| built_here(bin, marker.as_bytes()))
+        .unwrap_or_else(|| {
+            panic!(
+                "no jitlens binary built from {}: run the tests with `cargo xtask test` (or \
+                 `cargo build -p jitlens` first)",
+                workspace_root().display()
+            )
+        })
+}
+
+/// Whether `bin` embeds `marker` and is the `jitlens` command (not one of the runner's unit-test
+/// harnesses, which share its name and its code).
+fn built_here(bin: &Path, marker: &[u8]) -> bool {
+    let Ok(bytes) = std::fs::read(bin) else {
+        return false;
+    };
+    bytes.windows(marker.len()).any(|window| window == marker)
+        && std::process::Command::new(bin)
+            .arg("--version")
+            .output()
+            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).starts_with("jitlens "))
 }
 
 /// A fresh empty folder under the system's temporary folder, unique to this call.
