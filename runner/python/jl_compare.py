@@ -91,8 +91,9 @@ def _compare_arrays(expected, actual, where, report):
         if not np.array_equal(want, got):
             report.fail(where, "values differ")
         return
-    want = want.astype(np.complex128 if want.dtype.kind == "c" else np.float64)
-    got = got.astype(np.complex128 if got.dtype.kind == "c" else np.float64)
+    shape = want.shape
+    want = want.astype(np.complex128 if want.dtype.kind == "c" else np.float64).reshape(-1)
+    got = got.astype(np.complex128 if got.dtype.kind == "c" else np.float64).reshape(-1)
     size = want.size
     want_nan, got_nan = np.isnan(want), np.isnan(got)
     if not np.array_equal(want_nan, got_nan):
@@ -114,11 +115,12 @@ def _compare_arrays(expected, actual, where, report):
     bad = finite & (difference > atol + rtol * scale)
     count = int(np.count_nonzero(bad))
     if count:
-        worst = np.unravel_index(int(np.argmax(np.where(bad, difference, -1.0))), want.shape)
+        flat = int(np.argmax(np.where(bad, difference, -1.0)))
+        worst = np.unravel_index(flat, shape)
         report.fail(
             where,
             f"{count} / {size} elements differ ({100.0 * count / size:.2g}%); greatest absolute "
-            f"difference {float(difference[worst]):.3g} at index {tuple(int(i) for i in worst)} "
+            f"difference {float(difference[flat]):.3g} at index {tuple(int(i) for i in worst)} "
             f"(rtol {rtol:g}, atol {atol:g})",
         )
 

@@ -126,6 +126,14 @@ def load_functions(job):
         raise JobError(f"{framework} is not installed in this Python: {error}") from None
 
 
+def cuda_available():
+    torch = sys.modules.get("torch")
+    try:
+        return torch is not None and torch.cuda.is_available()
+    except Exception:  # noqa: BLE001 - a broken CUDA install is no CUDA
+        return False
+
+
 def call(fn, case):
     _, args, kwargs = case
     return fn(*args, **kwargs)
@@ -158,6 +166,10 @@ def run_job(job, channel):
     except jl_inputs.InputError as error:
         raise JobError(str(error)) from None
     except Exception:  # noqa: BLE001 - the setup is user code
+        if "cuda" in (job.get("setup") or "").lower() and not cuda_available():
+            raise JobError("GPU path not run: the setup puts its inputs on CUDA, but no CUDA "
+                           "GPU is usable here; the CPU numbers are all this machine can give"
+                           ) from None
         raise JobError(f"the setup code raised:\n{traceback.format_exc(limit=-3)}") from None
     timing_case = cases[0]
     device = jl_frameworks.device_of(list(timing_case[1]) + list(timing_case[2].values()))
@@ -175,6 +187,8 @@ def run_job(job, channel):
         sync(output)
         first_call_s = time.perf_counter() - start
         first_error = None
+    except MemoryError:
+        raise
     except Exception as error:  # noqa: BLE001 - the candidate failing is a finding
         first_call_s = time.perf_counter() - start
         first_error = short_error(error)
@@ -193,12 +207,16 @@ def run_job(job, channel):
             mine, theirs = fresh(case), fresh(case)
             try:
                 expected = call(original, mine)
+            except MemoryError:
+                raise
             except Exception:  # noqa: BLE001 - the original must run on its own inputs
                 raise JobError(f"the original raised on {case[0]}:\n"
                                f"{traceback.format_exc(limit=-3)}") from None
             try:
                 actual = call(candidate, theirs)
                 sync(actual)
+            except MemoryError:
+                raise
             except Exception as error:  # noqa: BLE001
                 report.fail(case[0], f"the candidate raised {short_error(error)}")
                 continue

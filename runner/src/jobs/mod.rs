@@ -122,6 +122,9 @@ impl Jobs {
         let Some((_, mut result)) = found else {
             return Ok(None);
         };
+        if result.status.is_final() {
+            return Ok(Some(result));
+        }
         if let Some(step) = self.running_step(id) {
             result.phase = Some(step.phase);
             result.percent = Some(step.percent);

@@ -229,8 +229,10 @@ fn spawn(
 #[cfg(unix)]
 fn limit_child(command: &mut Command, memory_bytes: u64) {
     command.process_group(0);
-    // SAFETY: the closure runs between fork and exec and calls only async-signal-safe
-    // functions (setrlimit, prctl) on values computed before the fork.
+    // No PR_SET_PDEATHSIG: it would kill the harness alone when the runner dies, racing the
+    // harness's watchdog, which kills the whole group (children included) on the same event.
+    // SAFETY: the closure runs between fork and exec and calls only setrlimit, which is
+    // async-signal-safe, on a value computed before the fork.
     unsafe {
         command.pre_exec(move || {
             let limit = libc::rlimit {
@@ -240,8 +242,6 @@ fn limit_child(command: &mut Command, memory_bytes: u64) {
             if libc::setrlimit(libc::RLIMIT_DATA, &raw const limit) != 0 {
                 return Err(std::io::Error::last_os_error());
             }
-            #[cfg(target_os = "linux")]
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
             Ok(())
         });
     }
