@@ -149,7 +149,7 @@ def short_error(error):
     return text if len(text) <= 2000 else text[:2000] + " ..."
 
 
-def run_job(job, channel):
+def run_job(job, job_path, channel):
     import jl_compare
     import jl_frameworks
     import jl_inputs
@@ -273,17 +273,16 @@ def run_job(job, channel):
 
     if framework:
         channel.progress("jit_off", 93, force=True)
-        result["jit_off"] = run_jit_off(job)
+        result["jit_off"] = run_jit_off(job_path)
     result["env"] = jl_probe.environment()
     return result
 
 
-def run_jit_off(job):
+def run_jit_off(job_path):
     """The candidate once in a fresh process with every JIT switched off."""
     import jl_frameworks
 
     env = dict(os.environ, **jl_frameworks.JIT_OFF_ENV)
-    job_path = os.path.join(os.getcwd(), "job.json")
     try:
         completed = subprocess.run(
             [sys.executable, "-B", os.path.join(HERE, "jl_harness.py"), job_path, "--jit-off"],
@@ -373,7 +372,7 @@ def main(argv):
         return 0
     channel = Channel(watchdog="--watchdog" in argv)
     try:
-        result = run_job(job, channel)
+        result = run_job(job, os.path.abspath(argv[1]), channel)
     except JobError as error:
         result = {"status": "failed", "error": str(error)}
     except MemoryError:
