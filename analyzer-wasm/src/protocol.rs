@@ -26,6 +26,14 @@ pub struct JobRequest {
     /// Wall-clock limit for the whole job, in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_s: Option<f64>,
+    /// Interleaved timing rounds (one sample of each side per round); the harness's default
+    /// when absent. Fewer rounds give a wider interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounds: Option<u32>,
+    /// Threads for numpy, torch, numba and XLA (`OMP_NUM_THREADS` and friends); the libraries'
+    /// own default when absent. One thread, as `torch.utils.benchmark` does, gives steadier numbers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<u32>,
 }
 
 /// Where a job is in its life.
@@ -81,6 +89,9 @@ pub struct Equivalence {
     pub max_rel_error: f64,
     /// One line per failing case.
     pub failures: Vec<String>,
+    /// Differences that do not fail the check but deserve a look (a dtype narrowed, say).
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// The timings of one side of a comparison.
@@ -94,6 +105,22 @@ pub struct Timing {
     pub samples_s: Vec<f64>,
     /// Calls per sample.
     pub loops: u64,
+}
+
+/// The candidate run once with its JIT switched off (`NUMBA_DISABLE_JIT=1`,
+/// `TORCHDYNAMO_DISABLE=1`, `JAX_DISABLE_JIT=1`, `tf.config.run_functions_eagerly(True)`), as
+/// coverage tools and line profilers see it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct JitOff {
+    /// Whether its result matched the original's.
+    pub matched: bool,
+    /// Lines of the candidate function that ran.
+    pub lines_run: u32,
+    /// Lines of the candidate function.
+    pub lines_total: u32,
+    /// Why it could not run, when it could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// Candidate over original.
@@ -164,6 +191,110 @@ pub struct JobResult {
     /// Calls after which compiling has paid for itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub break_even_calls: Option<u64>,
+    /// The candidate with its JIT off: did it match, and what ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jit_off: Option<JitOff>,
+    /// Where the inputs lived (`cpu`, `cuda:0`), which decides how the clock is synchronised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    /// Notes on the measurement itself (a noisy machine, a recompile while timing, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// The job's prints, warnings and tracebacks (the last 64 KiB of its stderr).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    /// While running: what it is doing (`equivalence`, `compile`, `timing`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
+    /// While running: 0 to 100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<f64>,
+}
+
+impl JobResult {
+    /// A job with only an id and a status, before any measurement.
+    pub fn new(id: String, status: JobStatus) -> Self {
+        Self {
+            id,
+            status,
+            error: None,
+            env: None,
+            equivalence: None,
+            original: None,
+            candidate: None,
+            speedup: None,
+            verdict: None,
+            compile: None,
+            break_even_calls: None,
+            jit_off: None,
+            device: None,
+            warnings: Vec::new(),
+            output: None,
+            phase: None,
+            percent: None,
+        }
+    }
+}
+
+/// What `GET /api/jobs` answers: a page of jobs, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobPage {
+    /// The jobs on this page.
+    pub jobs: Vec<JobSummary>,
+    /// How many jobs there are in all.
+    pub total: u64,
+    /// The page size asked for.
+    pub limit: u32,
+    /// How many jobs were skipped.
+    pub offset: u64,
+}
+
+/// One line of the job list; `GET /api/jobs/{id}` has the whole result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobSummary {
+    /// The job's id.
+    pub id: String,
+    /// Where it is.
+    pub status: JobStatus,
+    /// The function benchmarked.
+    pub function: String,
+    /// The framework asked for, when one was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framework: Option<String>,
+    /// When it was submitted, in seconds since the Unix epoch.
+    pub created_at: f64,
+    /// Faster, slower or same, when done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Outcome>,
+    /// Candidate over original, when done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speedup: Option<Speedup>,
+}
+
+/// What `GET /api/env` answers: the interpreter the runner uses and what it can do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunnerEnv {
+    /// The interpreter's path.
+    pub python_path: String,
+    /// How it was found: `--python`, `JITLENS_PYTHON`, `VIRTUAL_ENV`, `CONDA_PREFIX`, `.venv`
+    /// or `PATH`.
+    pub found_by: String,
+    /// Versions, CPU and GPUs.
+    pub environment: Environment,
+    /// One entry per framework: can its JIT run here.
+    pub jits: Vec<JitSupport>,
+}
+
+/// Whether one framework's JIT can run on this machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JitSupport {
+    /// `numba`, `torch`, `jax` or `tensorflow`.
+    pub framework: String,
+    /// True when it imports (and, for torch on CPU, a C++ compiler is found).
+    pub usable: bool,
+    /// Why not, when not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// One progress event of a running job, streamed to the page.

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::{check, rules_cmd, server};
+use crate::{bench, check, rules_cmd, server};
 
 /// Will a JIT make this Python faster? Diagnostics, rewrites and real benchmarks.
 #[derive(Debug, Parser)]
@@ -39,6 +39,8 @@ pub enum Command {
         /// The rule's code, such as `PT001`.
         code: String,
     },
+    /// Check a candidate against the original, then time both on this machine.
+    Bench(bench::BenchArgs),
 }
 
 /// The arguments of `check`.
@@ -88,6 +90,7 @@ pub fn main() -> ExitCode {
             print!("{doc}");
             true
         }),
+        Command::Bench(args) => bench::run(&args),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,

@@ -3,7 +3,13 @@
 //! Everything that touches files, sockets or processes lives here; the analysis itself is the
 //! pure `jitlens-analyzer` crate.
 
+mod bench;
 mod check;
 pub mod cli;
+mod env_probe;
+mod harness;
+mod jobs;
+pub mod python;
 mod rules_cmd;
 pub mod server;
+mod store;

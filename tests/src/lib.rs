@@ -5,6 +5,7 @@
 //! chromium and chromedriver); when something is missing they fail and say what to run.
 
 pub mod http;
+pub mod jobs;
 pub mod serve;
 pub mod webdriver;
 
@@ -81,6 +82,27 @@ fn built_here(bin: &Path, marker: &[u8]) -> bool {
             .arg("--version")
             .output()
             .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).starts_with("jitlens "))
+}
+
+/// The Python the tests run jobs with: `$JITLENS_PYTHON`, else the workspace's
+/// `.venv/bin/python`; panics with what to do when neither exists (tests never skip silently).
+pub fn test_python() -> PathBuf {
+    if let Some(path) = std::env::var_os("JITLENS_PYTHON").filter(|p| !p.is_empty()) {
+        let path = PathBuf::from(path);
+        assert!(
+            path.is_file(),
+            "JITLENS_PYTHON={} is not a file",
+            path.display()
+        );
+        return path;
+    }
+    let venv = workspace_root().join(".venv/bin/python");
+    assert!(
+        venv.is_file(),
+        "no Python for the tests: set JITLENS_PYTHON or run `cargo xtask test`, which creates {}",
+        venv.display()
+    );
+    venv
 }
 
 /// A fresh empty folder under the system's temporary folder, unique to this call.

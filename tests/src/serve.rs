@@ -6,11 +6,12 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::{fresh_dir, jitlens_bin, workspace_root};
+use crate::{fresh_dir, jitlens_bin, test_python, workspace_root};
 
 /// A running `jitlens serve`.
 pub struct Serve {
     child: Child,
+    keep_data: bool,
     /// The port it listens on.
     pub port: u16,
     /// The token from the printed URL.
@@ -31,12 +32,26 @@ impl Serve {
             "the playground is not built in {}: run `cargo xtask test`",
             web_dir.display()
         );
-        let data_dir = fresh_dir("data");
+        Self::launch(&web_dir, fresh_dir("data"), extra_args)
+    }
+
+    /// Starts `jitlens serve` for API tests: no playground, the test Python (see
+    /// [`test_python`]), and `data_dir` (a fresh one when None, e.g. to restart on old data).
+    pub fn start_runner(data_dir: Option<PathBuf>, extra_args: &[&str]) -> Self {
+        let python = test_python();
+        let python = python.to_str().expect("a UTF-8 path to Python");
+        let mut args = vec!["--python", python];
+        args.extend_from_slice(extra_args);
+        let data_dir = data_dir.unwrap_or_else(|| fresh_dir("data"));
+        Self::launch(&fresh_dir("no-web"), data_dir, &args)
+    }
+
+    fn launch(web_dir: &std::path::Path, data_dir: PathBuf, extra_args: &[&str]) -> Self {
         let mut child = Command::new(jitlens_bin())
             .args(["serve", "--port", "0", "--no-open", "--data-dir"])
             .arg(&data_dir)
             .arg("--web-dir")
-            .arg(&web_dir)
+            .arg(web_dir)
             .args(extra_args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -68,6 +83,7 @@ impl Serve {
             .to_owned();
         Self {
             child,
+            keep_data: false,
             port,
             token,
             url,
@@ -79,12 +95,23 @@ impl Serve {
     pub fn bearer(&self) -> String {
         format!("Bearer {}", self.token)
     }
+
+    /// Kills the server with SIGKILL (no chance to clean up) and returns its data folder, which
+    /// is kept for a restart.
+    pub fn kill_hard(mut self) -> PathBuf {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.keep_data = true;
+        self.data_dir.clone()
+    }
 }
 
 impl Drop for Serve {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.data_dir);
+        if !self.keep_data {
+            let _ = std::fs::remove_dir_all(&self.data_dir);
+        }
     }
 }

@@ -3,8 +3,10 @@
 //! Every request passes [`security::guard`] first: Host allow-list, exact Origin allow-list,
 //! and the per-start token on every `/api/` route.
 
+mod env;
 mod error;
 mod health;
+mod jobs;
 mod security;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -13,9 +15,14 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use axum::extract::DefaultBodyLimit;
+use axum::routing::any;
 use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
 
+use crate::env_probe::EnvCache;
+use crate::jobs::{JobConfig, Jobs};
+use crate::python::{self, DiscoveryEnv};
+use crate::store::{self, Store};
 pub use security::Security;
 
 /// Request bodies above this size are refused with 413.
@@ -45,6 +52,16 @@ pub struct ServeArgs {
     /// Another origin allowed to call the API, such as a hosted copy of the playground.
     #[arg(long = "allow-origin", value_name = "URL")]
     pub allow_origins: Vec<String>,
+    /// The Python that runs jobs (otherwise `$JITLENS_PYTHON`, the active virtual or conda
+    /// environment, `./.venv`, then `python3` on PATH).
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// Jobs that may wait behind the running one; more are refused with 429.
+    #[arg(long, default_value_t = 16)]
+    pub queue_size: usize,
+    /// Memory limit of each job in MiB (its data segment); default: three quarters of RAM.
+    #[arg(long, value_name = "MIB")]
+    pub memory_limit_mb: Option<u64>,
 }
 
 /// What every handler may read; cheap to clone.
@@ -52,6 +69,10 @@ pub struct ServeArgs {
 pub struct AppState {
     /// Who may call the API.
     pub security: Arc<Security>,
+    /// The job queue.
+    pub(crate) jobs: Arc<Jobs>,
+    /// The probed Python environment.
+    pub(crate) env: Arc<EnvCache>,
 }
 
 /// The whole HTTP application: API routes, the static playground, and the guard around both.
@@ -60,6 +81,12 @@ pub fn app(state: AppState, web_dir: PathBuf) -> Router {
     let playground = ServeDir::new(web_dir).fallback(ServeFile::new(index));
     Router::new()
         .merge(health::router())
+        .merge(env::router())
+        .merge(jobs::router())
+        .route(
+            "/api/{*rest}",
+            any(|| async { error::ApiError::no_such_route() }),
+        )
         .fallback_service(playground)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
@@ -103,6 +130,35 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         );
     }
     let security = Security::new(port, &args.allow_origins)?;
+    let store = Store::open(&data_dir)?;
+    let interrupted = store.run(store::interrupt_unfinished).await?;
+    if interrupted > 0 {
+        eprintln!("{interrupted} job(s) left unfinished by the last start are marked interrupted");
+    }
+    let cwd = std::env::current_dir().context("could not read the current folder")?;
+    let python = python::discover(args.python.as_deref(), &DiscoveryEnv::from_process(), &cwd)
+        .unwrap_or_else(|error| {
+            eprintln!("warning: {error:#}; jobs will fail until one is given");
+            python::Python {
+                path: PathBuf::from("python3"),
+                found_by: "PATH",
+            }
+        });
+    let memory_bytes = args
+        .memory_limit_mb
+        .map_or_else(crate::jobs::default_memory_bytes, |mib| mib * 1024 * 1024);
+    let jobs = Jobs::new(
+        store,
+        JobConfig {
+            python: python.path.clone(),
+            queue_capacity: args.queue_size,
+            memory_bytes,
+        },
+    );
+    jobs.start_worker();
+    // Probed on the first `GET /api/env`, not now: importing every framework takes seconds of
+    // CPU that a benchmark starting at the same time should not share.
+    let env = Arc::new(EnvCache::new(python.clone()));
     let url = format!("http://127.0.0.1:{port}/#token={}", security.token());
     println!(
         "jitlens {} serving the playground at",
@@ -110,12 +166,19 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     );
     println!("  {url}");
     println!("data: {}", data_dir.display());
+    println!(
+        "python: {} (found by {})",
+        python.path.display(),
+        python.found_by
+    );
     if !args.no_open {
         open_in_browser(&url);
     }
 
     let state = AppState {
         security: Arc::new(security),
+        jobs,
+        env,
     };
     axum::serve(listener, app(state, web_dir))
         .with_graceful_shutdown(shutdown_signal())
@@ -123,7 +186,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .context("the server stopped with an error")
 }
 
-fn default_data_dir() -> PathBuf {
+/// `$XDG_DATA_HOME/jitlens`, else `~/.local/share/jitlens`.
+pub(crate) fn default_data_dir() -> PathBuf {
     let base = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))
@@ -172,5 +236,32 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => (),
         () = terminate => (),
+    }
+}
+
+/// A state over a fresh store in a temporary folder, for the unit tests of the routes.
+#[cfg(test)]
+pub(crate) fn test_state(security: Security) -> AppState {
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("jitlens-state-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let store = Store::open(&dir).expect("a store in a temporary folder");
+    let python = python::Python {
+        path: PathBuf::from("python3"),
+        found_by: "PATH",
+    };
+    let jobs = Jobs::new(
+        store,
+        JobConfig {
+            python: python.path.clone(),
+            queue_capacity: 1,
+            memory_bytes: 1 << 30,
+        },
+    );
+    AppState {
+        security: Arc::new(security),
+        jobs,
+        env: Arc::new(EnvCache::new(python)),
     }
 }

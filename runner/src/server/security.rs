@@ -5,7 +5,9 @@
 //! - the Host header must name loopback with our port (defeats DNS rebinding);
 //! - an Origin header, when present, must be exactly our own origin or an `--allow-origin`
 //!   (defeats other web pages; no CORS headers are sent to them);
-//! - every `/api/` route needs the per-start token, compared in constant time.
+//! - every `/api/` route needs the per-start token, compared in constant time. The progress
+//!   stream (`/api/jobs/{id}/events`) also takes it as `?token=`, because `EventSource` cannot
+//!   send headers.
 
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
@@ -79,6 +81,25 @@ impl Security {
         };
         constant_time_eq(given.as_bytes(), self.token.as_bytes())
     }
+
+    fn query_token_matches(&self, query: Option<&str>) -> bool {
+        let Some(given) = query
+            .unwrap_or_default()
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("token="))
+        else {
+            return false;
+        };
+        constant_time_eq(given.as_bytes(), self.token.as_bytes())
+    }
+}
+
+/// Whether `path` is a job's progress stream, the one route that accepts `?token=`.
+fn is_event_stream(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix("/api/jobs/") else {
+        return false;
+    };
+    matches!(rest.split_once('/'), Some((id, "events")) if !id.is_empty())
 }
 
 /// Compares two byte strings in time that depends only on their lengths.
@@ -121,7 +142,10 @@ pub(crate) async fn guard(State(state): State<AppState>, request: Request, next:
     if is_api && request.method() == Method::OPTIONS {
         return preflight(origin, headers);
     }
-    if is_api && !security.token_matches(headers) {
+    let uri = request.uri();
+    let token_ok = security.token_matches(headers)
+        || (is_event_stream(uri.path()) && security.query_token_matches(uri.query()));
+    if is_api && !token_ok {
         let mut response = ApiError::unauthorized().into_response();
         add_cors(response.headers_mut(), origin);
         return response;
@@ -166,7 +190,6 @@ fn add_cors(headers: &mut HeaderMap, origin: Option<HeaderValue>) {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
 
     use axum::body::Body;
     use axum::http::Request;
@@ -179,9 +202,7 @@ mod tests {
     fn test_app() -> axum::Router {
         let security =
             Security::with_token("secret".into(), PORT, &["https://hosted.example".into()]);
-        let state = AppState {
-            security: Arc::new(security),
-        };
+        let state = super::super::test_state(security);
         super::super::app(state, std::env::temp_dir().join("jitlens-no-web"))
     }
 
@@ -242,6 +263,32 @@ mod tests {
         );
         assert_eq!(headers["access-control-allow-private-network"], "true");
         assert_eq!(headers[header::VARY], "Origin");
+    }
+
+    #[tokio::test]
+    async fn query_token_is_accepted_on_the_event_stream_only() {
+        let id = "0123456789abcdef0123456789abcdef";
+        let events = Request::get(format!("/api/jobs/{id}/events?token=secret"))
+            .header("host", format!("127.0.0.1:{PORT}"));
+        // Past the guard: the job does not exist, so 404 rather than 401.
+        let (status, _) = status_of(events.body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let wrong = Request::get(format!("/api/jobs/{id}/events?token=secreT"))
+            .header("host", format!("127.0.0.1:{PORT}"));
+        let (status, _) = status_of(wrong.body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let elsewhere = Request::get(format!("/api/jobs/{id}?token=secret"))
+            .header("host", format!("127.0.0.1:{PORT}"));
+        let (status, _) = status_of(elsewhere.body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+
+    #[test]
+    fn event_stream_paths_are_recognised() {
+        assert!(is_event_stream("/api/jobs/abc/events"));
+        assert!(!is_event_stream("/api/jobs/abc"));
+        assert!(!is_event_stream("/api/jobs//events"));
+        assert!(!is_event_stream("/api/health/events"));
     }
 
     #[test]

@@ -142,6 +142,8 @@ pub(crate) fn runner_panel(props: &RunnerPanelProps) -> Html {
             candidate_source: None,
             setup: Some(props.setup.clone()).filter(|setup| !setup.trim().is_empty()),
             timeout_s: None,
+            rounds: None,
+            threads: None,
         });
         let on_result = props.on_result.clone();
         Callback::from(move |_| {

@@ -62,16 +62,12 @@ impl Stream {
                 if let Ok(progress) = serde_json::from_str::<Progress>(&text) {
                     finished.set(finished.get() || progress.status.is_final());
                     *latest.borrow_mut() = Some(progress);
-                } else if let Ok(job) = serde_json::from_str::<JobResult>(&text) {
-                    finished.set(finished.get() || job.status.is_final());
                 }
             })
         };
-        // The runner may send unnamed events or name them; listen to the likely names.
-        for name in ["message", "progress", "status", "result", "done", "end"] {
-            let _ =
-                source.add_event_listener_with_callback(name, on_message.as_ref().unchecked_ref());
-        }
+        // The runner names each event `progress` and sends a `Progress` as its data.
+        let _ = source
+            .add_event_listener_with_callback("progress", on_message.as_ref().unchecked_ref());
         let on_error = {
             let failed = failed.clone();
             Closure::<dyn FnMut(web_sys::Event)>::new(move |_| failed.set(true))

@@ -27,9 +27,6 @@ fn measured_state() -> SharedState {
             function: "smooth".to_owned(),
             framework: Some("numba".to_owned()),
             job: JobResult {
-                id: "job-1".to_owned(),
-                status: JobStatus::Done,
-                error: None,
                 env: Some(Environment {
                     python: "3.11.2 (/usr/bin/python3)".to_owned(),
                     versions: BTreeMap::from([
@@ -45,6 +42,7 @@ fn measured_state() -> SharedState {
                     max_abs_error: 0.0,
                     max_rel_error: 0.0,
                     failures: Vec::new(),
+                    warnings: Vec::new(),
                 }),
                 original: Some(Timing {
                     median_s: 0.0412,
@@ -70,6 +68,7 @@ fn measured_state() -> SharedState {
                     graph_breaks: 0,
                 }),
                 break_even_calls: Some(15),
+                ..JobResult::new("job-1".to_owned(), JobStatus::Done)
             },
         }),
     }

@@ -220,17 +220,16 @@ fn job_to_wire(job: &JobResult) -> JobV1 {
 }
 
 fn job_from_wire(job: JobV1) -> JobResult {
+    let status = match job.status {
+        StatusV1::Queued => JobStatus::Queued,
+        StatusV1::Running => JobStatus::Running,
+        StatusV1::Done => JobStatus::Done,
+        StatusV1::Failed => JobStatus::Failed,
+        StatusV1::Cancelled => JobStatus::Cancelled,
+        StatusV1::TimedOut => JobStatus::TimedOut,
+        StatusV1::Interrupted => JobStatus::Interrupted,
+    };
     JobResult {
-        id: job.id,
-        status: match job.status {
-            StatusV1::Queued => JobStatus::Queued,
-            StatusV1::Running => JobStatus::Running,
-            StatusV1::Done => JobStatus::Done,
-            StatusV1::Failed => JobStatus::Failed,
-            StatusV1::Cancelled => JobStatus::Cancelled,
-            StatusV1::TimedOut => JobStatus::TimedOut,
-            StatusV1::Interrupted => JobStatus::Interrupted,
-        },
         error: job.error,
         env: job.env.map(|env| Environment {
             python: env.python,
@@ -244,6 +243,7 @@ fn job_from_wire(job: JobV1) -> JobResult {
             max_abs_error: eq.max_abs_error,
             max_rel_error: eq.max_rel_error,
             failures: eq.failures,
+            warnings: Vec::new(),
         }),
         original: job.original.map(timing_from_wire),
         candidate: job.candidate.map(timing_from_wire),
@@ -263,6 +263,7 @@ fn job_from_wire(job: JobV1) -> JobResult {
             graph_breaks: compile.graph_breaks,
         }),
         break_even_calls: job.break_even_calls,
+        ..JobResult::new(job.id, status)
     }
 }
 

@@ -1,0 +1,416 @@
+//! `jitlens bench FILE::FUNCTION`: the runner's job from a terminal, with a progress bar on
+//! stderr, a table or the JobResult JSON on stdout, and the result kept in the data folder.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use jitlens_analyzer::protocol::{JobRequest, JobResult, JobStatus, Outcome, Timing};
+use tokio::sync::watch;
+
+use crate::jobs::process::{self, Limits, Step};
+use crate::jobs::{default_memory_bytes, new_id, timeout_of};
+use crate::python::{self, DiscoveryEnv};
+use crate::store::{self, Store};
+
+/// Frameworks whose plain decorator can make the candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Framework {
+    /// `numba.njit(cache=False)`.
+    Numba,
+    /// `torch.compile`.
+    Torch,
+    /// `jax.jit`.
+    Jax,
+    /// `tf.function(jit_compile=True)`.
+    Tensorflow,
+}
+
+impl Framework {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Numba => "numba",
+            Self::Torch => "torch",
+            Self::Jax => "jax",
+            Self::Tensorflow => "tensorflow",
+        }
+    }
+}
+
+/// Arguments of `jitlens bench`.
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// The function to benchmark, as FILE::FUNCTION.
+    #[arg(value_name = "FILE::FUNCTION")]
+    pub target: String,
+    /// Make the candidate by applying this framework's plain JIT decorator to the original.
+    #[arg(long, value_enum)]
+    pub framework: Option<Framework>,
+    /// A file defining the same function: your own rewrite, benchmarked against the original.
+    #[arg(long, value_name = "FILE2")]
+    pub candidate: Option<PathBuf>,
+    /// Python that defines the inputs by parameter name, e.g. "import numpy as np; x = np.random.rand(1000)".
+    #[arg(long, value_name = "CODE")]
+    pub setup: Option<String>,
+    /// Print the JobResult as JSON (an array of them with --repeat).
+    #[arg(long)]
+    pub json: bool,
+    /// The Python that runs the job.
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// Where results are kept (shared with `jitlens serve`).
+    #[arg(long, env = "JITLENS_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Wall-clock limit of each run, in seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Interleaved timing rounds.
+    #[arg(long)]
+    pub rounds: Option<u32>,
+    /// Threads for numpy, torch, numba and XLA (the libraries' default when absent).
+    #[arg(long)]
+    pub threads: Option<u32>,
+    /// Memory limit in MiB; default: three quarters of RAM.
+    #[arg(long, value_name = "MIB")]
+    pub memory_limit_mb: Option<u64>,
+    /// Run the same comparison N times and summarise how the verdicts and speedups agree.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub repeat: u32,
+}
+
+/// Runs the benchmark; true when every run finished and its candidate matched.
+pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<bool> {
+    let request = request_from(args)?;
+    let cwd = std::env::current_dir().context("could not read the current folder")?;
+    let python = python::discover(args.python.as_deref(), &DiscoveryEnv::from_process(), &cwd)?;
+    let data_dir = args
+        .data_dir
+        .clone()
+        .unwrap_or_else(crate::server::default_data_dir);
+    let store = Store::open(&data_dir)?;
+    let limits = Limits {
+        timeout: timeout_of(&request),
+        memory_bytes: args
+            .memory_limit_mb
+            .map_or_else(default_memory_bytes, |mib| mib * 1024 * 1024),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")?;
+    let repeat = args.repeat.max(1);
+    let mut results = Vec::new();
+    for run_index in 0..repeat {
+        let id = new_id()?;
+        store.run_here(|connection| {
+            store::insert(connection, &id, &request)?;
+            store::set_status(connection, &id, JobStatus::Running)
+        })?;
+        let label = if repeat > 1 {
+            format!("run {}/{repeat} ", run_index + 1)
+        } else {
+            String::new()
+        };
+        let mut bar = ProgressBar::new(label);
+        // Never cancelled: Ctrl-C ends this process, and the harness's watchdog its group.
+        let (_keep, never) = watch::channel(false);
+        let result = runtime.block_on(process::run(
+            &python.path,
+            &id,
+            &request,
+            limits,
+            never,
+            |step| bar.show(&step),
+        ));
+        bar.finish();
+        store.run_here(|connection| store::finish(connection, &result))?;
+        results.push(result);
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        let json = if results.len() == 1 {
+            serde_json::to_string_pretty(&results[0])?
+        } else {
+            serde_json::to_string_pretty(&results)?
+        };
+        writeln!(out, "{json}")?;
+    } else {
+        for result in &results {
+            write!(out, "{}", table(&request, result))?;
+        }
+        if results.len() > 1 {
+            write!(out, "{}", agreement(&results))?;
+        }
+    }
+    Ok(results.iter().all(|result| {
+        result.status == JobStatus::Done && result.equivalence.as_ref().is_some_and(|e| e.passed)
+    }))
+}
+
+fn request_from(args: &BenchArgs) -> anyhow::Result<JobRequest> {
+    let Some((file, function)) = args.target.rsplit_once("::") else {
+        anyhow::bail!("name the function as FILE::FUNCTION, e.g. kernels.py::pairwise_distance");
+    };
+    if function.is_empty() {
+        anyhow::bail!("no function after `::` in {}", args.target);
+    }
+    if args.framework.is_some() && args.candidate.is_some() {
+        anyhow::bail!("give --framework or --candidate, not both");
+    }
+    if args.framework.is_none() && args.candidate.is_none() {
+        anyhow::bail!("nothing to compare: give --framework F or --candidate FILE2");
+    }
+    let source = std::fs::read_to_string(file).with_context(|| format!("could not read {file}"))?;
+    let candidate_source = match &args.candidate {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("could not read {}", path.display()))?,
+        ),
+        None => None,
+    };
+    Ok(JobRequest {
+        source,
+        function: function.to_owned(),
+        framework: args.framework.map(|framework| framework.name().to_owned()),
+        candidate_source,
+        setup: args.setup.clone(),
+        timeout_s: args.timeout,
+        rounds: args.rounds,
+        threads: args.threads,
+    })
+}
+
+/// A one-line bar on a terminal; one line per phase otherwise.
+struct ProgressBar {
+    label: String,
+    terminal: bool,
+    last_phase: String,
+}
+
+impl ProgressBar {
+    fn new(label: String) -> Self {
+        Self {
+            label,
+            terminal: std::io::stderr().is_terminal(),
+            last_phase: String::new(),
+        }
+    }
+
+    fn show(&mut self, step: &Step) {
+        let mut err = std::io::stderr().lock();
+        if self.terminal {
+            const WIDTH: usize = 30;
+            // Percent is clamped to 0..=100, so this stays within WIDTH.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let filled = ((step.percent / 100.0) * WIDTH as f64).round() as usize;
+            let bar = format!(
+                "{}{}",
+                "#".repeat(filled),
+                "-".repeat(WIDTH - filled.min(WIDTH))
+            );
+            let _ = write!(
+                err,
+                "\r{}[{bar}] {:>3.0}% {:<12}",
+                self.label, step.percent, step.phase
+            );
+        } else if step.phase != self.last_phase {
+            let _ = writeln!(err, "{}{:>3.0}% {}", self.label, step.percent, step.phase);
+        }
+        self.last_phase.clone_from(&step.phase);
+    }
+
+    fn finish(&self) {
+        if self.terminal {
+            eprintln!();
+        }
+    }
+}
+
+/// Seconds in the unit that suits them.
+fn duration(seconds: f64) -> String {
+    if seconds >= 1.0 {
+        format!("{seconds:.3} s")
+    } else if seconds >= 1e-3 {
+        format!("{:.3} ms", seconds * 1e3)
+    } else if seconds >= 1e-6 {
+        format!("{:.3} us", seconds * 1e6)
+    } else {
+        format!("{:.1} ns", seconds * 1e9)
+    }
+}
+
+fn timing_line(name: &str, timing: &Timing) -> String {
+    format!(
+        "{name:<12} {} per call (IQR {}, {} samples x {} loops)\n",
+        duration(timing.median_s),
+        duration(timing.iqr_s),
+        timing.samples_s.len(),
+        timing.loops
+    )
+}
+
+/// The readable result of one run.
+fn table(request: &JobRequest, result: &JobResult) -> String {
+    let mut text = String::new();
+    let against = request
+        .framework
+        .as_deref()
+        .map_or_else(|| "candidate".to_owned(), |f| format!("{f} candidate"));
+    text.push_str(&format!(
+        "{}: {against} vs original [{:?}]",
+        request.function, result.status
+    ));
+    if let Some(env) = &result.env {
+        text.push_str(&format!(" on {}, Python {}", env.cpu, env.python));
+    }
+    text.push('\n');
+    if let Some(error) = &result.error {
+        text.push_str(&format!("error        {error}\n"));
+    }
+    if let Some(equivalence) = &result.equivalence {
+        text.push_str(&format!(
+            "equivalence  {} ({} cases, max abs error {:.3e}, max rel error {:.3e})\n",
+            if equivalence.passed {
+                "passed"
+            } else {
+                "FAILED"
+            },
+            equivalence.cases,
+            equivalence.max_abs_error,
+            equivalence.max_rel_error
+        ));
+        for failure in equivalence.failures.iter().chain(&equivalence.warnings) {
+            text.push_str(&format!("             {failure}\n"));
+        }
+    }
+    if let Some(original) = &result.original {
+        text.push_str(&timing_line("original", original));
+    }
+    if let Some(candidate) = &result.candidate {
+        text.push_str(&timing_line("candidate", candidate));
+    }
+    if let (Some(speedup), Some(verdict)) = (&result.speedup, result.verdict) {
+        text.push_str(&format!(
+            "speedup      {:.3}x (95% interval {:.3}x to {:.3}x): {}\n",
+            speedup.median,
+            speedup.ci_low,
+            speedup.ci_high,
+            outcome_name(verdict)
+        ));
+    }
+    if let Some(compile) = &result.compile {
+        text.push_str(&format!(
+            "first call   {} (compile and run); recompiles {}; graph breaks {}\n",
+            duration(compile.first_call_s),
+            compile.recompiles,
+            compile.graph_breaks
+        ));
+    }
+    match (result.break_even_calls, &result.speedup) {
+        (Some(calls), _) => text.push_str(&format!("break-even   after {calls} calls\n")),
+        (None, Some(_)) => text.push_str("break-even   never (the candidate is not faster)\n"),
+        (None, None) => (),
+    }
+    if let Some(jit_off) = &result.jit_off {
+        text.push_str(&format!(
+            "JIT off      {}; {} of {} lines ran{}\n",
+            if jit_off.matched {
+                "matched"
+            } else {
+                "did NOT match"
+            },
+            jit_off.lines_run,
+            jit_off.lines_total,
+            jit_off
+                .error
+                .as_deref()
+                .map_or_else(String::new, |error| format!(" ({error})"))
+        ));
+    }
+    if let Some(device) = &result.device {
+        text.push_str(&format!("device       {device}\n"));
+    }
+    for warning in &result.warnings {
+        text.push_str(&format!("warning      {warning}\n"));
+    }
+    text
+}
+
+fn outcome_name(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Faster => "faster",
+        Outcome::Slower => "slower",
+        Outcome::Same => "same",
+    }
+}
+
+/// How repeated runs of one comparison agree: verdict counts and the spread of speedups.
+fn agreement(results: &[JobResult]) -> String {
+    let mut counts = [0usize; 3];
+    let mut speedups = Vec::new();
+    for result in results {
+        match result.verdict {
+            Some(Outcome::Faster) => counts[0] += 1,
+            Some(Outcome::Slower) => counts[1] += 1,
+            Some(Outcome::Same) => counts[2] += 1,
+            None => (),
+        }
+        if let Some(speedup) = result.speedup {
+            speedups.push(speedup.median);
+        }
+    }
+    let mut text = format!(
+        "\n{} runs: {} faster, {} slower, {} same\n",
+        results.len(),
+        counts[0],
+        counts[1],
+        counts[2]
+    );
+    let low = speedups.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = speedups.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if speedups.len() > 1 && low > 0.0 {
+        text.push_str(&format!(
+            "speedups from {low:.3}x to {high:.3}x: the largest differs from the smallest by {:.1}%\n",
+            (high / low - 1.0) * 100.0
+        ));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_pick_their_unit() {
+        assert_eq!(duration(2.0), "2.000 s");
+        assert_eq!(duration(0.0125), "12.500 ms");
+        assert_eq!(duration(3.5e-6), "3.500 us");
+        assert_eq!(duration(2e-9), "2.0 ns");
+    }
+
+    #[test]
+    fn agreement_counts_verdicts_and_spread() {
+        let mut a = JobResult::new("a".into(), JobStatus::Done);
+        a.verdict = Some(Outcome::Same);
+        a.speedup = Some(jitlens_analyzer::protocol::Speedup {
+            median: 1.0,
+            ci_low: 0.9,
+            ci_high: 1.1,
+        });
+        let mut b = a.clone();
+        b.verdict = Some(Outcome::Faster);
+        b.speedup = Some(jitlens_analyzer::protocol::Speedup {
+            median: 1.04,
+            ci_low: 1.01,
+            ci_high: 1.08,
+        });
+        let text = agreement(&[a, b]);
+        assert!(
+            text.contains("2 runs: 1 faster, 0 slower, 1 same"),
+            "{text}"
+        );
+        assert!(text.contains("by 4.0%"), "{text}");
+    }
+}

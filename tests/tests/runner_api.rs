@@ -1,0 +1,254 @@
+//! The runner's job API over real HTTP: who may call it, and how bad requests are refused.
+
+use std::time::Duration;
+
+use jitlens_tests::http;
+use jitlens_tests::jobs::{api, job, submit, wait_until};
+use jitlens_tests::serve::Serve;
+use serde_json::json;
+
+/// A job that fails at once (the function does not exist), for tests that need finished jobs.
+fn quick_failing_job(function: &str) -> serde_json::Value {
+    json!({"source": "x = 1\n", "function": function, "candidate_source": "x = 1\n"})
+}
+
+#[test]
+fn job_routes_need_the_token() {
+    let serve = Serve::start_runner(None, &[]);
+    let missing = http::local(serve.port, "GET", "/api/jobs", &[], b"");
+    assert_eq!(missing.status, 401);
+    let wrong = http::local(
+        serve.port,
+        "POST",
+        "/api/jobs",
+        &[
+            ("Authorization", "Bearer wrong"),
+            ("Content-Type", "application/json"),
+        ],
+        quick_failing_job("f").to_string().as_bytes(),
+    );
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.json()["error"].as_str().unwrap().contains("token"));
+    assert_eq!(api(&serve, "GET", "/api/jobs", b"").status, 200);
+
+    // EventSource cannot send headers: the event stream alone takes ?token=.
+    let id = submit(&serve, &quick_failing_job("f"));
+    let in_query = format!("/api/jobs/{id}?token={}", serve.token);
+    assert_eq!(
+        http::local(serve.port, "GET", &in_query, &[], b"").status,
+        401
+    );
+    let wrong_query = format!("/api/jobs/{id}/events?token=nope");
+    assert_eq!(
+        http::local(serve.port, "GET", &wrong_query, &[], b"").status,
+        401
+    );
+}
+
+#[test]
+fn foreign_host_and_origin_are_forbidden_without_cors() {
+    let serve = Serve::start_runner(None, &[]);
+    let bearer = serve.bearer();
+    let rebinding = http::request(
+        serve.port,
+        "GET",
+        "/api/jobs",
+        &[("Host", "attacker.example:80"), ("Authorization", &bearer)],
+        b"",
+    )
+    .unwrap();
+    assert_eq!(rebinding.status, 403);
+    let foreign = http::local(
+        serve.port,
+        "POST",
+        "/api/jobs",
+        &[
+            ("Origin", "https://attacker.example"),
+            ("Authorization", &bearer),
+            ("Content-Type", "application/json"),
+        ],
+        quick_failing_job("f").to_string().as_bytes(),
+    );
+    assert_eq!(foreign.status, 403);
+    assert_eq!(foreign.header("access-control-allow-origin"), None);
+    // A prefix of an allowed origin is not that origin.
+    let lookalike = format!("http://127.0.0.1:{}.attacker.example", serve.port);
+    let lookalike = http::local(
+        serve.port,
+        "GET",
+        "/api/jobs",
+        &[("Origin", &lookalike), ("Authorization", &bearer)],
+        b"",
+    );
+    assert_eq!(lookalike.status, 403);
+}
+
+#[test]
+fn preflight_from_an_allowed_origin_allows_the_private_network() {
+    let serve = Serve::start_runner(None, &["--allow-origin", "https://play.example"]);
+    let preflight = http::local(
+        serve.port,
+        "OPTIONS",
+        "/api/jobs",
+        &[
+            ("Origin", "https://play.example"),
+            ("Access-Control-Request-Method", "POST"),
+            (
+                "Access-Control-Request-Headers",
+                "authorization, content-type",
+            ),
+            ("Access-Control-Request-Private-Network", "true"),
+        ],
+        b"",
+    );
+    assert_eq!(preflight.status, 204);
+    assert_eq!(
+        preflight.header("access-control-allow-origin"),
+        Some("https://play.example")
+    );
+    assert_eq!(
+        preflight.header("access-control-allow-private-network"),
+        Some("true")
+    );
+    assert!(preflight
+        .header("access-control-allow-methods")
+        .unwrap()
+        .contains("DELETE"));
+    assert_eq!(preflight.header("vary"), Some("Origin"));
+    let stranger = http::local(
+        serve.port,
+        "OPTIONS",
+        "/api/jobs",
+        &[
+            ("Origin", "https://other.example"),
+            ("Access-Control-Request-Method", "POST"),
+        ],
+        b"",
+    );
+    assert_eq!(stranger.status, 403);
+    assert_eq!(stranger.header("access-control-allow-origin"), None);
+}
+
+#[test]
+fn bad_requests_are_refused_with_what_is_wrong() {
+    let serve = Serve::start_runner(None, &[]);
+    let huge =
+        json!({"source": "#".repeat(1024 * 1024 + 10), "function": "f", "framework": "numba"});
+    let too_big = api(&serve, "POST", "/api/jobs", huge.to_string().as_bytes());
+    assert_eq!(too_big.status, 413, "{}", too_big.body);
+
+    let broken = api(
+        &serve,
+        "POST",
+        "/api/jobs",
+        br#"{"source": "x", "function": "#,
+    );
+    assert_eq!(broken.status, 400);
+    let message = broken.json()["error"].as_str().unwrap().to_owned();
+    assert!(
+        message.contains("JSON") && message.contains("line 1"),
+        "{message}"
+    );
+
+    let no_function = api(&serve, "POST", "/api/jobs", br#"{"source": "x = 1"}"#);
+    assert_eq!(no_function.status, 400);
+    assert!(no_function.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("function"));
+
+    let nothing_to_compare = api(
+        &serve,
+        "POST",
+        "/api/jobs",
+        br#"{"source": "", "function": "f"}"#,
+    );
+    assert_eq!(nothing_to_compare.status, 400);
+    assert!(nothing_to_compare.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("framework"));
+
+    for path in [
+        "/api/jobs/0123456789abcdef0123456789abcdef",
+        "/api/jobs/..%2F..%2Fetc%2Fpasswd",
+        "/api/jobs/../etc",
+        "/api/jobs/..%2Fetc/events",
+        "/api/nothing-here",
+    ] {
+        let response = api(&serve, "GET", path, b"");
+        assert_eq!(response.status, 404, "{path}: {}", response.body);
+        assert!(response.json()["error"].is_string(), "{path}");
+        if !path.ends_with("/events") {
+            assert_eq!(api(&serve, "DELETE", path, b"").status, 404, "{path}");
+        }
+    }
+    let bad_page = api(&serve, "GET", "/api/jobs?limit=many", b"");
+    assert_eq!(bad_page.status, 400);
+}
+
+#[test]
+fn jobs_are_listed_newest_first_and_fetched_by_id() {
+    let serve = Serve::start_runner(None, &[]);
+    let ids: Vec<String> = ["first", "second", "third"]
+        .iter()
+        .map(|name| submit(&serve, &quick_failing_job(name)))
+        .collect();
+    for id in &ids {
+        let failed = wait_until(&serve, id, &["failed"], Duration::from_secs(60));
+        assert!(
+            failed["error"]
+                .as_str()
+                .unwrap()
+                .contains("has no function"),
+            "{failed}"
+        );
+    }
+    let page = api(&serve, "GET", "/api/jobs?limit=2&offset=0", b"").json();
+    assert_eq!(page["total"], 3);
+    let listed: Vec<&str> = page["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, [ids[2].as_str(), ids[1].as_str()]);
+    assert_eq!(page["jobs"][0]["function"], "third");
+    let rest = api(&serve, "GET", "/api/jobs?limit=2&offset=2", b"").json();
+    assert_eq!(rest["jobs"][0]["id"], ids[0].as_str());
+    assert_eq!(job(&serve, &ids[0])["id"], ids[0].as_str());
+}
+
+#[test]
+fn env_reports_the_interpreter_and_usable_jits() {
+    let serve = Serve::start_runner(None, &[]);
+    let env = api(&serve, "GET", "/api/env", b"");
+    assert_eq!(env.status, 200, "{}", env.body);
+    let env = env.json();
+    assert_eq!(env["found_by"], "--python");
+    assert!(
+        env["environment"]["python"]
+            .as_str()
+            .unwrap()
+            .starts_with('3'),
+        "{env}"
+    );
+    assert!(env["environment"]["versions"]["numpy"].is_string(), "{env}");
+    assert!(
+        env["environment"]["cpu"]
+            .as_str()
+            .unwrap()
+            .contains("cores"),
+        "{env}"
+    );
+    let jits = env["jits"].as_array().unwrap();
+    let names: Vec<&str> = jits
+        .iter()
+        .map(|jit| jit["framework"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["numba", "torch", "jax", "tensorflow"]);
+    let numba = &jits[0];
+    assert_eq!(numba["usable"], true, "{numba}");
+    // The probe runs once; the second answer comes from the cache and is identical.
+    assert_eq!(api(&serve, "GET", "/api/env", b"").json(), env);
+}
