@@ -34,6 +34,61 @@ pub struct JobRequest {
     /// own default when absent. One thread, as `torch.utils.benchmark` does, gives steadier numbers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threads: Option<u32>,
+    /// What to do: benchmark (the default) or line-profile the original.
+    #[serde(default, skip_serializing_if = "JobKind::is_benchmark")]
+    pub kind: JobKind,
+}
+
+/// What a job does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    /// Check the candidate against the original, then time both.
+    #[default]
+    Benchmark,
+    /// Line-profile the original with every JIT off (a profile of compiled code would be wrong).
+    Profile,
+}
+
+impl JobKind {
+    /// Whether this is the default kind (kept out of the JSON).
+    pub fn is_benchmark(&self) -> bool {
+        *self == Self::Benchmark
+    }
+}
+
+/// Where the time of one function goes, line by line, measured with its JIT off.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LineProfile {
+    /// Calls made under the profiler.
+    pub calls: u64,
+    /// Seconds spent in the function, summed over the calls.
+    pub total_s: f64,
+    /// JIT decorators removed before profiling (`f: @njit(cache=True)`), so the numbers are
+    /// the interpreted function's.
+    pub jit_disabled: Vec<String>,
+    /// One entry per line that ran, in line order (lines of the user's module).
+    pub lines: Vec<LineTiming>,
+    /// Share of the time in lines inside loops (what a JIT can take over).
+    pub loop_share: f64,
+    /// Share of the time in lines that call a library kernel (matmul, einsum, linalg, fft, conv,
+    /// sort): compiling will not make these faster.
+    pub kernel_share: f64,
+    /// The profile's conclusion in one sentence.
+    pub summary: String,
+}
+
+/// The measurements of one line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct LineTiming {
+    /// 1-based line number in the user's module.
+    pub line: u32,
+    /// Times the line ran.
+    pub hits: u64,
+    /// Seconds spent on the line, summed over the calls.
+    pub time_s: f64,
+    /// Fraction (0 to 1) of the function's time.
+    pub share: f64,
 }
 
 /// Where a job is in its life.
@@ -209,6 +264,9 @@ pub struct JobResult {
     /// While running: 0 to 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f64>,
+    /// For a profile job: where the original's time goes, line by line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<LineProfile>,
 }
 
 impl JobResult {
@@ -232,6 +290,7 @@ impl JobResult {
             output: None,
             phase: None,
             percent: None,
+            profile: None,
         }
     }
 }

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
-use jitlens_analyzer::protocol::{JobRequest, JobResult, JobStatus, Outcome, Timing};
+use jitlens_analyzer::protocol::{JobKind, JobRequest, JobResult, JobStatus, Outcome, Timing};
 use tokio::sync::watch;
 
 use crate::jobs::process::{self, Limits, Step};
@@ -178,6 +178,7 @@ fn request_from(args: &BenchArgs) -> anyhow::Result<JobRequest> {
         timeout_s: args.timeout,
         rounds: args.rounds,
         threads: args.threads,
+        kind: JobKind::Benchmark,
     })
 }
 

@@ -259,6 +259,7 @@ mod tests {
             timeout_s: None,
             rounds: None,
             threads: None,
+            kind: jitlens_analyzer::protocol::JobKind::Benchmark,
         }
     }
 

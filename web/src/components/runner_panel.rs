@@ -4,7 +4,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use jitlens_analyzer::protocol::{Environment, JobRequest, JobStatus};
+use jitlens_analyzer::protocol::{Environment, JobKind, JobRequest, JobStatus};
 use jitlens_analyzer::Report;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -144,6 +144,7 @@ pub(crate) fn runner_panel(props: &RunnerPanelProps) -> Html {
             timeout_s: None,
             rounds: None,
             threads: None,
+            kind: JobKind::Benchmark,
         });
         let on_result = props.on_result.clone();
         Callback::from(move |_| {
