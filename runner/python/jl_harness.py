@@ -3,6 +3,8 @@
     python -B jl_harness.py JOB.json [--watchdog]     # a job
     python -B jl_harness.py JOB.json --jit-off        # the candidate with its JIT switched off
 
+A job of kind "profile" line-profiles the original instead, with every JIT off (jl_profile.py).
+
 The runner writes these files into the job's fresh temporary folder. Protocol: the process's
 original stdout carries JSON lines only (`{"event": "progress", ...}`, then one
 `{"event": "result", ...}`); the user's prints go to stderr. With `--watchdog`, stdin is a pipe
@@ -278,6 +280,25 @@ def run_job(job, job_path, channel):
     return result
 
 
+def run_profile(job, channel):
+    """A line profile of the original with every JIT off (see jl_profile)."""
+    import jl_frameworks
+
+    # Before the user's module imports any framework: everything runs as plain Python.
+    os.environ.update(jl_frameworks.JIT_OFF_ENV)
+    import jl_inputs
+    import jl_profile
+
+    channel.progress("profile", 5, force=True)
+    path = os.path.join(os.getcwd(), "jitlens_original.py")
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(job["source"])
+    try:
+        return jl_profile.run(job, path)
+    except (jl_profile.ProfileError, jl_inputs.InputError) as error:
+        raise JobError(str(error)) from None
+
+
 def run_jit_off(job_path):
     """The candidate once in a fresh process with every JIT switched off."""
     import jl_frameworks
@@ -372,7 +393,10 @@ def main(argv):
         return 0
     channel = Channel(watchdog="--watchdog" in argv)
     try:
-        result = run_job(job, os.path.abspath(argv[1]), channel)
+        if job.get("kind") == "profile":
+            result = run_profile(job, channel)
+        else:
+            result = run_job(job, os.path.abspath(argv[1]), channel)
     except JobError as error:
         result = {"status": "failed", "error": str(error)}
     except MemoryError:

@@ -2,7 +2,7 @@
 //! stderr, a table or the JobResult JSON on stdout, and the result kept in the data folder.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use jitlens_analyzer::protocol::{JobKind, JobRequest, JobResult, JobStatus, Outcome, Timing};
@@ -27,7 +27,8 @@ pub enum Framework {
 }
 
 impl Framework {
-    fn name(self) -> &'static str {
+    /// The framework's name on the wire.
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Self::Numba => "numba",
             Self::Torch => "torch",
@@ -81,51 +82,12 @@ pub struct BenchArgs {
 /// Runs the benchmark; true when every run finished and its candidate matched.
 pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<bool> {
     let request = request_from(args)?;
-    let cwd = std::env::current_dir().context("could not read the current folder")?;
-    let python = python::discover(args.python.as_deref(), &DiscoveryEnv::from_process(), &cwd)?;
-    let data_dir = args
-        .data_dir
-        .clone()
-        .unwrap_or_else(crate::server::default_data_dir);
-    let store = Store::open(&data_dir)?;
-    let limits = Limits {
-        timeout: timeout_of(&request),
-        memory_bytes: args
-            .memory_limit_mb
-            .map_or_else(default_memory_bytes, |mib| mib * 1024 * 1024),
+    let local = Local {
+        python: args.python.as_deref(),
+        data_dir: args.data_dir.as_deref(),
+        memory_limit_mb: args.memory_limit_mb,
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("could not start the async runtime")?;
-    let repeat = args.repeat.max(1);
-    let mut results = Vec::new();
-    for run_index in 0..repeat {
-        let id = new_id()?;
-        store.run_here(|connection| {
-            store::insert(connection, &id, &request)?;
-            store::set_status(connection, &id, JobStatus::Running)
-        })?;
-        let label = if repeat > 1 {
-            format!("run {}/{repeat} ", run_index + 1)
-        } else {
-            String::new()
-        };
-        let mut bar = ProgressBar::new(label);
-        // Never cancelled: Ctrl-C ends this process, and the harness's watchdog its group.
-        let (_keep, never) = watch::channel(false);
-        let result = runtime.block_on(process::run(
-            &python.path,
-            &id,
-            &request,
-            limits,
-            never,
-            |step| bar.show(&step),
-        ));
-        bar.finish();
-        store.run_here(|connection| store::finish(connection, &result))?;
-        results.push(result);
-    }
+    let results = run_here(&request, &local, args.repeat.max(1))?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {
@@ -148,20 +110,89 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<bool> {
     }))
 }
 
-fn request_from(args: &BenchArgs) -> anyhow::Result<JobRequest> {
-    let Some((file, function)) = args.target.rsplit_once("::") else {
+/// Where a job from the terminal runs: what `bench` and `profile` share.
+pub(crate) struct Local<'a> {
+    /// `--python`, else the usual discovery.
+    pub(crate) python: Option<&'a Path>,
+    /// `--data-dir`, else the user's data folder.
+    pub(crate) data_dir: Option<&'a Path>,
+    /// `--memory-limit-mb`, else three quarters of RAM.
+    pub(crate) memory_limit_mb: Option<u64>,
+}
+
+/// Runs `request` `repeat` times in this process (no server), with a progress bar on stderr;
+/// each result is also kept in the data folder's store.
+pub(crate) fn run_here(
+    request: &JobRequest,
+    local: &Local<'_>,
+    repeat: u32,
+) -> anyhow::Result<Vec<JobResult>> {
+    let cwd = std::env::current_dir().context("could not read the current folder")?;
+    let python = python::discover(local.python, &DiscoveryEnv::from_process(), &cwd)?;
+    let data_dir = local
+        .data_dir
+        .map_or_else(crate::server::default_data_dir, Path::to_path_buf);
+    let store = Store::open(&data_dir)?;
+    let limits = Limits {
+        timeout: timeout_of(request),
+        memory_bytes: local
+            .memory_limit_mb
+            .map_or_else(default_memory_bytes, |mib| mib * 1024 * 1024),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")?;
+    let mut results = Vec::new();
+    for run_index in 0..repeat {
+        let id = new_id()?;
+        store.run_here(|connection| {
+            store::insert(connection, &id, request)?;
+            store::set_status(connection, &id, JobStatus::Running)
+        })?;
+        let label = if repeat > 1 {
+            format!("run {}/{repeat} ", run_index + 1)
+        } else {
+            String::new()
+        };
+        let mut bar = ProgressBar::new(label);
+        // Never cancelled: Ctrl-C ends this process, and the harness's watchdog its group.
+        let (_keep, never) = watch::channel(false);
+        let result = runtime.block_on(process::run(
+            &python.path,
+            &id,
+            request,
+            limits,
+            never,
+            |step| bar.show(&step),
+        ));
+        bar.finish();
+        store.run_here(|connection| store::finish(connection, &result))?;
+        results.push(result);
+    }
+    Ok(results)
+}
+
+/// Splits `FILE::FUNCTION` and reads the file; the source and the function's name.
+pub(crate) fn read_target(target: &str) -> anyhow::Result<(String, String)> {
+    let Some((file, function)) = target.rsplit_once("::") else {
         anyhow::bail!("name the function as FILE::FUNCTION, e.g. kernels.py::pairwise_distance");
     };
     if function.is_empty() {
-        anyhow::bail!("no function after `::` in {}", args.target);
+        anyhow::bail!("no function after `::` in {target}");
     }
+    let source = std::fs::read_to_string(file).with_context(|| format!("could not read {file}"))?;
+    Ok((source, function.to_owned()))
+}
+
+fn request_from(args: &BenchArgs) -> anyhow::Result<JobRequest> {
     if args.framework.is_some() && args.candidate.is_some() {
         anyhow::bail!("give --framework or --candidate, not both");
     }
     if args.framework.is_none() && args.candidate.is_none() {
         anyhow::bail!("nothing to compare: give --framework F or --candidate FILE2");
     }
-    let source = std::fs::read_to_string(file).with_context(|| format!("could not read {file}"))?;
+    let (source, function) = read_target(&args.target)?;
     let candidate_source = match &args.candidate {
         Some(path) => Some(
             std::fs::read_to_string(path)
@@ -171,7 +202,7 @@ fn request_from(args: &BenchArgs) -> anyhow::Result<JobRequest> {
     };
     Ok(JobRequest {
         source,
-        function: function.to_owned(),
+        function,
         framework: args.framework.map(|framework| framework.name().to_owned()),
         candidate_source,
         setup: args.setup.clone(),
@@ -229,7 +260,7 @@ impl ProgressBar {
 }
 
 /// Seconds in the unit that suits them.
-fn duration(seconds: f64) -> String {
+pub(crate) fn duration(seconds: f64) -> String {
     if seconds >= 1.0 {
         format!("{seconds:.3} s")
     } else if seconds >= 1e-3 {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::{bench, check, rules_cmd, server};
+use crate::{bench, check, profile_cmd, rules_cmd, server};
 
 /// Will a JIT make this Python faster? Diagnostics, rewrites and real benchmarks.
 #[derive(Debug, Parser)]
@@ -41,6 +41,8 @@ pub enum Command {
     },
     /// Check a candidate against the original, then time both on this machine.
     Bench(bench::BenchArgs),
+    /// Line-profile the original function with its JIT off: which lines hold the time.
+    Profile(profile_cmd::ProfileArgs),
 }
 
 /// The arguments of `check`.
@@ -91,6 +93,7 @@ pub fn main() -> ExitCode {
             true
         }),
         Command::Bench(args) => bench::run(&args),
+        Command::Profile(args) => profile_cmd::run(&args),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,

@@ -10,7 +10,7 @@ pub(crate) const ENTRY: &str = "jl_harness.py";
 /// The environment probe (`GET /api/env`), relative to the job folder.
 pub(crate) const PROBE: &str = "jl_probe.py";
 
-const FILES: [(&str, &str); 6] = [
+const FILES: [(&str, &str); 7] = [
     (ENTRY, include_str!("../python/jl_harness.py")),
     (PROBE, include_str!("../python/jl_probe.py")),
     (
@@ -20,6 +20,7 @@ const FILES: [(&str, &str); 6] = [
     ("jl_inputs.py", include_str!("../python/jl_inputs.py")),
     ("jl_compare.py", include_str!("../python/jl_compare.py")),
     ("jl_timing.py", include_str!("../python/jl_timing.py")),
+    ("jl_profile.py", include_str!("../python/jl_profile.py")),
 ];
 
 /// Writes every harness file into `dir`.

@@ -9,6 +9,7 @@ pub mod cli;
 mod env_probe;
 mod harness;
 mod jobs;
+mod profile_cmd;
 pub mod python;
 mod rules_cmd;
 pub mod server;

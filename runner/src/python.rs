@@ -41,11 +41,12 @@ impl DiscoveryEnv {
 /// Finds the interpreter; `explicit` is `--python`. `cwd` is where the project's `.venv` is
 /// looked for (there and in each folder above).
 pub fn discover(explicit: Option<&Path>, env: &DiscoveryEnv, cwd: &Path) -> anyhow::Result<Python> {
+    // Jobs run in their own folders: a relative path is taken from `cwd`, here.
     if let Some(path) = explicit {
-        return checked(path.to_path_buf(), "--python");
+        return checked(cwd.join(path), "--python");
     }
     if let Some(path) = env.jitlens_python.as_ref().filter(|p| !p.is_empty()) {
-        return checked(PathBuf::from(path), "JITLENS_PYTHON");
+        return checked(cwd.join(path), "JITLENS_PYTHON");
     }
     let environments = [
         (env.virtual_env.as_ref(), "VIRTUAL_ENV"),

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use jitlens_analyzer::protocol::{JobPage, JobRequest, JobResult, JobStatus, Progress};
+use jitlens_analyzer::protocol::{JobKind, JobPage, JobRequest, JobResult, JobStatus, Progress};
 use tokio::sync::{broadcast, watch, Notify};
 
 use crate::store::{self, Store};
@@ -268,6 +268,33 @@ impl Jobs {
         if let Ok(mut running) = self.running.lock() {
             *running = None;
         }
+    }
+}
+
+/// Why `request` cannot run, in words for the user; the API answers 400 with it.
+pub(crate) fn validate(request: &JobRequest) -> Result<(), String> {
+    if request.function.trim().is_empty() {
+        return Err("`function` is empty: name the function to run".into());
+    }
+    if let Some(framework) = request.framework.as_deref() {
+        if !["numba", "torch", "jax", "tensorflow"].contains(&framework) {
+            return Err(format!(
+                "unknown framework {framework:?}: use numba, torch, jax or tensorflow"
+            ));
+        }
+    }
+    let compiled = request.framework.is_some() || request.candidate_source.is_some();
+    match request.kind {
+        JobKind::Profile if compiled => Err(
+            "refused: a line profile of compiled code would be wrong (the profiler sees only \
+             Python bytecode, not the machine code a JIT runs). The original is profiled with \
+             its JIT off: send the profile job without `framework` and `candidate_source`"
+                .into(),
+        ),
+        JobKind::Benchmark if !compiled => Err("nothing to compare: give `framework` (numba, \
+             torch, jax, tensorflow) or `candidate_source`"
+            .into()),
+        _ => Ok(()),
     }
 }
 

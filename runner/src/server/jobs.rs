@@ -15,7 +15,7 @@ use tokio::sync::broadcast;
 
 use super::error::{ApiError, AppJson};
 use super::AppState;
-use crate::jobs::{is_valid_id, SubmitError};
+use crate::jobs::{is_valid_id, validate, SubmitError};
 
 /// Pages of the job list hold at most this many jobs.
 const MAX_PAGE: u32 = 100;
@@ -39,23 +39,8 @@ async fn submit(
     State(state): State<AppState>,
     AppJson(request): AppJson<JobRequest>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
-    if request.function.trim().is_empty() {
-        return Err(ApiError::bad_request(
-            "`function` is empty: name the function to benchmark",
-        ));
-    }
-    if request.framework.is_none() && request.candidate_source.is_none() {
-        return Err(ApiError::bad_request(
-            "nothing to compare: give `framework` (numba, torch, jax, tensorflow) or \
-             `candidate_source`",
-        ));
-    }
-    if let Some(framework) = request.framework.as_deref() {
-        if !["numba", "torch", "jax", "tensorflow"].contains(&framework) {
-            return Err(ApiError::bad_request(format!(
-                "unknown framework {framework:?}: use numba, torch, jax or tensorflow"
-            )));
-        }
+    if let Err(message) = validate(&request) {
+        return Err(ApiError::bad_request(message));
     }
     match state.jobs.submit(request).await {
         Ok(id) => Ok((
