@@ -9,6 +9,8 @@ mod line_index;
 mod model;
 pub mod protocol;
 pub mod report;
+mod rewrites;
+pub mod testgen;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
@@ -23,8 +25,15 @@ pub use report::Report;
 /// data dump from freezing the page.
 pub const MAX_SOURCE_BYTES: usize = 4 * 1024 * 1024;
 
-/// Analyzes one Python module and returns its report.
+/// Analyzes one Python module and returns its report, with the rewrites on offer.
 pub fn analyze(source: &str) -> Report {
+    let mut report = analyze_without_strategies(source);
+    rewrites::attach(&mut report, source);
+    report
+}
+
+/// The report without strategies: what a rewrite is checked against (no recursion).
+pub(crate) fn analyze_without_strategies(source: &str) -> Report {
     let index = LineIndex::new(source);
     if source.len() > MAX_SOURCE_BYTES {
         let message = format!(

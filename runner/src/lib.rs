@@ -5,4 +5,6 @@
 
 mod check;
 pub mod cli;
+mod fix_cmd;
 pub mod server;
+mod testgen_cmd;

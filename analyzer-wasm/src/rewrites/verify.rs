@@ -1,0 +1,94 @@
+//! Re-parses and re-analyses a candidate; turns the survivors into report strategies.
+//!
+//! The check runs on a reduced module: the rewrite with the bodies of the untouched top-level
+//! functions and classes replaced by `...`. Module-level facts (imports, globals, the signatures
+//! of the other functions) stay, so the diagnostics of the rewritten functions are the same as
+//! in the whole module, and the cost of a check does not grow with the size of the file.
+
+use rustpython_parser::ast::{self, Ranged};
+use rustpython_parser::Parse;
+
+use crate::line_index::LineIndex;
+use crate::report::{Severity, Strategy};
+use crate::rewrites::edit::{self, TextEdit};
+use crate::rewrites::{Candidate, Context};
+
+/// The strategy for `candidate`, or `None` when its rewrite does not parse or still carries an
+/// error of its framework in a function it compiles.
+pub(crate) fn verify(
+    context: &Context<'_>,
+    index: &LineIndex<'_>,
+    function: &str,
+    candidate: Candidate,
+) -> Option<Strategy> {
+    let Candidate { slug, title, framework, review, notes, mut edits, checked } = candidate;
+    if !edit::normalize(context.source, &mut edits) {
+        return None;
+    }
+    let reduced = reduced_module(context, &edits)?;
+    if ast::Suite::parse(&reduced, "<rewrite>").is_err() {
+        return None;
+    }
+    let report = crate::analyze_without_strategies(&reduced);
+    if !report.parse_errors.is_empty() {
+        return None;
+    }
+    let prefix = family_prefix(framework.as_str());
+    let mut warned = false;
+    for diagnostic in report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.starts_with(prefix))
+        .filter(|d| d.function.as_ref().is_some_and(|f| checked.contains(f)))
+    {
+        match diagnostic.severity {
+            Severity::Error => return None,
+            Severity::Warning => warned = true,
+            Severity::Info => (),
+        }
+    }
+    if !checked.iter().all(|name| report.functions.iter().any(|f| &f.name == name)) {
+        return None;
+    }
+    let applicability = if review || warned { "review" } else { "safe" };
+    Some(Strategy {
+        id: format!("{function}:{slug}"),
+        title,
+        framework: framework.as_str().to_owned(),
+        applicability: applicability.to_owned(),
+        notes,
+        edits: edit::to_report(&edits, index),
+        source: edit::apply(context.source, &edits),
+    })
+}
+
+/// The diagnostic code prefix of a framework's rule family.
+fn family_prefix(framework: &str) -> &'static str {
+    match framework {
+        "numba" => "NB",
+        "torch" => "PT",
+        "jax" => "JX",
+        _ => "TF",
+    }
+}
+
+/// The rewrite with the bodies of untouched top-level definitions replaced by `...`.
+fn reduced_module(context: &Context<'_>, edits: &[TextEdit]) -> Option<String> {
+    let mut all: Vec<TextEdit> = edits.to_vec();
+    for stmt in context.suite {
+        let body = match stmt {
+            ast::Stmt::FunctionDef(def) => &def.body,
+            ast::Stmt::AsyncFunctionDef(def) => &def.body,
+            ast::Stmt::ClassDef(class) => &class.body,
+            _ => continue,
+        };
+        let range = stmt.range();
+        let (start, end) = (range.start().to_usize(), range.end().to_usize());
+        if edits.iter().any(|e| e.start >= start && e.start <= end) {
+            continue;
+        }
+        let (Some(first), Some(last)) = (body.first(), body.last()) else { continue };
+        all.push(TextEdit::replace(first.start().to_usize(), last.end().to_usize(), "..."));
+    }
+    edit::normalize(context.source, &mut all).then(|| edit::apply(context.source, &all))
+}
