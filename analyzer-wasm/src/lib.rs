@@ -32,8 +32,9 @@ pub fn analyze(source: &str) -> Report {
     report
 }
 
-/// The report without strategies: what a rewrite is checked against (no recursion).
-pub(crate) fn analyze_without_strategies(source: &str) -> Report {
+/// The report without strategies: diagnostics and verdicts only. Rewrites are checked against
+/// it (so checking never recurses), and it is all that `jitlens check` needs.
+pub fn analyze_without_strategies(source: &str) -> Report {
     let index = LineIndex::new(source);
     if source.len() > MAX_SOURCE_BYTES {
         let message = format!(

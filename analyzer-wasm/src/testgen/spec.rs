@@ -231,7 +231,7 @@ mod tests {
 
     #[test]
     fn torch_ops_make_tensors_and_dim_arguments_need_dimensions() {
-        let source = "import torch\ndef adaptive_processing(x, threshold=0.5):\n    return x.mean(dim=1)\n";
+        let source = "import torch\ndef adaptive_processing(x, threshold=0.5):\n    return torch.sigmoid(x) + x.mean(dim=1)\n";
         assert_eq!(kinds(source, "adaptive_processing"), [("x".to_owned(), "tensor".to_owned(), 2)]);
         let source = "import numpy as np\ndef g(x: np.ndarray, k: int, s: float):\n    return np.isnan(x).sum() * k * s\n";
         assert_eq!(

@@ -245,7 +245,7 @@ def test_rewrite_matches_original(implementations, case):
         if case[0] == "empty":
             pytest.skip(f"the original rejects empty inputs: {error!r}")
         raise AssertionError(
-            f"the original raised {error!r} on the generated inputs: give inputs with --setup"
+            f"the original raised {error!r} on the generated inputs (a --setup snippet can give fitting inputs)"
         ) from error
     actual = rewrite(**rewrite_args)
     assert_matches(actual, expected, "return value")
