@@ -54,7 +54,12 @@ impl std::error::Error for TestgenError {}
 pub fn generate(case: &TestCase<'_>) -> String {
     let original = skeleton::skeleton(case.original);
     let rewrite = skeleton::skeleton(&case.strategy.source);
-    let setup = case.inputs.setup.as_deref().map_or_else(|| "None".to_owned(), python_string);
+    // The setup runs after the module's own imports, so `torch.randn(...)` works as written.
+    let setup = case
+        .inputs
+        .setup
+        .as_deref()
+        .map_or_else(|| "None".to_owned(), |setup| python_string(&format!("{}{setup}\n", skeleton::imports(case.original))));
     TEMPLATE
         .replace("__FUNCTION__", case.function)
         .replace("__STRATEGY__", &format!("{} ({}, {}: {})", case.strategy.id, case.strategy.framework, case.strategy.applicability, case.strategy.title))
@@ -101,8 +106,12 @@ pub fn pick<'r>(function: &'r crate::report::FunctionReport, framework: Option<&
 
 /// A Python string literal for `text`: triple-quoted when that keeps it readable.
 fn python_string(text: &str) -> String {
-    if text.contains('\n') && !text.contains("\"\"\"") && !text.contains('\\') && !text.contains('\r') && !text.ends_with('"') {
+    let plain = text.contains('\n') && !text.contains('\\') && !text.contains('\r');
+    if plain && !text.contains("\"\"\"") && !text.ends_with('"') {
         return format!("\"\"\"\\\n{text}\"\"\"");
+    }
+    if plain && !text.contains("\'\'\'") && !text.ends_with('\'') {
+        return format!("\'\'\'\\\n{text}\'\'\'");
     }
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
@@ -151,6 +160,7 @@ mod tests {
     fn python_strings_round_trip_through_escapes() {
         assert_eq!(python_string("a\"b\\c\x01"), "\"a\\\"b\\\\c\\x01\"");
         assert_eq!(python_string("x = 1\ny = 2\n"), "\"\"\"\\\nx = 1\ny = 2\n\"\"\"");
-        assert_eq!(python_string("s = \"\"\"doc\"\"\"\n"), "\"s = \\\"\\\"\\\"doc\\\"\\\"\\\"\\n\"");
+        assert_eq!(python_string("s = \"\"\"doc\"\"\"\n"), "\'\'\'\\\ns = \"\"\"doc\"\"\"\n\'\'\'");
+        assert_eq!(python_string("a = \"\"\"x\"\"\"\nb = \'\'\'y\'\'\'\n").lines().count(), 1);
     }
 }

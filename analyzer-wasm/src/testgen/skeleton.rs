@@ -49,8 +49,22 @@ pub(crate) fn skeleton(source: &str) -> String {
     out
 }
 
+/// The module's top-level import statements, one a line.
+pub(crate) fn imports(source: &str) -> String {
+    let Ok(suite) = ast::Suite::parse(source, "<input>") else { return String::new() };
+    let mut out = String::new();
+    for stmt in suite.iter().filter(|s| matches!(s, ast::Stmt::Import(_) | ast::Stmt::ImportFrom(_))) {
+        let range = stmt.range();
+        out.push_str(source.get(range.start().to_usize()..range.end().to_usize()).unwrap_or(""));
+        out.push('\n');
+    }
+    out
+}
+
 fn keep(stmt: &ast::Stmt, free: &HashSet<String>) -> bool {
     match stmt {
+        // Ex) the module docstring.
+        ast::Stmt::Expr(expr) => matches!(&*expr.value, ast::Expr::Constant(c) if c.value.is_str()),
         ast::Stmt::Import(_) | ast::Stmt::ImportFrom(_) | ast::Stmt::FunctionDef(_) | ast::Stmt::AsyncFunctionDef(_) | ast::Stmt::ClassDef(_) => true,
         ast::Stmt::Assign(_) | ast::Stmt::AnnAssign(_) | ast::Stmt::AugAssign(_) => {
             crate::model::liveness::bound_by(stmt).iter().any(|name| free.contains(*name))
