@@ -160,6 +160,6 @@ fn testgen_refuses_what_it_cannot_test() {
     assert!(matches!(testgen::module_for(&source, "missing", None, None), Err(testgen::TestgenError::NoFunction(_))));
     assert!(matches!(testgen::module_for(&source, "complex_activation", Some("numba"), None), Err(testgen::TestgenError::NoStrategy(_))));
     let module = testgen::module_for(&source, "complex_activation", None, Some("x = torch.randn(64, 64)")).unwrap();
-    assert!(module.contains("SETUP = \"x = torch.randn(64, 64)\""));
+    assert!(module.contains("SETUP = \"\"\"\\\nimport torch\nx = torch.randn(64, 64)\n\"\"\""), "{module}");
     assert!(ast::Suite::parse(&module, "<module>").is_ok());
 }

@@ -79,8 +79,9 @@ fn candidates(context: &Context<'_>, model: &FunctionModel<'_>) -> Vec<Candidate
     let mut out = Vec::new();
     let split = split::candidate(context, model);
     for framework in Framework::ALL {
-        // A function that needs a split does not compile whole.
-        if !decorate::applies(model, framework) || (framework == Framework::Numba && split.is_some()) {
+        // Numba takes a function whole only when its own check passes; else a split may.
+        let numba_whole = || split.is_none() && split::compiles_whole(context, model);
+        if !decorate::applies(model, framework) || (framework == Framework::Numba && !numba_whole()) {
             continue;
         }
         let has_fixes = fixes(context, model, framework, &mut importer::Importer::new(context.suite, context.source, 0)).is_some();

@@ -183,6 +183,17 @@ pub(crate) fn candidate(context: &Context<'_>, model: &FunctionModel<'_>) -> Opt
     })
 }
 
+/// Whether Numba can compile the whole function as it is: every top-level statement passes
+/// the kernel check (a final `return` of numbers or arrays included) and a loop or an array
+/// operation is there to compile.
+pub(crate) fn compiles_whole(context: &Context<'_>, model: &FunctionModel<'_>) -> bool {
+    let body = model.syntax.body;
+    let numeric = model.loops.iter().any(|l| l.touches_arrays()) || model.uses(Library::Numpy);
+    numeric
+        && model.params.iter().all(|p| !matches!(p.kind, Kind::List | Kind::Dict | Kind::Str | Kind::Set))
+        && body.iter().all(|stmt| kernelable(context, model, stmt, None) || is_plain_return(context, model, stmt))
+}
+
 fn line_of(source: &str, offset: usize) -> usize {
     source.get(..offset).map_or(0, |s| s.matches('\n').count()) + 1
 }
