@@ -88,7 +88,14 @@ pub fn main() -> ExitCode {
             output_format,
         } => check::run(&paths, output_format),
         Command::Serve(args) => server::run(args).map(|()| true),
-        Command::Fix { file, function, framework, diff, write, output_format } => {
+        Command::Fix {
+            file,
+            function,
+            framework,
+            diff,
+            write,
+            output_format,
+        } => {
             let mode = match (diff, write) {
                 (true, _) => FixMode::Diff,
                 (_, true) => FixMode::Write,
@@ -102,7 +109,12 @@ pub fn main() -> ExitCode {
                 format: output_format,
             })
         }
-        Command::Testgen { target, framework, setup, output } => testgen_cmd::run(&TestgenRequest {
+        Command::Testgen {
+            target,
+            framework,
+            setup,
+            output,
+        } => testgen_cmd::run(&TestgenRequest {
             target: &target,
             framework: &framework,
             setup: setup.as_deref(),

@@ -37,7 +37,8 @@ pub(crate) struct FixRequest<'a> {
 /// Runs `jitlens fix`; `Ok(true)` when some rewrite was on offer.
 pub(crate) fn run(request: &FixRequest<'_>) -> anyhow::Result<bool> {
     let path = request.file;
-    let source = std::fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
+    let source = std::fs::read_to_string(path)
+        .with_context(|| format!("could not read {}", path.display()))?;
     let report = analyze(&source);
     let names: Vec<String> = match request.function {
         Some(name) => {
@@ -46,21 +47,31 @@ pub(crate) fn run(request: &FixRequest<'_>) -> anyhow::Result<bool> {
             }
             vec![name.to_owned()]
         }
-        None => report.functions.iter().filter(|f| !f.strategies.is_empty()).map(|f| f.name.clone()).collect(),
+        None => report
+            .functions
+            .iter()
+            .filter(|f| !f.strategies.is_empty())
+            .map(|f| f.name.clone())
+            .collect(),
     };
     let framework = Some(request.framework);
     let mut current = source.clone();
     let mut applied: Vec<(String, Strategy)> = Vec::new();
     for name in &names {
         let now = analyze(&current);
-        let Some(function) = now.functions.iter().find(|f| &f.name == name) else { continue };
+        let Some(function) = now.functions.iter().find(|f| &f.name == name) else {
+            continue;
+        };
         match testgen::pick(function, framework) {
             Some(strategy) => {
                 current.clone_from(&strategy.source);
                 applied.push((name.clone(), strategy.clone()));
             }
             None if request.function.is_some() => {
-                bail!("no rewrite for `{name}` with framework {}", request.framework)
+                bail!(
+                    "no rewrite for `{name}` with framework {}",
+                    request.framework
+                )
             }
             None => (),
         }
@@ -73,22 +84,48 @@ pub(crate) fn run(request: &FixRequest<'_>) -> anyhow::Result<bool> {
         },
         (FixMode::Show, OutputFormat::Text) => {
             for function in report.functions.iter().filter(|f| names.contains(&f.name)) {
-                writeln!(out, "{}:{}: {}", path.display(), function.range.start.line, function.name)?;
-                let chosen = applied.iter().find(|(n, _)| n == &function.name).map(|(_, s)| s.id.as_str());
+                writeln!(
+                    out,
+                    "{}:{}: {}",
+                    path.display(),
+                    function.range.start.line,
+                    function.name
+                )?;
+                let chosen = applied
+                    .iter()
+                    .find(|(n, _)| n == &function.name)
+                    .map(|(_, s)| s.id.as_str());
                 for strategy in &function.strategies {
-                    let mark = if Some(strategy.id.as_str()) == chosen { "*" } else { " " };
-                    writeln!(out, "  {mark} {} [{}, {}] {}", strategy.id, strategy.framework, strategy.applicability, strategy.title)?;
+                    let mark = if Some(strategy.id.as_str()) == chosen {
+                        "*"
+                    } else {
+                        " "
+                    };
+                    writeln!(
+                        out,
+                        "  {mark} {} [{}, {}] {}",
+                        strategy.id, strategy.framework, strategy.applicability, strategy.title
+                    )?;
                     for note in &strategy.notes {
                         writeln!(out, "      note: {note}")?;
                     }
                 }
             }
-            writeln!(out, "{} rewrite(s) chosen (*); --diff shows them, --write applies them.", applied.len())?;
+            writeln!(
+                out,
+                "{} rewrite(s) chosen (*); --diff shows them, --write applies them.",
+                applied.len()
+            )?;
         }
-        (FixMode::Diff, _) => write!(out, "{}", unified_diff(&source, &current, &path.display().to_string()))?,
+        (FixMode::Diff, _) => write!(
+            out,
+            "{}",
+            unified_diff(&source, &current, &path.display().to_string())
+        )?,
         (FixMode::Write, format) => {
             if !applied.is_empty() {
-                std::fs::write(path, &current).with_context(|| format!("could not write {}", path.display()))?;
+                std::fs::write(path, &current)
+                    .with_context(|| format!("could not write {}", path.display()))?;
             }
             match format {
                 OutputFormat::Json => {
@@ -97,7 +134,11 @@ pub(crate) fn run(request: &FixRequest<'_>) -> anyhow::Result<bool> {
                 }
                 OutputFormat::Text => {
                     for (name, strategy) in &applied {
-                        writeln!(out, "fixed {name}: {} [{}]", strategy.title, strategy.applicability)?;
+                        writeln!(
+                            out,
+                            "fixed {name}: {} [{}]",
+                            strategy.title, strategy.applicability
+                        )?;
                     }
                 }
             }
@@ -119,7 +160,12 @@ pub(crate) fn unified_diff(old: &str, new: &str, name: &str) -> String {
     }
     let mut out = format!("--- a/{name}\n+++ b/{name}\n");
     let context = 3;
-    let changed: Vec<usize> = ops.iter().enumerate().filter(|(_, op)| !matches!(op, Op::Same(..))).map(|(i, _)| i).collect();
+    let changed: Vec<usize> = ops
+        .iter()
+        .enumerate()
+        .filter(|(_, op)| !matches!(op, Op::Same(..)))
+        .map(|(i, _)| i)
+        .collect();
     let mut groups: Vec<(usize, usize)> = Vec::new();
     for &i in &changed {
         let start = i.saturating_sub(context);
@@ -135,9 +181,19 @@ pub(crate) fn unified_diff(old: &str, new: &str, name: &str) -> String {
             Some(Op::Same(i, j) | Op::Delete(i, j) | Op::Insert(i, j)) => (*i, *j),
             None => (0, 0),
         };
-        let old_len = slice.iter().filter(|op| !matches!(op, Op::Insert(..))).count();
-        let new_len = slice.iter().filter(|op| !matches!(op, Op::Delete(..))).count();
-        out.push_str(&format!("@@ -{},{old_len} +{},{new_len} @@\n", old_start + usize::from(old_len > 0), new_start + usize::from(new_len > 0)));
+        let old_len = slice
+            .iter()
+            .filter(|op| !matches!(op, Op::Insert(..)))
+            .count();
+        let new_len = slice
+            .iter()
+            .filter(|op| !matches!(op, Op::Delete(..)))
+            .count();
+        out.push_str(&format!(
+            "@@ -{},{old_len} +{},{new_len} @@\n",
+            old_start + usize::from(old_len > 0),
+            new_start + usize::from(new_len > 0)
+        ));
         for op in slice {
             let (mark, line) = match *op {
                 Op::Same(i, _) => (' ', a[i]),
@@ -174,7 +230,11 @@ fn diff_lines(a: &[&str], b: &[&str]) -> Vec<Op> {
         for k in (0..=2 * d).step_by(2) {
             let k = k as isize - d as isize;
             let index = (k + offset as isize) as usize;
-            let mut x = if k == -(d as isize) || (k != d as isize && v[index - 1] < v[index + 1]) { v[index + 1] } else { v[index - 1] + 1 };
+            let mut x = if k == -(d as isize) || (k != d as isize && v[index - 1] < v[index + 1]) {
+                v[index + 1]
+            } else {
+                v[index - 1] + 1
+            };
             let mut y = (x as isize - k) as usize;
             while x < n && y < m && a[x] == b[y] {
                 x += 1;
@@ -193,9 +253,13 @@ fn diff_lines(a: &[&str], b: &[&str]) -> Vec<Op> {
     for d in (1..trace.len() - 1).rev() {
         let v = &trace[d];
         let k = x as isize - y as isize;
-        let d_i = (d - 1) as isize;
+        let d_i = d as isize;
         let index = |k: isize| (k + offset as isize) as usize;
-        let previous_k = if k == -d_i || (k != d_i && v[index(k - 1)] < v[index(k + 1)]) { k + 1 } else { k - 1 };
+        let previous_k = if k == -d_i || (k != d_i && v[index(k - 1)] < v[index(k + 1)]) {
+            k + 1
+        } else {
+            k - 1
+        };
         let previous_x = v[index(previous_k)];
         let previous_y = (previous_x as isize - previous_k) as usize;
         while x > previous_x && y > previous_y {
@@ -229,7 +293,10 @@ mod tests {
         let old = "a\nb\nc\nd\ne\nf\ng\nh\n";
         let new = "a\nb\nc\nX\nd\ne\nf\ng\nH\n";
         let diff = unified_diff(old, new, "m.py");
-        assert!(diff.starts_with("--- a/m.py\n+++ b/m.py\n@@ -1,8 +1,9 @@\n"), "{diff}");
+        assert!(
+            diff.starts_with("--- a/m.py\n+++ b/m.py\n@@ -1,8 +1,9 @@\n"),
+            "{diff}"
+        );
         assert!(diff.contains(" c\n+X\n d\n"), "{diff}");
         assert!(diff.contains("-h\n+H\n"), "{diff}");
         assert_eq!(unified_diff(old, old, "m.py"), "");
@@ -239,5 +306,39 @@ mod tests {
     fn diff_of_insertion_at_the_start_and_deletion_at_the_end() {
         let diff = unified_diff("a\nb\n", "z\na\n", "m.py");
         assert!(diff.contains("+z\n a\n-b\n"), "{diff}");
+    }
+
+    #[test]
+    fn diff_lines_reproduce_both_texts() {
+        let mut seed = 7u32;
+        let mut next = || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 16) % 4
+        };
+        for _ in 0..200 {
+            let old: String = (0..next() * 3).map(|_| format!("{}\n", next())).collect();
+            let new: String = (0..next() * 3).map(|_| format!("{}\n", next())).collect();
+            let a: Vec<&str> = old.split_inclusive('\n').collect();
+            let b: Vec<&str> = new.split_inclusive('\n').collect();
+            let ops = diff_lines(&a, &b);
+            let rebuilt_old: String = ops
+                .iter()
+                .filter_map(|op| match *op {
+                    Op::Same(i, _) | Op::Delete(i, _) => Some(a[i]),
+                    Op::Insert(..) => None,
+                })
+                .collect();
+            let rebuilt_new: String = ops
+                .iter()
+                .filter_map(|op| match *op {
+                    Op::Same(_, j) | Op::Insert(_, j) => Some(b[j]),
+                    Op::Delete(..) => None,
+                })
+                .collect();
+            assert_eq!(
+                (rebuilt_old.as_str(), rebuilt_new.as_str()),
+                (old.as_str(), new.as_str())
+            );
+        }
     }
 }

@@ -22,13 +22,19 @@ pub(crate) fn run(request: &TestgenRequest<'_>) -> anyhow::Result<bool> {
         bail!("give the function as FILE::FUNCTION, e.g. model.py::forward")
     };
     let file = PathBuf::from(file);
-    let source = std::fs::read_to_string(&file).with_context(|| format!("could not read {}", file.display()))?;
+    let source = std::fs::read_to_string(&file)
+        .with_context(|| format!("could not read {}", file.display()))?;
     let module = testgen::module_for(&source, function, Some(request.framework), request.setup)
         .with_context(|| format!("could not generate a test for {}", request.target))?;
     match request.output {
         Some(path) => {
-            std::fs::write(path, module).with_context(|| format!("could not write {}", path.display()))?;
-            eprintln!("wrote {}: run it with `python -m pytest {}`", path.display(), path.display());
+            std::fs::write(path, module)
+                .with_context(|| format!("could not write {}", path.display()))?;
+            eprintln!(
+                "wrote {}: run it with `python -m pytest {}`",
+                path.display(),
+                path.display()
+            );
         }
         None => print!("{module}"),
     }

@@ -17,7 +17,10 @@ fn python() -> PathBuf {
         return PathBuf::from(python);
     }
     let venv = workspace_root().join(".venv/bin/python");
-    assert!(venv.exists(), "no Python: set JITLENS_PYTHON or run `cargo xtask test`, which makes .venv");
+    assert!(
+        venv.exists(),
+        "no Python: set JITLENS_PYTHON or run `cargo xtask test`, which makes .venv"
+    );
     venv
 }
 
@@ -30,7 +33,11 @@ fn generated(target: &str, framework: &str, committed: &str) -> PathBuf {
         std::fs::write(&path, &module).expect("can write the generated module");
     }
     let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(on_disk == module, "{} is stale: rerun with JITLENS_UPDATE_GENERATED=1", path.display());
+    assert!(
+        on_disk == module,
+        "{} is stale: rerun with JITLENS_UPDATE_GENERATED=1",
+        path.display()
+    );
     path
 }
 
@@ -50,13 +57,20 @@ fn pytest(file: &Path) -> (bool, String) {
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .output()
         .expect("python runs");
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     (output.status.success(), text)
 }
 
 fn assert_passes(file: &Path) -> String {
     let (passed, text) = pytest(file);
-    assert!(passed && text.contains(" passed") && !text.contains("failed"), "{text}");
+    assert!(
+        passed && text.contains(" passed") && !text.contains("failed"),
+        "{text}"
+    );
     text
 }
 
@@ -66,8 +80,17 @@ fn with_module(file: &Path, code: &str) -> String {
         "import importlib.util, sys\nspec = importlib.util.spec_from_file_location('generated', {:?})\ngenerated = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(generated)\n",
         file.display().to_string()
     );
-    let output = Command::new(python()).arg("-c").arg(format!("{prelude}{code}")).env("PYTHONDONTWRITEBYTECODE", "1").output().expect("python runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = Command::new(python())
+        .arg("-c")
+        .arg(format!("{prelude}{code}"))
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("python runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8_lossy(&output.stdout).trim().to_owned()
 }
 
@@ -77,7 +100,11 @@ fn broken_copy(file: &Path, from: &str, to: &str) -> PathBuf {
     let (head, rewrite) = text.split_once("REWRITE_SOURCE = ").unwrap();
     assert!(rewrite.contains(from), "{from} not in the rewrite");
     let path = fresh_dir("broken").join(file.file_name().unwrap());
-    std::fs::write(&path, format!("{head}REWRITE_SOURCE = {}", rewrite.replacen(from, to, 1))).unwrap();
+    std::fs::write(
+        &path,
+        format!("{head}REWRITE_SOURCE = {}", rewrite.replacen(from, to, 1)),
+    )
+    .unwrap();
     path
 }
 
@@ -90,7 +117,10 @@ fn adaptive_processing_branchless_rewrite_equals_the_original_on_both_branches()
     );
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("torch.where(take_then, result_then, result_else)"));
-    assert!(text.contains("\"kind\": \"tensor\", \"ndim\": 2"), "square 2-D inputs");
+    assert!(
+        text.contains("\"kind\": \"tensor\", \"ndim\": 2"),
+        "square 2-D inputs"
+    );
     assert_passes(&file);
     // The generated cases take each outcome of the original's branch.
     let outcomes = with_module(
@@ -99,7 +129,11 @@ fn adaptive_processing_branchless_rewrite_equals_the_original_on_both_branches()
     );
     assert_eq!(outcomes, "[False, True]");
     // A rewrite that is off in one branch fails.
-    let broken = broken_copy(&file, "result_then.mean(dim=0)", "result_then.mean(dim=0) * 1.001");
+    let broken = broken_copy(
+        &file,
+        "result_then.mean(dim=0)",
+        "result_then.mean(dim=0) * 1.001",
+    );
     let (passed, output) = pytest(&broken);
     assert!(!passed && output.contains("elements differ"), "{output}");
 }
@@ -111,7 +145,9 @@ fn complex_activation_compiles_and_its_test_passes_on_cpu() {
         "torch",
         "test_complex_activation_torch.py",
     );
-    assert!(std::fs::read_to_string(&file).unwrap().contains("@torch.compile\ndef complex_activation(x):"));
+    assert!(std::fs::read_to_string(&file)
+        .unwrap()
+        .contains("@torch.compile\ndef complex_activation(x):"));
     assert_passes(&file);
 }
 
@@ -122,7 +158,9 @@ fn numba_loop_gets_njit_with_cache_and_passes() {
         "numba",
         "test_pairwise_distance_numba.py",
     );
-    assert!(std::fs::read_to_string(&file).unwrap().contains("@numba.njit(cache=True)\ndef pairwise_distance(X):"));
+    assert!(std::fs::read_to_string(&file)
+        .unwrap()
+        .contains("@numba.njit(cache=True)\ndef pairwise_distance(X):"));
     assert_passes(&file);
     let broken = broken_copy(&file, "acc += diff * diff", "acc += diff * diff + 1e-3");
     assert!(!pytest(&broken).0);
@@ -130,7 +168,11 @@ fn numba_loop_gets_njit_with_cache_and_passes() {
 
 #[test]
 fn list_of_dicts_split_passes() {
-    let file = generated("analyzer-wasm/tests/fixtures/records.py::portfolio_value", "numba", "test_portfolio_value_numba.py");
+    let file = generated(
+        "analyzer-wasm/tests/fixtures/records.py::portfolio_value",
+        "numba",
+        "test_portfolio_value_numba.py",
+    );
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("def _portfolio_value_kernel(fee, positions_price, positions_qty):"));
     assert!(text.contains("\"kind\": \"records\""));
@@ -143,7 +185,15 @@ fn list_of_dicts_split_passes() {
 fn setup_snippet_overrides_the_inferred_inputs() {
     let out = fresh_dir("testgen-setup").join("test_setup.py");
     let setup = Some("x = torch.randn(7, 7) * 0 + 2");
-    std::fs::write(&out, module("analyzer-wasm/tests/fixtures/brief_torch.py::adaptive_processing", "torch", setup)).unwrap();
+    std::fs::write(
+        &out,
+        module(
+            "analyzer-wasm/tests/fixtures/brief_torch.py::adaptive_processing",
+            "torch",
+            setup,
+        ),
+    )
+    .unwrap();
     let shapes = with_module(&out, "import torch\nprint(sorted({tuple(generated.make_inputs(c)['x'].shape) for c in generated.CASES}))");
     assert_eq!(shapes, "[(7, 7)]");
 }

@@ -36,7 +36,9 @@ pub(crate) fn rewrite(
     }
     let body = model.syntax.body;
     body.iter().enumerate().find_map(|(position, stmt)| {
-        let ast::Stmt::If(if_stmt) = stmt else { return None };
+        let ast::Stmt::If(if_stmt) = stmt else {
+            return None;
+        };
         one_branch(context, model, framework, importer, position, if_stmt)
     })
 }
@@ -50,7 +52,10 @@ fn one_branch(
     if_stmt: &ast::StmtIf,
 ) -> Option<Branchless> {
     let source = context.source;
-    let branch = model.branches.iter().find(|b| std::ptr::eq(b.test, &*if_stmt.test))?;
+    let branch = model
+        .branches
+        .iter()
+        .find(|b| std::ptr::eq(b.test, &*if_stmt.test))?;
     if !(branch.dependence.tensor || branch.dependence.scalar_from_tensor) {
         return None;
     }
@@ -85,7 +90,12 @@ fn one_branch(
     if !edit::normalize(source, &mut cond_edits) {
         return None;
     }
-    let cond_text = edit::render(source, test_range.start().to_usize(), test_range.end().to_usize(), &cond_edits);
+    let cond_text = edit::render(
+        source,
+        test_range.start().to_usize(),
+        test_range.end().to_usize(),
+        &cond_edits,
+    );
 
     // Names the branches assign and the code after reads.
     let then_names = assigned(&if_stmt.body);
@@ -110,21 +120,39 @@ fn one_branch(
 
     let mut used = all_names(model);
     let cond_name = fresh(&mut used, "take_then");
-    let then_map: Vec<(&str, String)> = then_names.iter().map(|n| (*n, fresh(&mut used, &format!("{n}_then")))).collect();
-    let else_map: Vec<(&str, String)> = else_names.iter().map(|n| (*n, fresh(&mut used, &format!("{n}_else")))).collect();
+    let then_map: Vec<(&str, String)> = then_names
+        .iter()
+        .map(|n| (*n, fresh(&mut used, &format!("{n}_then"))))
+        .collect();
+    let else_map: Vec<(&str, String)> = else_names
+        .iter()
+        .map(|n| (*n, fresh(&mut used, &format!("{n}_else"))))
+        .collect();
 
     let indent = edit::indent_at(source, header_line).to_owned();
     let body_indent = edit::indent_at(source, first.start().to_usize()).len();
     let width = body_indent.saturating_sub(indent.len());
     let mut text = format!("{indent}{cond_name} = {cond_text}\n");
     let then_start = edit::next_line_start(source, test_range.end().to_usize());
-    text.push_str(&render_block(source, &if_stmt.body, then_start, &then_map, width)?);
+    text.push_str(&render_block(
+        source,
+        &if_stmt.body,
+        then_start,
+        &then_map,
+        width,
+    )?);
     if let Some(else_first) = if_stmt.orelse.first() {
         let body_end = if_stmt.body.last()?.end().to_usize();
         let else_line = edit::line_start(source, else_first.start().to_usize());
         let else_keyword = source.get(body_end..else_line)?.rfind("else")? + body_end;
         let else_start = edit::next_line_start(source, else_keyword);
-        text.push_str(&render_block(source, &if_stmt.orelse, else_start, &else_map, width)?);
+        text.push_str(&render_block(
+            source,
+            &if_stmt.orelse,
+            else_start,
+            &else_map,
+            width,
+        )?);
     }
     let where_fn = match framework {
         Framework::Torch => importer.name("torch", "where"),
@@ -132,20 +160,35 @@ fn one_branch(
         _ => importer.name("tensorflow", "where"),
     };
     for name in &outputs {
-        let pick = |map: &[(&str, String)]| map.iter().find(|(n, _)| n == name).map_or((*name).to_owned(), |(_, r)| r.clone());
-        text.push_str(&format!("{indent}{name} = {where_fn}({cond_name}, {}, {})\n", pick(&then_map), pick(&else_map)));
+        let pick = |map: &[(&str, String)]| {
+            map.iter()
+                .find(|(n, _)| n == name)
+                .map_or((*name).to_owned(), |(_, r)| r.clone())
+        };
+        text.push_str(&format!(
+            "{indent}{name} = {where_fn}({cond_name}, {}, {})\n",
+            pick(&then_map),
+            pick(&else_map)
+        ));
     }
     let end = edit::next_line_start(source, if_stmt.range.end().to_usize());
     edits.push(TextEdit::replace(header_line, end, text));
 
-    let line = source.get(..header_line).map_or(0, |s| s.matches('\n').count()) + 1;
+    let line = source
+        .get(..header_line)
+        .map_or(0, |s| s.matches('\n').count())
+        + 1;
     let mut notes = vec![format!(
         "Both branches now run on every call; {where_fn} needs their results to have one shape (or to broadcast) and one dtype."
     )];
     if let Some(square) = transposed_param(model, if_stmt) {
         notes.push(format!("shapes must match: holds for square {square}"));
     }
-    let removed = if converted > 0 || !cond_edits.is_empty() { ", .item() removed" } else { "" };
+    let removed = if converted > 0 || !cond_edits.is_empty() {
+        ", .item() removed"
+    } else {
+        ""
+    };
     Some(Branchless {
         edits,
         title: format!("Replace the Python branch at line {line} with {where_fn} on a tensor condition{removed} (shapes must match)"),
@@ -155,7 +198,9 @@ fn one_branch(
 
 /// `name = <expression>` with no call that has side effects or leaves the tensor world.
 fn is_pure_assignment(stmt: &ast::Stmt, model: &FunctionModel<'_>) -> bool {
-    let ast::Stmt::Assign(assign) = stmt else { return false };
+    let ast::Stmt::Assign(assign) = stmt else {
+        return false;
+    };
     if !matches!(assign.targets.as_slice(), [ast::Expr::Name(_)]) {
         return false;
     }
@@ -164,17 +209,28 @@ fn is_pure_assignment(stmt: &ast::Stmt, model: &FunctionModel<'_>) -> bool {
         ast::Expr::Call(call) => {
             if let ast::Expr::Attribute(attribute) = &*call.func {
                 let method = attribute.attr.as_str();
-                if MUTATING_METHODS.contains(&method) || matches!(method, "item" | "tolist" | "numpy") || method.ends_with('_') {
+                if MUTATING_METHODS.contains(&method)
+                    || matches!(method, "item" | "tolist" | "numpy")
+                    || method.ends_with('_')
+                {
                     pure = false;
                 }
             }
             if let ast::Expr::Name(name) = &*call.func {
-                if matches!(name.id.as_str(), "print" | "float" | "int" | "bool" | "input" | "open") && !model.is_local(name.id.as_str()) {
+                if matches!(
+                    name.id.as_str(),
+                    "print" | "float" | "int" | "bool" | "input" | "open"
+                ) && !model.is_local(name.id.as_str())
+                {
                     pure = false;
                 }
             }
         }
-        ast::Expr::NamedExpr(_) | ast::Expr::Yield(_) | ast::Expr::YieldFrom(_) | ast::Expr::Await(_) | ast::Expr::Lambda(_) => pure = false,
+        ast::Expr::NamedExpr(_)
+        | ast::Expr::Yield(_)
+        | ast::Expr::YieldFrom(_)
+        | ast::Expr::Await(_)
+        | ast::Expr::Lambda(_) => pure = false,
         _ => (),
     });
     pure
@@ -192,15 +248,25 @@ fn has_bool_logic(test: &ast::Expr) -> bool {
 }
 
 /// Whether `expr` takes a Python value out of array data; returns the array expression.
-fn extraction<'e>(expr: &'e ast::Expr, model: &FunctionModel<'_>, context: &Context<'_>) -> Option<&'e ast::Expr> {
-    let ast::Expr::Call(call) = expr else { return None };
+fn extraction<'e>(
+    expr: &'e ast::Expr,
+    model: &FunctionModel<'_>,
+    context: &Context<'_>,
+) -> Option<&'e ast::Expr> {
+    let ast::Expr::Call(call) = expr else {
+        return None;
+    };
     if let ast::Expr::Attribute(attribute) = &*call.func {
         if attribute.attr.as_str() == "item" && call.args.is_empty() && call.keywords.is_empty() {
             return Some(&attribute.value);
         }
     }
     let qualified = context.module.imports.qualified_name(&call.func)?;
-    if matches!(qualified.as_str(), "builtins.float" | "builtins.int" | "builtins.bool") && call.args.len() == 1 {
+    if matches!(
+        qualified.as_str(),
+        "builtins.float" | "builtins.int" | "builtins.bool"
+    ) && call.args.len() == 1
+    {
         let arg = call.args.first()?;
         if model.kind_of(arg, context.module).is_array() {
             return Some(arg);
@@ -210,16 +276,32 @@ fn extraction<'e>(expr: &'e ast::Expr, model: &FunctionModel<'_>, context: &Cont
 }
 
 /// Edits that strip every extraction inside `expr` (outermost ones).
-fn strip_extractions(expr: &ast::Expr, model: &FunctionModel<'_>, context: &Context<'_>) -> Vec<TextEdit> {
+fn strip_extractions(
+    expr: &ast::Expr,
+    model: &FunctionModel<'_>,
+    context: &Context<'_>,
+) -> Vec<TextEdit> {
     let mut edits: Vec<TextEdit> = Vec::new();
     walk::walk_expr(expr, &mut |sub| {
-        let Some(inner) = extraction(sub, model, context) else { return };
+        let Some(inner) = extraction(sub, model, context) else {
+            return;
+        };
         let outer = sub.range();
-        if edits.iter().any(|e| e.start <= outer.start().to_usize() && outer.end().to_usize() <= e.end) {
+        if edits
+            .iter()
+            .any(|e| e.start <= outer.start().to_usize() && outer.end().to_usize() <= e.end)
+        {
             return;
         }
-        let inner_text = context.source.get(inner.start().to_usize()..inner.end().to_usize()).unwrap_or("");
-        edits.push(TextEdit::replace(outer.start().to_usize(), outer.end().to_usize(), format!("({inner_text})")));
+        let inner_text = context
+            .source
+            .get(inner.start().to_usize()..inner.end().to_usize())
+            .unwrap_or("");
+        edits.push(TextEdit::replace(
+            outer.start().to_usize(),
+            outer.end().to_usize(),
+            format!("({inner_text})"),
+        ));
     });
     edits
 }
@@ -235,7 +317,10 @@ fn convert_scalars(
     edits: &mut Vec<TextEdit>,
 ) -> Option<usize> {
     let test = &*if_stmt.test;
-    let mut pending: Vec<&str> = names_in(test).into_iter().filter(|n| model.tensor_scalars.contains(n)).collect();
+    let mut pending: Vec<&str> = names_in(test)
+        .into_iter()
+        .filter(|n| model.tensor_scalars.contains(n))
+        .collect();
     let mut converted: Vec<(&str, TextRange)> = Vec::new();
     while let Some(name) = pending.pop() {
         if converted.iter().any(|(n, _)| *n == name) {
@@ -251,8 +336,14 @@ fn convert_scalars(
         let value = &*assign.value;
         match extraction(value, model, context) {
             Some(inner) => {
-                let inner_text = context.source.get(inner.start().to_usize()..inner.end().to_usize())?;
-                edits.push(TextEdit::replace(value.start().to_usize(), value.end().to_usize(), inner_text.to_owned()));
+                let inner_text = context
+                    .source
+                    .get(inner.start().to_usize()..inner.end().to_usize())?;
+                edits.push(TextEdit::replace(
+                    value.start().to_usize(),
+                    value.end().to_usize(),
+                    inner_text.to_owned(),
+                ));
             }
             None => {
                 let mut inner_edits = strip_extractions(value, model, context);
@@ -262,7 +353,11 @@ fn convert_scalars(
                     }
                     edits.extend(inner_edits);
                 }
-                pending.extend(names_in(value).into_iter().filter(|n| model.tensor_scalars.contains(n)));
+                pending.extend(
+                    names_in(value)
+                        .into_iter()
+                        .filter(|n| model.tensor_scalars.contains(n)),
+                );
             }
         }
         converted.push((name, value.range()));
@@ -299,7 +394,12 @@ fn names_in(expr: &ast::Expr) -> Vec<&str> {
 
 fn binding_count(body: &[ast::Stmt], name: &str) -> usize {
     let mut count = 0;
-    walk::for_each_stmt(body, &mut |stmt| count += liveness::bound_by(stmt).iter().filter(|n| **n == name).count());
+    walk::for_each_stmt(body, &mut |stmt| {
+        count += liveness::bound_by(stmt)
+            .iter()
+            .filter(|n| **n == name)
+            .count()
+    });
     count
 }
 
@@ -339,17 +439,29 @@ pub(crate) fn fresh(used: &mut HashSet<String>, base: &str) -> String {
 }
 
 /// The block's text with each name renamed from its first assignment on, dedented by `width`.
-fn render_block(source: &str, block: &[ast::Stmt], start: usize, renames: &[(&str, String)], width: usize) -> Option<String> {
+fn render_block(
+    source: &str,
+    block: &[ast::Stmt],
+    start: usize,
+    renames: &[(&str, String)],
+    width: usize,
+) -> Option<String> {
     let end = edit::next_line_start(source, block.last()?.end().to_usize());
     let mut assigned_so_far: HashSet<&str> = HashSet::new();
     let mut edits = Vec::new();
     for stmt in block {
-        let ast::Stmt::Assign(assign) = stmt else { return None };
+        let ast::Stmt::Assign(assign) = stmt else {
+            return None;
+        };
         walk::walk_expr(&assign.value, &mut |expr| {
             if let ast::Expr::Name(n) = expr {
                 if assigned_so_far.contains(n.id.as_str()) {
                     if let Some((_, new)) = renames.iter().find(|(old, _)| *old == n.id.as_str()) {
-                        edits.push(TextEdit::replace(n.range.start().to_usize(), n.range.end().to_usize(), new.clone()));
+                        edits.push(TextEdit::replace(
+                            n.range.start().to_usize(),
+                            n.range.end().to_usize(),
+                            new.clone(),
+                        ));
                     }
                 }
             }
@@ -357,7 +469,11 @@ fn render_block(source: &str, block: &[ast::Stmt], start: usize, renames: &[(&st
         for target in &assign.targets {
             if let ast::Expr::Name(n) = target {
                 let (_, new) = renames.iter().find(|(old, _)| *old == n.id.as_str())?;
-                edits.push(TextEdit::replace(n.range.start().to_usize(), n.range.end().to_usize(), new.clone()));
+                edits.push(TextEdit::replace(
+                    n.range.start().to_usize(),
+                    n.range.end().to_usize(),
+                    new.clone(),
+                ));
                 assigned_so_far.insert(n.id.as_str());
             }
         }
@@ -365,7 +481,10 @@ fn render_block(source: &str, block: &[ast::Stmt], start: usize, renames: &[(&st
     if !edit::normalize(source, &mut edits) {
         return None;
     }
-    Some(edit::dedent(&edit::render(source, start, end, &edits), width))
+    Some(edit::dedent(
+        &edit::render(source, start, end, &edits),
+        width,
+    ))
 }
 
 /// A parameter whose transpose a branch uses (`x.T`): then square inputs make shapes agree.
@@ -375,7 +494,11 @@ fn transposed_param<'a>(model: &FunctionModel<'a>, if_stmt: &ast::StmtIf) -> Opt
         if let ast::Expr::Attribute(attribute) = expr {
             if matches!(attribute.attr.as_str(), "T" | "mT") {
                 if let ast::Expr::Name(n) = &*attribute.value {
-                    if let Some(param) = model.params.iter().find(|p| p.name == n.id.as_str() && p.kind != Kind::Scalar) {
+                    if let Some(param) = model
+                        .params
+                        .iter()
+                        .find(|p| p.name == n.id.as_str() && p.kind != Kind::Scalar)
+                    {
                         found = Some(param.name);
                     }
                 }

@@ -54,7 +54,9 @@ pub(crate) fn applies(model: &FunctionModel<'_>, framework: Framework) -> bool {
         return false;
     }
     match framework {
-        Framework::Numba => model.targets(framework) || (model.libraries.is_empty() && !model.loops.is_empty()),
+        Framework::Numba => {
+            model.targets(framework) || (model.libraries.is_empty() && !model.loops.is_empty())
+        }
         other => model.targets(other),
     }
 }
@@ -62,7 +64,10 @@ pub(crate) fn applies(model: &FunctionModel<'_>, framework: Framework) -> bool {
 fn is_generator(body: &[ast::Stmt]) -> bool {
     let mut found = false;
     walk::for_each_expr_in(body, &mut |expr| {
-        found |= matches!(expr, ast::Expr::Yield(_) | ast::Expr::YieldFrom(_) | ast::Expr::Await(_));
+        found |= matches!(
+            expr,
+            ast::Expr::Yield(_) | ast::Expr::YieldFrom(_) | ast::Expr::Await(_)
+        );
     });
     found
 }
@@ -103,7 +108,9 @@ pub(crate) fn decorate(
         Framework::TensorFlow => tensorflow(model, importer),
     };
     let text = decoration.title.clone();
-    decoration.edits.push(TextEdit::insert(line_start, format!("{indent}@{text}\n")));
+    decoration
+        .edits
+        .push(TextEdit::insert(line_start, format!("{indent}@{text}\n")));
     decoration.title = format!("Compile with @{text}");
     if let Some(extra) = decoration.notes.first().filter(|n| n.starts_with("prange")) {
         decoration.title = format!("{}; {extra}", decoration.title);
@@ -119,7 +126,12 @@ fn call(name: &str, options: &[String]) -> String {
     }
 }
 
-fn numba(context: &Context<'_>, model: &FunctionModel<'_>, variant: Variant, importer: &mut Importer) -> Option<Decoration> {
+fn numba(
+    context: &Context<'_>,
+    model: &FunctionModel<'_>,
+    variant: Variant,
+    importer: &mut Importer,
+) -> Option<Decoration> {
     let mut options = vec!["cache=True".to_owned()];
     let mut edits = Vec::new();
     let mut notes = Vec::new();
@@ -127,7 +139,12 @@ fn numba(context: &Context<'_>, model: &FunctionModel<'_>, variant: Variant, imp
         let parallel: Vec<_> = model
             .loops
             .iter()
-            .filter(|l| l.depth == 1 && l.iter == LoopIter::Range && l.is_independent() && l.touches_arrays())
+            .filter(|l| {
+                l.depth == 1
+                    && l.iter == LoopIter::Range
+                    && l.is_independent()
+                    && l.touches_arrays()
+            })
             .collect();
         let fastmath = model.nan_reads(context.module).is_empty();
         if parallel.is_empty() && !fastmath {
@@ -137,10 +154,18 @@ fn numba(context: &Context<'_>, model: &FunctionModel<'_>, variant: Variant, imp
             let prange = importer.name("numba", "prange");
             let mut lines = Vec::new();
             for lp in &parallel {
-                let ast::Stmt::For(for_stmt) = lp.stmt else { continue };
-                let ast::Expr::Call(range_call) = &*for_stmt.iter else { continue };
+                let ast::Stmt::For(for_stmt) = lp.stmt else {
+                    continue;
+                };
+                let ast::Expr::Call(range_call) = &*for_stmt.iter else {
+                    continue;
+                };
                 let func = range_call.func.range();
-                edits.push(TextEdit::replace(func.start().to_usize(), func.end().to_usize(), prange.clone()));
+                edits.push(TextEdit::replace(
+                    func.start().to_usize(),
+                    func.end().to_usize(),
+                    prange.clone(),
+                ));
                 lines.push(line_of(context.source, func.start().to_usize()).to_string());
             }
             options.push("parallel=True".to_owned());
@@ -166,13 +191,21 @@ fn numba(context: &Context<'_>, model: &FunctionModel<'_>, variant: Variant, imp
 }
 
 fn line_of(source: &str, offset: usize) -> usize {
-    source.get(..offset).map_or(0, |before| before.matches('\n').count()) + 1
+    source
+        .get(..offset)
+        .map_or(0, |before| before.matches('\n').count())
+        + 1
 }
 
 /// Parameters that are Python scalars (not `self`).
 fn scalar_params<'a>(model: &'a FunctionModel<'_>) -> impl Iterator<Item = &'a str> {
     let skip_self = usize::from(model.syntax.is_method);
-    model.params.iter().skip(skip_self).filter(|p| p.kind == Kind::Scalar).map(|p| p.name)
+    model
+        .params
+        .iter()
+        .skip(skip_self)
+        .filter(|p| p.kind == Kind::Scalar)
+        .map(|p| p.name)
 }
 
 fn torch(model: &FunctionModel<'_>, importer: &mut Importer) -> Decoration {
@@ -191,18 +224,34 @@ fn torch(model: &FunctionModel<'_>, importer: &mut Importer) -> Decoration {
         options.push("mode=\"max-autotune\"".to_owned());
         notes.push("mode=\"max-autotune\": matmul-type kernels with elementwise work around them; autotuning picks fused GEMM templates (compiling takes longer)".to_owned());
     }
-    Decoration { slug: "compile", title: call(&compile, &options), notes, review: false, edits: Vec::new() }
+    Decoration {
+        slug: "compile",
+        title: call(&compile, &options),
+        notes,
+        review: false,
+        edits: Vec::new(),
+    }
 }
 
 fn jax(context: &Context<'_>, model: &FunctionModel<'_>, importer: &mut Importer) -> Decoration {
     let jit = importer.name("jax", "jit");
     let statics = static_args(context, model);
     if statics.is_empty() {
-        return Decoration { slug: "jit", title: jit, notes: Vec::new(), review: false, edits: Vec::new() };
+        return Decoration {
+            slug: "jit",
+            title: jit,
+            notes: Vec::new(),
+            review: false,
+            edits: Vec::new(),
+        };
     }
     let partial = importer.name("functools", "partial");
     let names: Vec<String> = statics.iter().map(|n| format!("\"{n}\"")).collect();
-    let tuple = if names.len() == 1 { format!("({},)", names.join("")) } else { format!("({})", names.join(", ")) };
+    let tuple = if names.len() == 1 {
+        format!("({},)", names.join(""))
+    } else {
+        format!("({})", names.join(", "))
+    };
     Decoration {
         slug: "jit",
         title: format!("{partial}({jit}, static_argnames={tuple})"),
@@ -222,7 +271,10 @@ pub(crate) fn static_args<'a>(context: &Context<'_>, model: &FunctionModel<'a>) 
     for param in &model.params {
         let name = param.name;
         let python_value = matches!(param.kind, Kind::Scalar | Kind::Str | Kind::Tuple);
-        if param.kind == Kind::Str || (python_value && drives_branch(model, name)) || drives_shape(context, model, name) {
+        if param.kind == Kind::Str
+            || (python_value && drives_branch(model, name))
+            || drives_shape(context, model, name)
+        {
             statics.push(name);
         }
     }
@@ -244,10 +296,28 @@ fn drives_branch(model: &FunctionModel<'_>, name: &str) -> bool {
 }
 
 const SHAPE_FUNCTIONS: &[&str] = &[
-    "zeros", "ones", "empty", "full", "arange", "linspace", "eye", "identity", "reshape",
-    "broadcast_to", "tile", "repeat", "split", "range", "tri", "triu", "tril", "roll",
+    "zeros",
+    "ones",
+    "empty",
+    "full",
+    "arange",
+    "linspace",
+    "eye",
+    "identity",
+    "reshape",
+    "broadcast_to",
+    "tile",
+    "repeat",
+    "split",
+    "range",
+    "tri",
+    "triu",
+    "tril",
+    "roll",
 ];
-const SHAPE_KEYWORDS: &[&str] = &["shape", "axis", "axes", "num", "k", "newshape", "size", "dim", "length"];
+const SHAPE_KEYWORDS: &[&str] = &[
+    "shape", "axis", "axes", "num", "k", "newshape", "size", "dim", "length",
+];
 
 fn drives_shape(context: &Context<'_>, model: &FunctionModel<'_>, name: &str) -> bool {
     let mut found = false;
@@ -260,17 +330,25 @@ fn drives_shape(context: &Context<'_>, model: &FunctionModel<'_>, name: &str) ->
                     _ => String::new(),
                 },
             };
-            if SHAPE_FUNCTIONS.contains(&callee.as_str()) && call.args.iter().any(|a| mentions(a, name)) {
+            if SHAPE_FUNCTIONS.contains(&callee.as_str())
+                && call.args.iter().any(|a| mentions(a, name))
+            {
                 found = true;
             }
             if call.keywords.iter().any(|k| {
-                k.arg.as_ref().is_some_and(|arg| SHAPE_KEYWORDS.contains(&arg.as_str())) && mentions(&k.value, name)
+                k.arg
+                    .as_ref()
+                    .is_some_and(|arg| SHAPE_KEYWORDS.contains(&arg.as_str()))
+                    && mentions(&k.value, name)
             }) {
                 found = true;
             }
         }
         ast::Expr::Slice(slice) => {
-            found |= [&slice.lower, &slice.upper, &slice.step].into_iter().flatten().any(|part| mentions(part, name));
+            found |= [&slice.lower, &slice.upper, &slice.step]
+                .into_iter()
+                .flatten()
+                .any(|part| mentions(part, name));
         }
         _ => (),
     });
@@ -289,5 +367,11 @@ fn tensorflow(model: &FunctionModel<'_>, importer: &mut Importer) -> Decoration 
             scalars.join(", ")
         ));
     }
-    Decoration { slug: "function", title: call(&function, &options), notes, review: false, edits: Vec::new() }
+    Decoration {
+        slug: "function",
+        title: call(&function, &options),
+        notes,
+        review: false,
+        edits: Vec::new(),
+    }
 }

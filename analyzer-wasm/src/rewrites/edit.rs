@@ -14,11 +14,19 @@ pub(crate) struct TextEdit {
 
 impl TextEdit {
     pub(crate) fn insert(at: usize, text: impl Into<String>) -> Self {
-        Self { start: at, end: at, replacement: text.into() }
+        Self {
+            start: at,
+            end: at,
+            replacement: text.into(),
+        }
     }
 
     pub(crate) fn replace(start: usize, end: usize, text: impl Into<String>) -> Self {
-        Self { start, end, replacement: text.into() }
+        Self {
+            start,
+            end,
+            replacement: text.into(),
+        }
     }
 }
 
@@ -67,7 +75,10 @@ pub(crate) fn to_report(edits: &[TextEdit], index: &LineIndex<'_>) -> Vec<Edit> 
     edits
         .iter()
         .map(|edit| Edit {
-            range: Range { start: index.position(edit.start), end: index.position(edit.end) },
+            range: Range {
+                start: index.position(edit.start),
+                end: index.position(edit.end),
+            },
             replacement: edit.replacement.clone(),
         })
         .collect()
@@ -75,12 +86,18 @@ pub(crate) fn to_report(edits: &[TextEdit], index: &LineIndex<'_>) -> Vec<Edit> 
 
 /// The offset where the line holding `offset` starts.
 pub(crate) fn line_start(source: &str, offset: usize) -> usize {
-    source.get(..offset).and_then(|before| before.rfind('\n')).map_or(0, |newline| newline + 1)
+    source
+        .get(..offset)
+        .and_then(|before| before.rfind('\n'))
+        .map_or(0, |newline| newline + 1)
 }
 
 /// The offset just after the line holding `offset` (after its newline, or the end of the text).
 pub(crate) fn next_line_start(source: &str, offset: usize) -> usize {
-    source.get(offset..).and_then(|after| after.find('\n')).map_or(source.len(), |newline| offset + newline + 1)
+    source
+        .get(offset..)
+        .and_then(|after| after.find('\n'))
+        .map_or(source.len(), |newline| offset + newline + 1)
 }
 
 /// The whitespace that starts the line holding `offset`.
@@ -89,11 +106,6 @@ pub(crate) fn indent_at(source: &str, offset: usize) -> &str {
     let line = source.get(start..).unwrap_or("");
     let width = line.len() - line.trim_start_matches([' ', '\t']).len();
     line.get(..width).unwrap_or("")
-}
-
-/// Whether only whitespace separates the start of its line from `offset`.
-pub(crate) fn starts_line(source: &str, offset: usize) -> bool {
-    source.get(line_start(source, offset)..offset).is_some_and(|prefix| prefix.trim().is_empty())
 }
 
 /// Removes `width` bytes of leading whitespace from each line of `text` (less where a line has
@@ -114,7 +126,11 @@ mod tests {
     #[test]
     fn edits_apply_in_order_and_overlaps_are_refused() {
         let source = "abcdef";
-        let mut edits = vec![TextEdit::replace(3, 4, "X"), TextEdit::insert(0, "1"), TextEdit::insert(0, "2")];
+        let mut edits = vec![
+            TextEdit::replace(3, 4, "X"),
+            TextEdit::insert(0, "1"),
+            TextEdit::insert(0, "2"),
+        ];
         assert!(normalize(source, &mut edits));
         assert_eq!(apply(source, &edits), "12abcXef");
         let mut overlapping = vec![TextEdit::replace(1, 4, ""), TextEdit::replace(3, 5, "")];
@@ -128,7 +144,6 @@ mod tests {
         assert_eq!(line_start(source, b), 2);
         assert_eq!(next_line_start(source, b), 12);
         assert_eq!(indent_at(source, b), "    ");
-        assert!(starts_line(source, b));
         assert_eq!(dedent("    x\n      y\n", 4), "x\n  y\n");
     }
 }

@@ -47,13 +47,18 @@ impl Importer {
             extended: Vec::new(),
         };
         let mut last_import_end = None;
-        for stmt in suite.iter().take_while(|stmt| stmt.end().to_usize() <= before) {
+        for stmt in suite
+            .iter()
+            .take_while(|stmt| stmt.end().to_usize() <= before)
+        {
             match stmt {
                 ast::Stmt::Import(import) => {
                     for alias in &import.names {
                         let name = alias.name.as_str();
                         match &alias.asname {
-                            Some(local) => importer.modules.push((name.to_owned(), local.to_string())),
+                            Some(local) => {
+                                importer.modules.push((name.to_owned(), local.to_string()))
+                            }
                             // Ex) `import jax.numpy` binds `jax`; `jax.numpy` is then a full path.
                             None => importer.modules.push((name.to_owned(), name.to_owned())),
                         }
@@ -65,10 +70,16 @@ impl Importer {
                     if let (Some(module), false) = (&import.module, relative) {
                         for alias in &import.names {
                             let local = alias.asname.as_ref().unwrap_or(&alias.name);
-                            importer.names.push((module.to_string(), alias.name.to_string(), local.to_string()));
+                            importer.names.push((
+                                module.to_string(),
+                                alias.name.to_string(),
+                                local.to_string(),
+                            ));
                         }
                         if let Some(last) = import.names.last() {
-                            importer.from_ends.push((module.to_string(), last.end().to_usize()));
+                            importer
+                                .from_ends
+                                .push((module.to_string(), last.end().to_usize()));
                         }
                     }
                     last_import_end = Some(stmt.end().to_usize());
@@ -79,7 +90,9 @@ impl Importer {
         match last_import_end {
             Some(end) => {
                 importer.insert_at = edit::next_line_start(source, end);
-                importer.needs_newline = !source.get(..importer.insert_at).is_some_and(|s| s.ends_with('\n'));
+                importer.needs_newline = !source
+                    .get(..importer.insert_at)
+                    .is_some_and(|s| s.ends_with('\n'));
             }
             None => importer.insert_at = after_docstring(suite, source),
         }
@@ -98,7 +111,8 @@ impl Importer {
         if let Some((_, end)) = self.from_ends.iter().find(|(m, _)| m == module) {
             let end = *end;
             self.extended.push((end, name.to_owned()));
-            self.names.push((module.to_owned(), name.to_owned(), name.to_owned()));
+            self.names
+                .push((module.to_owned(), name.to_owned(), name.to_owned()));
             return name.to_owned();
         }
         format!("{}.{name}", self.module(module))
@@ -125,12 +139,16 @@ impl Importer {
             return Some(local.clone());
         }
         if let Some((parent, rest)) = module.rsplit_once('.') {
-            if let Some((_, _, local)) = self.names.iter().find(|(m, n, _)| m == parent && n == rest) {
+            if let Some((_, _, local)) =
+                self.names.iter().find(|(m, n, _)| m == parent && n == rest)
+            {
                 return Some(local.clone());
             }
             let parent_local = self.existing_module(parent)?;
             // Only a plain `import parent` (or `import parent.x`) makes `parent.rest` reachable.
-            if self.modules.iter().any(|(m, l)| l == &parent_local && (m == parent || m.starts_with(&format!("{parent}.")))) {
+            if self.modules.iter().any(|(m, l)| {
+                l == &parent_local && (m == parent || m.starts_with(&format!("{parent}.")))
+            }) {
                 return Some(format!("{parent_local}.{rest}"));
             }
         }
@@ -188,7 +206,9 @@ mod tests {
 
     #[test]
     fn follows_the_file_alias_style() {
-        let (name, out) = with_importer("import numba as nb\ndef f(): pass\n", |i| i.name("numba", "njit"));
+        let (name, out) = with_importer("import numba as nb\ndef f(): pass\n", |i| {
+            i.name("numba", "njit")
+        });
         assert_eq!(name, "nb.njit");
         assert_eq!(out, "import numba as nb\ndef f(): pass\n");
         let (name, out) = with_importer("from numba import njit\ndef f(): pass\n", |i| {
@@ -208,11 +228,21 @@ mod tests {
             format!("{a} {b}")
         });
         assert_eq!(name, "numba.njit numba.prange");
-        assert_eq!(out, "\"\"\"Doc.\"\"\"\nimport numpy as np\nimport numba\n\ndef f(): pass\n");
-        let (name, out) = with_importer("\"\"\"Doc.\"\"\"\ndef f(): pass\n", |i| i.name("jax.numpy", "where"));
+        assert_eq!(
+            out,
+            "\"\"\"Doc.\"\"\"\nimport numpy as np\nimport numba\n\ndef f(): pass\n"
+        );
+        let (name, out) = with_importer("\"\"\"Doc.\"\"\"\ndef f(): pass\n", |i| {
+            i.name("jax.numpy", "where")
+        });
         assert_eq!(name, "jnp.where");
-        assert_eq!(out, "\"\"\"Doc.\"\"\"\nimport jax.numpy as jnp\ndef f(): pass\n");
-        let (name, _) = with_importer("import jax\ndef f(): pass\n", |i| i.name("jax.numpy", "where"));
+        assert_eq!(
+            out,
+            "\"\"\"Doc.\"\"\"\nimport jax.numpy as jnp\ndef f(): pass\n"
+        );
+        let (name, _) = with_importer("import jax\ndef f(): pass\n", |i| {
+            i.name("jax.numpy", "where")
+        });
         assert_eq!(name, "jax.numpy.where");
     }
 }

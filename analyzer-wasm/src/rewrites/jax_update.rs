@@ -30,7 +30,9 @@ pub(crate) fn rewrite(context: &Context<'_>, model: &FunctionModel<'_>) -> Optio
                 _ => return,
             },
             ast::Stmt::AugAssign(assign) => {
-                let ast::Expr::Subscript(target) = &*assign.target else { return };
+                let ast::Expr::Subscript(target) = &*assign.target else {
+                    return;
+                };
                 let method = match assign.op {
                     ast::Operator::Add => "add",
                     ast::Operator::Sub => "subtract",
@@ -43,7 +45,9 @@ pub(crate) fn rewrite(context: &Context<'_>, model: &FunctionModel<'_>) -> Optio
             }
             _ => return,
         };
-        let ast::Expr::Name(base) = &*target.value else { return };
+        let ast::Expr::Name(base) = &*target.value else {
+            return;
+        };
         if model.kind_of_name(base.id.as_str()) != Kind::JaxArray {
             return;
         }
@@ -68,7 +72,10 @@ pub(crate) fn rewrite(context: &Context<'_>, model: &FunctionModel<'_>) -> Optio
         return None;
     }
     Some(Updates {
-        title: format!("Replace {} in-place store(s) with functional updates (x = x.at[i].set(v))", edits.len()),
+        title: format!(
+            "Replace {} in-place store(s) with functional updates (x = x.at[i].set(v))",
+            edits.len()
+        ),
         edits,
         review,
     })

@@ -49,10 +49,16 @@ pub(crate) struct Candidate {
 /// Fills `strategies` of every function of `report` and points each verdict at the first
 /// strategy of its framework.
 pub(crate) fn attach(report: &mut Report, source: &str) {
-    let Ok(suite) = ast::Suite::parse(source, "<input>") else { return };
+    let Ok(suite) = ast::Suite::parse(source, "<input>") else {
+        return;
+    };
     let module = ModuleModel::build(&suite);
     let index = LineIndex::new(source);
-    let context = Context { source, suite: &suite, module: &module };
+    let context = Context {
+        source,
+        suite: &suite,
+        module: &module,
+    };
     for syntax in functions(&suite) {
         let start_line = index.position(syntax.range.start().to_usize()).line;
         let Some(function) = report
@@ -68,7 +74,10 @@ pub(crate) fn attach(report: &mut Report, source: &str) {
             .filter_map(|candidate| verify::verify(&context, &index, &model.syntax.name, candidate))
             .collect();
         for verdict in &mut function.verdicts {
-            verdict.strategy = strategies.iter().find(|s| s.framework == verdict.framework).map(|s| s.id.clone());
+            verdict.strategy = strategies
+                .iter()
+                .find(|s| s.framework == verdict.framework)
+                .map(|s| s.id.clone());
         }
         function.strategies = strategies;
     }
@@ -81,10 +90,17 @@ fn candidates(context: &Context<'_>, model: &FunctionModel<'_>) -> Vec<Candidate
     for framework in Framework::ALL {
         // Numba takes a function whole only when its own check passes; else a split may.
         let numba_whole = || split.is_none() && split::compiles_whole(context, model);
-        if !decorate::applies(model, framework) || (framework == Framework::Numba && !numba_whole()) {
+        if !decorate::applies(model, framework) || (framework == Framework::Numba && !numba_whole())
+        {
             continue;
         }
-        let has_fixes = fixes(context, model, framework, &mut importer::Importer::new(context.suite, context.source, 0)).is_some();
+        let has_fixes = fixes(
+            context,
+            model,
+            framework,
+            &mut importer::Importer::new(context.suite, context.source, 0),
+        )
+        .is_some();
         if has_fixes {
             out.extend(build(context, model, framework, true, None));
         }
@@ -114,7 +130,13 @@ fn fixes(
     framework: Framework,
     importer: &mut importer::Importer,
 ) -> Option<Fixes> {
-    let mut all = Fixes { edits: Vec::new(), slug: "", titles: Vec::new(), notes: Vec::new(), review: false };
+    let mut all = Fixes {
+        edits: Vec::new(),
+        slug: "",
+        titles: Vec::new(),
+        notes: Vec::new(),
+        review: false,
+    };
     if framework == Framework::Jax {
         if let Some(update) = jax_update::rewrite(context, model) {
             all.slug = "functional-updates";
@@ -124,7 +146,11 @@ fn fixes(
         }
     }
     if let Some(branch) = branchless::rewrite(context, model, framework, importer) {
-        all.slug = if all.slug.is_empty() { "branchless" } else { "branchless-updates" };
+        all.slug = if all.slug.is_empty() {
+            "branchless"
+        } else {
+            "branchless-updates"
+        };
         all.titles.push(branch.title);
         all.notes.extend(branch.notes);
         all.review = true;

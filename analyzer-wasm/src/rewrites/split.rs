@@ -27,8 +27,24 @@ struct RecordsLoop<'a> {
     keys: Vec<(&'a str, String, Vec<ast::ExprSubscript>)>,
 }
 
-const BUILTINS: &[&str] = &["range", "len", "min", "max", "abs", "float", "int", "bool", "round"];
-const ARRAY_METHODS: &[&str] = &["sum", "mean", "max", "min", "copy", "reshape", "dot", "transpose", "prod", "argmax", "argmin", "cumsum", "fill"];
+const BUILTINS: &[&str] = &[
+    "range", "len", "min", "max", "abs", "float", "int", "bool", "round",
+];
+const ARRAY_METHODS: &[&str] = &[
+    "sum",
+    "mean",
+    "max",
+    "min",
+    "copy",
+    "reshape",
+    "dot",
+    "transpose",
+    "prod",
+    "argmax",
+    "argmin",
+    "cumsum",
+    "fill",
+];
 const ARRAY_ATTRIBUTES: &[&str] = &["shape", "size", "ndim", "T", "real", "imag"];
 
 /// The split of one function, if it needs one and has a loop to move.
@@ -37,11 +53,17 @@ pub(crate) fn candidate(context: &Context<'_>, model: &FunctionModel<'_>) -> Opt
     if model.syntax.is_method || model.syntax.name.contains('.') || model.is_jitted() {
         return None;
     }
-    if [Library::Torch, Library::Jax, Library::TensorFlow].iter().any(|l| model.uses(*l)) {
+    if [Library::Torch, Library::Jax, Library::TensorFlow]
+        .iter()
+        .any(|l| model.uses(*l))
+    {
         return None;
     }
     let body = model.syntax.body;
-    let records: Vec<Option<RecordsLoop<'_>>> = body.iter().map(|stmt| records_loop(stmt, model, source)).collect();
+    let records: Vec<Option<RecordsLoop<'_>>> = body
+        .iter()
+        .map(|stmt| records_loop(stmt, model, source))
+        .collect();
     let ok: Vec<bool> = body
         .iter()
         .zip(&records)
@@ -59,7 +81,10 @@ pub(crate) fn candidate(context: &Context<'_>, model: &FunctionModel<'_>) -> Opt
         while ok.get(end).copied().unwrap_or(false) {
             end += 1;
         }
-        let has_loop = body.get(start..end)?.iter().any(|s| matches!(s, ast::Stmt::For(_) | ast::Stmt::While(_)));
+        let has_loop = body
+            .get(start..end)?
+            .iter()
+            .any(|s| matches!(s, ast::Stmt::For(_) | ast::Stmt::While(_)));
         if has_loop && best.is_none_or(|(s, e)| e - s < end - start) {
             best = Some((start, end));
         }
@@ -70,7 +95,10 @@ pub(crate) fn candidate(context: &Context<'_>, model: &FunctionModel<'_>) -> Opt
     let before = body.get(..start)?;
     let after = body.get(end..)?;
     let records_loops: Vec<&RecordsLoop<'_>> = records.get(start..end)?.iter().flatten().collect();
-    let blocked = body.iter().zip(&ok).any(|(stmt, ok)| !ok && !is_plain_return(context, model, stmt));
+    let blocked = body
+        .iter()
+        .zip(&ok)
+        .any(|(stmt, ok)| !ok && !is_plain_return(context, model, stmt));
     if records_loops.is_empty() && !blocked {
         return None;
     }
@@ -78,11 +106,19 @@ pub(crate) fn candidate(context: &Context<'_>, model: &FunctionModel<'_>) -> Opt
     // Inputs and outputs from liveness.
     let mut defined: HashSet<&str> = liveness::names_bound(before);
     defined.extend(model.params.iter().map(|p| p.name));
-    let mut inputs: Vec<&str> = liveness::region_inputs(region, &[]).into_iter().filter(|n| defined.contains(n)).collect();
+    let mut inputs: Vec<&str> = liveness::region_inputs(region, &[])
+        .into_iter()
+        .filter(|n| defined.contains(n))
+        .collect();
     let outputs = liveness::region_outputs(region, after);
     let top_bound: HashSet<&str> = region
         .iter()
-        .filter(|s| !matches!(s, ast::Stmt::For(_) | ast::Stmt::While(_) | ast::Stmt::If(_)))
+        .filter(|s| {
+            !matches!(
+                s,
+                ast::Stmt::For(_) | ast::Stmt::While(_) | ast::Stmt::If(_)
+            )
+        })
         .flat_map(liveness::bound_by)
         .collect();
     for name in &outputs {
@@ -101,7 +137,16 @@ pub(crate) fn candidate(context: &Context<'_>, model: &FunctionModel<'_>) -> Opt
     if context.module.globals.contains_key(kernel_name.as_str()) || used.contains(&kernel_name) {
         return None;
     }
-    let function_start = edit::line_start(source, model.syntax.decorators.first().map_or(model.syntax.range.start(), |d| d.start()).to_usize().min(model.syntax.range.start().to_usize()));
+    let function_start = edit::line_start(
+        source,
+        model
+            .syntax
+            .decorators
+            .first()
+            .map_or(model.syntax.range.start(), |d| d.start())
+            .to_usize()
+            .min(model.syntax.range.start().to_usize()),
+    );
     let mut importer = Importer::new(context.suite, source, function_start);
 
     // Columns for each records loop, and the edits inside the kernel's copy of the region.
@@ -119,14 +164,21 @@ pub(crate) fn candidate(context: &Context<'_>, model: &FunctionModel<'_>) -> Opt
         let mut first_column = None;
         let np = importer.module("numpy");
         for (written, value, subscripts) in &records.keys {
-            let column = fresh(&mut used, &format!("{}_{}", records.records, sanitize(value)));
+            let column = fresh(
+                &mut used,
+                &format!("{}_{}", records.records, sanitize(value)),
+            );
             conversions.push_str(&format!(
                 "{indent}{column} = {np}.asarray([{var}[{written}] for {var} in {records}])\n",
                 var = records.var,
                 records = records.records
             ));
             for subscript in subscripts {
-                region_edits.push(TextEdit::replace(subscript.range.start().to_usize(), subscript.range.end().to_usize(), format!("{column}[{index}]")));
+                region_edits.push(TextEdit::replace(
+                    subscript.range.start().to_usize(),
+                    subscript.range.end().to_usize(),
+                    format!("{column}[{index}]"),
+                ));
             }
             first_column.get_or_insert(column.clone());
             kernel_params.push(column);
@@ -134,7 +186,11 @@ pub(crate) fn candidate(context: &Context<'_>, model: &FunctionModel<'_>) -> Opt
         let first_column = first_column?;
         let header_start = records.stmt.target.start().to_usize();
         let header_end = records.stmt.iter.end().to_usize();
-        region_edits.push(TextEdit::replace(header_start, header_end, format!("{index} in range({first_column}.shape[0])")));
+        region_edits.push(TextEdit::replace(
+            header_start,
+            header_end,
+            format!("{index} in range({first_column}.shape[0])"),
+        ));
     }
     kernel_params.splice(0..0, inputs.iter().map(|n| (*n).to_owned()));
 
@@ -155,16 +211,28 @@ pub(crate) fn candidate(context: &Context<'_>, model: &FunctionModel<'_>) -> Opt
     let params = kernel_params.join(", ");
     let kernel = format!("@{njit}(cache=True)\ndef {kernel_name}({params}):\n{kernel_body}\n\n");
     let call = format!("{kernel_name}({params})");
-    let call_line = if outputs.is_empty() { format!("{indent}{call}\n") } else { format!("{indent}{results} = {call}\n") };
+    let call_line = if outputs.is_empty() {
+        format!("{indent}{call}\n")
+    } else {
+        format!("{indent}{results} = {call}\n")
+    };
 
     let mut edits = vec![
         TextEdit::insert(function_start, kernel),
-        TextEdit::replace(region_start, region_end, format!("{conversions}{call_line}")),
+        TextEdit::replace(
+            region_start,
+            region_end,
+            format!("{conversions}{call_line}"),
+        ),
     ];
     edits.extend(importer.into_edits());
     let first_line = line_of(source, region_start);
     let last_line = line_of(source, region.last()?.end().to_usize());
-    let converts = if records_loops.is_empty() { "keeps the rest in Python" } else { "converts the records to arrays" };
+    let converts = if records_loops.is_empty() {
+        "keeps the rest in Python"
+    } else {
+        "converts the records to arrays"
+    };
     Some(Candidate {
         slug: "numba-split".to_owned(),
         title: format!(
@@ -190,8 +258,13 @@ pub(crate) fn compiles_whole(context: &Context<'_>, model: &FunctionModel<'_>) -
     let body = model.syntax.body;
     let numeric = model.loops.iter().any(|l| l.touches_arrays()) || model.uses(Library::Numpy);
     numeric
-        && model.params.iter().all(|p| !matches!(p.kind, Kind::List | Kind::Dict | Kind::Str | Kind::Set))
-        && body.iter().all(|stmt| kernelable(context, model, stmt, None) || is_plain_return(context, model, stmt))
+        && model
+            .params
+            .iter()
+            .all(|p| !matches!(p.kind, Kind::List | Kind::Dict | Kind::Str | Kind::Set))
+        && body.iter().all(|stmt| {
+            kernelable(context, model, stmt, None) || is_plain_return(context, model, stmt)
+        })
 }
 
 fn line_of(source: &str, offset: usize) -> usize {
@@ -199,8 +272,21 @@ fn line_of(source: &str, offset: usize) -> usize {
 }
 
 fn sanitize(key: &str) -> String {
-    let cleaned: String = key.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
-    if cleaned.is_empty() { "col".to_owned() } else { cleaned }
+    let cleaned: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if cleaned.is_empty() {
+        "col".to_owned()
+    } else {
+        cleaned
+    }
 }
 
 fn names_of(model: &FunctionModel<'_>) -> HashSet<String> {
@@ -234,10 +320,20 @@ fn str_constant(expr: &ast::Expr) -> Option<&str> {
 }
 
 /// `for r in records:` where `records` is a parameter and `r` is only read as `r["key"]`.
-fn records_loop<'a>(stmt: &'a ast::Stmt, model: &FunctionModel<'a>, source: &'a str) -> Option<RecordsLoop<'a>> {
-    let ast::Stmt::For(for_stmt) = stmt else { return None };
-    let ast::Expr::Name(var) = &*for_stmt.target else { return None };
-    let ast::Expr::Name(records) = &*for_stmt.iter else { return None };
+fn records_loop<'a>(
+    stmt: &'a ast::Stmt,
+    model: &FunctionModel<'a>,
+    source: &'a str,
+) -> Option<RecordsLoop<'a>> {
+    let ast::Stmt::For(for_stmt) = stmt else {
+        return None;
+    };
+    let ast::Expr::Name(var) = &*for_stmt.target else {
+        return None;
+    };
+    let ast::Expr::Name(records) = &*for_stmt.iter else {
+        return None;
+    };
     let param = model.param(records.id.as_str())?;
     if param.kind.is_array() || !for_stmt.orelse.is_empty() {
         return None;
@@ -248,17 +344,23 @@ fn records_loop<'a>(stmt: &'a ast::Stmt, model: &FunctionModel<'a>, source: &'a 
     let mut loads = 0;
     walk::for_each_expr_in(&for_stmt.body, &mut |expr| match expr {
         ast::Expr::Subscript(subscript) => {
-            let ast::Expr::Name(base) = &*subscript.value else { return };
+            let ast::Expr::Name(base) = &*subscript.value else {
+                return;
+            };
             if base.id.as_str() != var_name {
                 return;
             }
-            let Some(key) = str_constant(&subscript.slice) else { return };
+            let Some(key) = str_constant(&subscript.slice) else {
+                return;
+            };
             if !matches!(subscript.ctx, ast::ExprContext::Load) {
                 return;
             }
             subscripted += 1;
             let range = subscript.slice.range();
-            let written = source.get(range.start().to_usize()..range.end().to_usize()).unwrap_or("");
+            let written = source
+                .get(range.start().to_usize()..range.end().to_usize())
+                .unwrap_or("");
             match keys.iter_mut().find(|(_, k, _)| k == key) {
                 Some((_, _, ranges)) => ranges.push(subscript.clone()),
                 None => keys.push((written, key.to_owned(), vec![subscript.clone()])),
@@ -267,15 +369,26 @@ fn records_loop<'a>(stmt: &'a ast::Stmt, model: &FunctionModel<'a>, source: &'a 
         ast::Expr::Name(n) if n.id.as_str() == var_name => loads += 1,
         _ => (),
     });
-    if keys.is_empty() || loads != subscripted || liveness::names_bound(&for_stmt.body).contains(var_name) {
+    if keys.is_empty()
+        || loads != subscripted
+        || liveness::names_bound(&for_stmt.body).contains(var_name)
+    {
         return None;
     }
-    Some(RecordsLoop { stmt: for_stmt, records: records.id.as_str(), var: var_name, keys })
+    Some(RecordsLoop {
+        stmt: for_stmt,
+        records: records.id.as_str(),
+        var: var_name,
+        keys,
+    })
 }
 
 fn is_plain_return(context: &Context<'_>, model: &FunctionModel<'_>, stmt: &ast::Stmt) -> bool {
     match stmt {
-        ast::Stmt::Return(ret) => ret.value.as_deref().is_none_or(|value| expr_ok(context, model, value, None)),
+        ast::Stmt::Return(ret) => ret
+            .value
+            .as_deref()
+            .is_none_or(|value| expr_ok(context, model, value, None)),
         // Ex) a docstring.
         ast::Stmt::Expr(expr) => str_constant(&expr.value).is_some(),
         _ => false,
@@ -283,19 +396,31 @@ fn is_plain_return(context: &Context<'_>, model: &FunctionModel<'_>, stmt: &ast:
 }
 
 /// Whether Numba compiles `stmt` (conservatively: numbers, arrays, NumPy and `math`).
-fn kernelable(context: &Context<'_>, model: &FunctionModel<'_>, stmt: &ast::Stmt, records: Option<&RecordsLoop<'_>>) -> bool {
+fn kernelable(
+    context: &Context<'_>,
+    model: &FunctionModel<'_>,
+    stmt: &ast::Stmt,
+    records: Option<&RecordsLoop<'_>>,
+) -> bool {
     let mut ok = true;
     walk::for_each_stmt(std::slice::from_ref(stmt), &mut |s| {
         ok &= match s {
             ast::Stmt::Assign(assign) => assign.targets.iter().all(plain_target),
             ast::Stmt::AugAssign(assign) => plain_target(&assign.target),
             ast::Stmt::AnnAssign(assign) => assign.value.is_some() && plain_target(&assign.target),
-            ast::Stmt::For(for_stmt) => matches!(&*for_stmt.target, ast::Expr::Name(_)) && for_stmt.orelse.is_empty(),
-            ast::Stmt::While(_) | ast::Stmt::If(_) | ast::Stmt::Pass(_) | ast::Stmt::Break(_) | ast::Stmt::Continue(_) => true,
+            ast::Stmt::For(for_stmt) => {
+                matches!(&*for_stmt.target, ast::Expr::Name(_)) && for_stmt.orelse.is_empty()
+            }
+            ast::Stmt::While(_)
+            | ast::Stmt::If(_)
+            | ast::Stmt::Pass(_)
+            | ast::Stmt::Break(_)
+            | ast::Stmt::Continue(_) => true,
             _ => false,
         };
         for expr in walk::own_exprs(s) {
-            let is_records_iter = records.is_some() && matches!(s, ast::Stmt::For(f) if std::ptr::eq(&*f.iter, expr));
+            let is_records_iter =
+                records.is_some() && matches!(s, ast::Stmt::For(f) if std::ptr::eq(&*f.iter, expr));
             if !is_records_iter {
                 ok &= expr_ok(context, model, expr, records);
             }
@@ -313,7 +438,12 @@ fn plain_target(target: &ast::Expr) -> bool {
     }
 }
 
-fn expr_ok(context: &Context<'_>, model: &FunctionModel<'_>, expr: &ast::Expr, records: Option<&RecordsLoop<'_>>) -> bool {
+fn expr_ok(
+    context: &Context<'_>,
+    model: &FunctionModel<'_>,
+    expr: &ast::Expr,
+    records: Option<&RecordsLoop<'_>>,
+) -> bool {
     let record_var = records.map(|r| r.var);
     let mut key_ranges = Vec::new();
     let mut ok = true;
@@ -325,32 +455,48 @@ fn expr_ok(context: &Context<'_>, model: &FunctionModel<'_>, expr: &ast::Expr, r
                 }
             }
         }
-        ast::Expr::Constant(constant) => {
-            if matches!(constant.value, ast::Constant::Str(_) | ast::Constant::Bytes(_)) && !key_ranges.contains(&constant.range) {
-                ok = false;
-            }
+        // Ex) `r["price"]` is a records key; any other string stops Numba.
+        ast::Expr::Constant(constant)
+            if matches!(
+                constant.value,
+                ast::Constant::Str(_) | ast::Constant::Bytes(_)
+            ) && !key_ranges.contains(&constant.range) =>
+        {
+            ok = false;
         }
         ast::Expr::Name(name) => {
             let kind = model.kind_of_name(name.id.as_str());
-            if matches!(kind, Kind::Str | Kind::Dict | Kind::Set | Kind::List) && Some(name.id.as_str()) != record_var {
+            if matches!(kind, Kind::Str | Kind::Dict | Kind::Set | Kind::List)
+                && Some(name.id.as_str()) != record_var
+            {
                 ok = false;
             }
         }
         ast::Expr::Call(call) => {
             ok &= match context.module.imports.qualified_name(&call.func) {
                 Some(qualified) => {
-                    qualified.starts_with("numpy.") && !qualified.starts_with("numpy.random.") && !qualified.contains(".testing")
+                    qualified.starts_with("numpy.")
+                        && !qualified.starts_with("numpy.random.")
+                        && !qualified.contains(".testing")
                         || qualified.starts_with("math.")
-                        || qualified.strip_prefix("builtins.").is_some_and(|b| BUILTINS.contains(&b))
+                        || qualified
+                            .strip_prefix("builtins.")
+                            .is_some_and(|b| BUILTINS.contains(&b))
                 }
                 None => match &*call.func {
-                    ast::Expr::Attribute(attribute) => ARRAY_METHODS.contains(&attribute.attr.as_str()),
+                    ast::Expr::Attribute(attribute) => {
+                        ARRAY_METHODS.contains(&attribute.attr.as_str())
+                    }
                     _ => false,
                 },
             } && call.keywords.is_empty();
         }
         ast::Expr::Attribute(attribute) => {
-            let resolved = context.module.imports.qualified_name(sub).is_some_and(|q| q.starts_with("numpy.") || q.starts_with("math."));
+            let resolved = context
+                .module
+                .imports
+                .qualified_name(sub)
+                .is_some_and(|q| q.starts_with("numpy.") || q.starts_with("math."));
             let attr = attribute.attr.as_str();
             ok &= resolved || ARRAY_ATTRIBUTES.contains(&attr) || ARRAY_METHODS.contains(&attr);
         }

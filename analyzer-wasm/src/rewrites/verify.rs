@@ -21,7 +21,15 @@ pub(crate) fn verify(
     function: &str,
     candidate: Candidate,
 ) -> Option<Strategy> {
-    let Candidate { slug, title, framework, review, notes, mut edits, checked } = candidate;
+    let Candidate {
+        slug,
+        title,
+        framework,
+        review,
+        notes,
+        mut edits,
+        checked,
+    } = candidate;
     if !edit::normalize(context.source, &mut edits) {
         return None;
     }
@@ -47,7 +55,10 @@ pub(crate) fn verify(
             Severity::Info => (),
         }
     }
-    if !checked.iter().all(|name| report.functions.iter().any(|f| &f.name == name)) {
+    if !checked
+        .iter()
+        .all(|name| report.functions.iter().any(|f| &f.name == name))
+    {
         return None;
     }
     let applicability = if review || warned { "review" } else { "safe" };
@@ -87,8 +98,14 @@ fn reduced_module(context: &Context<'_>, edits: &[TextEdit]) -> Option<String> {
         if edits.iter().any(|e| e.start >= start && e.start <= end) {
             continue;
         }
-        let (Some(first), Some(last)) = (body.first(), body.last()) else { continue };
-        all.push(TextEdit::replace(first.start().to_usize(), last.end().to_usize(), "..."));
+        let (Some(first), Some(last)) = (body.first(), body.last()) else {
+            continue;
+        };
+        all.push(TextEdit::replace(
+            first.start().to_usize(),
+            last.end().to_usize(),
+            "...",
+        ));
     }
     edit::normalize(context.source, &mut all).then(|| edit::apply(context.source, &all))
 }

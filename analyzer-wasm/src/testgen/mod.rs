@@ -42,7 +42,10 @@ impl std::fmt::Display for TestgenError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::NoFunction(name) => write!(f, "no function `{name}` in the source"),
-            Self::NotModuleLevel(name) => write!(f, "`{name}` is a method or nested function: testgen needs a module-level function"),
+            Self::NotModuleLevel(name) => write!(
+                f,
+                "`{name}` is a method or nested function: testgen needs a module-level function"
+            ),
             Self::NoStrategy(name) => write!(f, "no rewrite is on offer for `{name}`"),
         }
     }
@@ -55,20 +58,41 @@ pub fn generate(case: &TestCase<'_>) -> String {
     let original = skeleton::skeleton(case.original);
     let rewrite = skeleton::skeleton(&case.strategy.source);
     // The setup runs after the module's own imports, so `torch.randn(...)` works as written.
-    let setup = case
-        .inputs
-        .setup
-        .as_deref()
-        .map_or_else(|| "None".to_owned(), |setup| python_string(&format!("{}{setup}\n", skeleton::imports(case.original))));
+    let setup = case.inputs.setup.as_deref().map_or_else(
+        || "None".to_owned(),
+        |setup| python_string(&format!("{}{setup}\n", skeleton::imports(case.original))),
+    );
     TEMPLATE
         .replace("__FUNCTION__", case.function)
-        .replace("__STRATEGY__", &format!("{} ({}, {}: {})", case.strategy.id, case.strategy.framework, case.strategy.applicability, case.strategy.title))
-        .replace("__FILE_HINT__", &format!("test_{}_rewrite.py", case.function))
+        .replace(
+            "__STRATEGY__",
+            &format!(
+                "{} ({}, {}: {})",
+                case.strategy.id,
+                case.strategy.framework,
+                case.strategy.applicability,
+                case.strategy.title
+            ),
+        )
+        .replace(
+            "__FILE_HINT__",
+            &format!("test_{}_rewrite.py", case.function),
+        )
         .replace("__FUNCTION_LITERAL__", &python_string(case.function))
-        .replace("__FRAMEWORK_LITERAL__", &python_string(&case.strategy.framework))
+        .replace(
+            "__FRAMEWORK_LITERAL__",
+            &python_string(&case.strategy.framework),
+        )
         .replace("__SETUP__", &setup)
         .replace("__PARAMS__", &params_literal(case.inputs))
-        .replace("__READS_NAN__", if case.inputs.reads_nan { "True" } else { "False" })
+        .replace(
+            "__READS_NAN__",
+            if case.inputs.reads_nan {
+                "True"
+            } else {
+                "False"
+            },
+        )
         // The sources last: they may contain the placeholders' text.
         .replace("__ORIGINAL__", &python_string(&original))
         .replace("__REWRITE__", &python_string(&rewrite))
@@ -76,7 +100,12 @@ pub fn generate(case: &TestCase<'_>) -> String {
 
 /// Analyzes `source`, picks the strategy of `framework` (the best verdict's framework, or the
 /// first strategy, when `None`), infers the inputs and generates the module.
-pub fn module_for(source: &str, function: &str, framework: Option<&str>, setup: Option<&str>) -> Result<String, TestgenError> {
+pub fn module_for(
+    source: &str,
+    function: &str,
+    framework: Option<&str>,
+    setup: Option<&str>,
+) -> Result<String, TestgenError> {
     let report = crate::analyze(source);
     let Some(report_function) = report.functions.iter().find(|f| f.name == function) else {
         return Err(TestgenError::NoFunction(function.to_owned()));
@@ -84,17 +113,30 @@ pub fn module_for(source: &str, function: &str, framework: Option<&str>, setup: 
     if function.contains('.') {
         return Err(TestgenError::NotModuleLevel(function.to_owned()));
     }
-    let strategy = pick(report_function, framework).ok_or_else(|| TestgenError::NoStrategy(function.to_owned()))?;
-    let mut inputs = input_spec(source, function).ok_or_else(|| TestgenError::NoFunction(function.to_owned()))?;
+    let strategy = pick(report_function, framework)
+        .ok_or_else(|| TestgenError::NoStrategy(function.to_owned()))?;
+    let mut inputs = input_spec(source, function)
+        .ok_or_else(|| TestgenError::NoFunction(function.to_owned()))?;
     inputs.setup = setup.map(str::to_owned);
-    Ok(generate(&TestCase { original: source, strategy, function, inputs: &inputs }))
+    Ok(generate(&TestCase {
+        original: source,
+        strategy,
+        function,
+        inputs: &inputs,
+    }))
 }
 
 /// The strategy for `framework`: the given one, or the best verdict's, or the first on offer.
-pub fn pick<'r>(function: &'r crate::report::FunctionReport, framework: Option<&str>) -> Option<&'r Strategy> {
+pub fn pick<'r>(
+    function: &'r crate::report::FunctionReport,
+    framework: Option<&str>,
+) -> Option<&'r Strategy> {
     let framework = framework.filter(|f| *f != "auto");
     match framework {
-        Some(framework) => function.strategies.iter().find(|s| s.framework == framework),
+        Some(framework) => function
+            .strategies
+            .iter()
+            .find(|s| s.framework == framework),
         None => function
             .verdicts
             .iter()
@@ -122,7 +164,9 @@ fn python_string(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -159,8 +203,19 @@ mod tests {
     #[test]
     fn python_strings_round_trip_through_escapes() {
         assert_eq!(python_string("a\"b\\c\x01"), "\"a\\\"b\\\\c\\x01\"");
-        assert_eq!(python_string("x = 1\ny = 2\n"), "\"\"\"\\\nx = 1\ny = 2\n\"\"\"");
-        assert_eq!(python_string("s = \"\"\"doc\"\"\"\n"), "\'\'\'\\\ns = \"\"\"doc\"\"\"\n\'\'\'");
-        assert_eq!(python_string("a = \"\"\"x\"\"\"\nb = \'\'\'y\'\'\'\n").lines().count(), 1);
+        assert_eq!(
+            python_string("x = 1\ny = 2\n"),
+            "\"\"\"\\\nx = 1\ny = 2\n\"\"\""
+        );
+        assert_eq!(
+            python_string("s = \"\"\"doc\"\"\"\n"),
+            "\'\'\'\\\ns = \"\"\"doc\"\"\"\n\'\'\'"
+        );
+        assert_eq!(
+            python_string("a = \"\"\"x\"\"\"\nb = \'\'\'y\'\'\'\n")
+                .lines()
+                .count(),
+            1
+        );
     }
 }

@@ -11,7 +11,9 @@ use crate::model::{functions, walk, FunctionModel, ModuleModel};
 
 /// `source` with its script statements blanked out; the source itself when it does not parse.
 pub(crate) fn skeleton(source: &str) -> String {
-    let Ok(suite) = ast::Suite::parse(source, "<input>") else { return source.to_owned() };
+    let Ok(suite) = ast::Suite::parse(source, "<input>") else {
+        return source.to_owned();
+    };
     let module = ModuleModel::build(&suite);
     let mut free: HashSet<String> = HashSet::new();
     for syntax in functions(&suite) {
@@ -51,11 +53,20 @@ pub(crate) fn skeleton(source: &str) -> String {
 
 /// The module's top-level import statements, one a line.
 pub(crate) fn imports(source: &str) -> String {
-    let Ok(suite) = ast::Suite::parse(source, "<input>") else { return String::new() };
+    let Ok(suite) = ast::Suite::parse(source, "<input>") else {
+        return String::new();
+    };
     let mut out = String::new();
-    for stmt in suite.iter().filter(|s| matches!(s, ast::Stmt::Import(_) | ast::Stmt::ImportFrom(_))) {
+    for stmt in suite
+        .iter()
+        .filter(|s| matches!(s, ast::Stmt::Import(_) | ast::Stmt::ImportFrom(_)))
+    {
         let range = stmt.range();
-        out.push_str(source.get(range.start().to_usize()..range.end().to_usize()).unwrap_or(""));
+        out.push_str(
+            source
+                .get(range.start().to_usize()..range.end().to_usize())
+                .unwrap_or(""),
+        );
         out.push('\n');
     }
     out
@@ -65,13 +76,29 @@ fn keep(stmt: &ast::Stmt, free: &HashSet<String>) -> bool {
     match stmt {
         // Ex) the module docstring.
         ast::Stmt::Expr(expr) => matches!(&*expr.value, ast::Expr::Constant(c) if c.value.is_str()),
-        ast::Stmt::Import(_) | ast::Stmt::ImportFrom(_) | ast::Stmt::FunctionDef(_) | ast::Stmt::AsyncFunctionDef(_) | ast::Stmt::ClassDef(_) => true,
+        ast::Stmt::Import(_)
+        | ast::Stmt::ImportFrom(_)
+        | ast::Stmt::FunctionDef(_)
+        | ast::Stmt::AsyncFunctionDef(_)
+        | ast::Stmt::ClassDef(_) => true,
         ast::Stmt::Assign(_) | ast::Stmt::AnnAssign(_) | ast::Stmt::AugAssign(_) => {
-            crate::model::liveness::bound_by(stmt).iter().any(|name| free.contains(*name))
+            crate::model::liveness::bound_by(stmt)
+                .iter()
+                .any(|name| free.contains(*name))
         }
         // Ex) `try: import cupy` / `except ImportError: cupy = None`
         ast::Stmt::Try(try_stmt) => {
-            let only_setup = |body: &[ast::Stmt]| body.iter().all(|s| matches!(s, ast::Stmt::Import(_) | ast::Stmt::ImportFrom(_) | ast::Stmt::Pass(_) | ast::Stmt::Assign(_)));
+            let only_setup = |body: &[ast::Stmt]| {
+                body.iter().all(|s| {
+                    matches!(
+                        s,
+                        ast::Stmt::Import(_)
+                            | ast::Stmt::ImportFrom(_)
+                            | ast::Stmt::Pass(_)
+                            | ast::Stmt::Assign(_)
+                    )
+                })
+            };
             only_setup(&try_stmt.body)
                 && try_stmt.handlers.iter().all(|h| {
                     let ast::ExceptHandler::ExceptHandler(h) = h;

@@ -19,7 +19,12 @@ pub fn input_spec(source: &str, function: &str) -> Option<InputSpec> {
     let syntax = functions(&suite).into_iter().find(|f| f.name == function)?;
     let model = FunctionModel::build(syntax, &module);
     let args = model.syntax.args;
-    let variadic: Vec<&str> = args.vararg.iter().chain(&args.kwarg).map(|a| a.arg.as_str()).collect();
+    let variadic: Vec<&str> = args
+        .vararg
+        .iter()
+        .chain(&args.kwarg)
+        .map(|a| a.arg.as_str())
+        .collect();
     let skip_self = usize::from(model.syntax.is_method);
     let params = model
         .params
@@ -45,10 +50,22 @@ struct Uses {
     keys: Vec<String>,
 }
 
-fn param_spec(model: &FunctionModel<'_>, module: &ModuleModel<'_>, name: &str, kind: Kind, annotation: Option<&ast::Expr>) -> ParamSpec {
+fn param_spec(
+    model: &FunctionModel<'_>,
+    module: &ModuleModel<'_>,
+    name: &str,
+    kind: Kind,
+    annotation: Option<&ast::Expr>,
+) -> ParamSpec {
     let uses = uses(model, name);
     let annotated = annotation.and_then(|a| module.imports.qualified_name(a));
-    let origin = if annotated.is_some() { "annotation" } else if uses.ndim > 0 || uses.sizes || !uses.keys.is_empty() { "use" } else { "library" };
+    let origin = if annotated.is_some() {
+        "annotation"
+    } else if uses.ndim > 0 || uses.sizes || !uses.keys.is_empty() {
+        "use"
+    } else {
+        "library"
+    };
     let array = |kind: &str, dtype: &str| ParamSpec {
         name: name.to_owned(),
         kind: kind.to_owned(),
@@ -68,9 +85,16 @@ fn param_spec(model: &FunctionModel<'_>, module: &ModuleModel<'_>, name: &str, k
         origin: origin.to_owned(),
     };
     if !uses.keys.is_empty() {
-        return ParamSpec { kind: "records".to_owned(), keys: uses.keys, ..scalar("records", "") }.without_value();
+        return ParamSpec {
+            kind: "records".to_owned(),
+            keys: uses.keys,
+            ..scalar("records", "")
+        }
+        .without_value();
     }
-    let scalar_type = annotated.as_deref().map(|q| q.trim_start_matches("builtins."));
+    let scalar_type = annotated
+        .as_deref()
+        .map(|q| q.trim_start_matches("builtins."));
     match (kind, scalar_type) {
         (_, Some("int")) if uses.sizes => scalar("size", ""),
         (_, Some("int")) => scalar("int", "3"),
@@ -114,7 +138,9 @@ fn int_constant(expr: &ast::Expr) -> Option<usize> {
     }
 }
 
-const SIZE_FUNCTIONS: &[&str] = &["range", "zeros", "ones", "empty", "full", "arange", "eye", "prange", "randn", "rand"];
+const SIZE_FUNCTIONS: &[&str] = &[
+    "range", "zeros", "ones", "empty", "full", "arange", "eye", "prange", "randn", "rand",
+];
 
 fn uses(model: &FunctionModel<'_>, name: &str) -> Uses {
     let mut uses = Uses::default();
@@ -123,7 +149,9 @@ fn uses(model: &FunctionModel<'_>, name: &str) -> Uses {
         match stmt {
             // Ex) `n, d = X.shape`
             ast::Stmt::Assign(assign) => {
-                if let (Some(ast::Expr::Tuple(tuple)), ast::Expr::Attribute(attribute)) = (assign.targets.first(), &*assign.value) {
+                if let (Some(ast::Expr::Tuple(tuple)), ast::Expr::Attribute(attribute)) =
+                    (assign.targets.first(), &*assign.value)
+                {
                     if attribute.attr.as_str() == "shape" && is_name(&attribute.value, name) {
                         uses.ndim = uses.ndim.max(tuple.elts.len());
                     }
@@ -134,7 +162,9 @@ fn uses(model: &FunctionModel<'_>, name: &str) -> Uses {
                 uses.iterated = true;
                 if let ast::Expr::Name(var) = &*for_stmt.target {
                     walk::for_each_expr_in(&for_stmt.body, &mut |expr| {
-                        let ast::Expr::Subscript(subscript) = expr else { return };
+                        let ast::Expr::Subscript(subscript) = expr else {
+                            return;
+                        };
                         if !is_name(&subscript.value, var.id.as_str()) {
                             return;
                         }
@@ -169,7 +199,9 @@ fn uses(model: &FunctionModel<'_>, name: &str) -> Uses {
                 }
             }
         }
-        ast::Expr::Attribute(attribute) if is_name(&attribute.value, name) && matches!(attribute.attr.as_str(), "T" | "mT") => {
+        ast::Expr::Attribute(attribute)
+            if is_name(&attribute.value, name) && matches!(attribute.attr.as_str(), "T" | "mT") =>
+        {
             uses.ndim = uses.ndim.max(2);
         }
         ast::Expr::Call(call) => {
@@ -180,7 +212,11 @@ fn uses(model: &FunctionModel<'_>, name: &str) -> Uses {
             } || call.args.first().is_some_and(|a| is_name(a, name));
             if on_param {
                 for keyword in &call.keywords {
-                    if keyword.arg.as_ref().is_some_and(|a| matches!(a.as_str(), "dim" | "axis")) {
+                    if keyword
+                        .arg
+                        .as_ref()
+                        .is_some_and(|a| matches!(a.as_str(), "dim" | "axis"))
+                    {
                         if let Some(k) = int_constant(&keyword.value) {
                             uses.ndim = uses.ndim.max(k + 1);
                         }
@@ -192,7 +228,12 @@ fn uses(model: &FunctionModel<'_>, name: &str) -> Uses {
                 ast::Expr::Attribute(a) => a.attr.as_str(),
                 _ => "",
             };
-            if SIZE_FUNCTIONS.contains(&callee) && call.args.iter().any(|a| mentions(a, name) && !is_len_or_shape(a)) {
+            if SIZE_FUNCTIONS.contains(&callee)
+                && call
+                    .args
+                    .iter()
+                    .any(|a| mentions(a, name) && !is_len_or_shape(a))
+            {
                 uses.sizes = true;
             }
         }
@@ -204,8 +245,12 @@ fn uses(model: &FunctionModel<'_>, name: &str) -> Uses {
 /// `len(x)` or `x.shape[0]`: a size taken from an array, not the array itself as a size.
 fn is_len_or_shape(expr: &ast::Expr) -> bool {
     match expr {
-        ast::Expr::Call(call) => matches!(&*call.func, ast::Expr::Name(n) if n.id.as_str() == "len"),
-        ast::Expr::Subscript(subscript) => matches!(&*subscript.value, ast::Expr::Attribute(a) if a.attr.as_str() == "shape"),
+        ast::Expr::Call(call) => {
+            matches!(&*call.func, ast::Expr::Name(n) if n.id.as_str() == "len")
+        }
+        ast::Expr::Subscript(subscript) => {
+            matches!(&*subscript.value, ast::Expr::Attribute(a) if a.attr.as_str() == "shape")
+        }
         ast::Expr::Attribute(attribute) => matches!(attribute.attr.as_str(), "shape" | "size"),
         _ => false,
     }
@@ -216,15 +261,32 @@ mod tests {
     use super::*;
 
     fn kinds(source: &str, function: &str) -> Vec<(String, String, usize)> {
-        input_spec(source, function).unwrap().params.into_iter().map(|p| (p.name, p.kind, p.ndim)).collect()
+        input_spec(source, function)
+            .unwrap()
+            .params
+            .into_iter()
+            .map(|p| (p.name, p.kind, p.ndim))
+            .collect()
     }
 
     #[test]
     fn dimensions_sizes_and_records_come_from_use() {
         let source = "import numpy as np\ndef f(X, y, n, rows, w=2.0):\n    a, b = X.shape\n    t = 0.0\n    for i in range(n):\n        t += X[i, 0] * y[i]\n    for r in rows:\n        t += r[\"price\"] * r[\"qty\"]\n    return t\n";
         let spec = input_spec(source, "f").unwrap();
-        let got: Vec<_> = spec.params.iter().map(|p| (p.name.as_str(), p.kind.as_str(), p.ndim)).collect();
-        assert_eq!(got, [("X", "ndarray", 2), ("y", "ndarray", 1), ("n", "size", 0), ("rows", "records", 0)]);
+        let got: Vec<_> = spec
+            .params
+            .iter()
+            .map(|p| (p.name.as_str(), p.kind.as_str(), p.ndim))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("X", "ndarray", 2),
+                ("y", "ndarray", 1),
+                ("n", "size", 0),
+                ("rows", "records", 0)
+            ]
+        );
         assert_eq!(spec.params[3].keys, ["price", "qty"]);
         assert!(!spec.reads_nan);
     }
@@ -232,11 +294,18 @@ mod tests {
     #[test]
     fn torch_ops_make_tensors_and_dim_arguments_need_dimensions() {
         let source = "import torch\ndef adaptive_processing(x, threshold=0.5):\n    return torch.sigmoid(x) + x.mean(dim=1)\n";
-        assert_eq!(kinds(source, "adaptive_processing"), [("x".to_owned(), "tensor".to_owned(), 2)]);
+        assert_eq!(
+            kinds(source, "adaptive_processing"),
+            [("x".to_owned(), "tensor".to_owned(), 2)]
+        );
         let source = "import numpy as np\ndef g(x: np.ndarray, k: int, s: float):\n    return np.isnan(x).sum() * k * s\n";
         assert_eq!(
             kinds(source, "g"),
-            [("x".to_owned(), "ndarray".to_owned(), 1), ("k".to_owned(), "int".to_owned(), 0), ("s".to_owned(), "float".to_owned(), 0)]
+            [
+                ("x".to_owned(), "ndarray".to_owned(), 1),
+                ("k".to_owned(), "int".to_owned(), 0),
+                ("s".to_owned(), "float".to_owned(), 0)
+            ]
         );
         assert!(input_spec(source, "g").unwrap().reads_nan);
         assert!(input_spec(source, "missing").is_none());
