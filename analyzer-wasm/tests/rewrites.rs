@@ -86,6 +86,16 @@ fn adaptive_processing_goes_branchless_without_item() {
 }
 
 #[test]
+fn a_loop_counting_with_item_becomes_one_reduction() {
+    let source = fixture("brief_torch.py");
+    let report = analyze(&source);
+    let strategy = strategy(function(&report, "count_large"), "torch-vectorize-count");
+    assert_eq!(strategy.applicability, "review");
+    let body = body_of(&strategy.source, "count_large");
+    assert_eq!(body, "def count_large(x: torch.Tensor, threshold=0.5):\n    count = 0\n    count += 1 * int((x > threshold).sum())\n    return count\n");
+}
+
+#[test]
 fn complex_activation_gets_torch_compile_as_a_safe_decorator() {
     let source = fixture("brief_torch.py");
     let report = analyze(&source);

@@ -57,6 +57,14 @@ def adaptive_processing(x, threshold=0.5):
 # Benchmark code as the brief has it: left out of generated tests.
 pass
 pass
+
+
+def count_large(x: torch.Tensor, threshold=0.5):
+    count = 0
+    for i in range(x.shape[0]):
+        if x[i].item() > threshold:  # one device sync per element
+            count += 1
+    return count
 '''
 REWRITE_SOURCE = '''\
 """The two worked examples of the jitlens brief (torch)."""
@@ -96,6 +104,14 @@ def adaptive_processing(x, threshold=0.5):
 # Benchmark code as the brief has it: left out of generated tests.
 pass
 pass
+
+
+def count_large(x: torch.Tensor, threshold=0.5):
+    count = 0
+    for i in range(x.shape[0]):
+        if x[i].item() > threshold:  # one device sync per element
+            count += 1
+    return count
 '''
 # Python that defines inputs by parameter name; what it defines overrides PARAMS.
 SETUP = None

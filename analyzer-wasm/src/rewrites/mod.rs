@@ -13,6 +13,7 @@ mod edit;
 mod importer;
 mod jax_update;
 mod split;
+mod vectorize;
 mod verify;
 
 use rustpython_parser::ast;
@@ -107,6 +108,7 @@ fn candidates(context: &Context<'_>, model: &FunctionModel<'_>) -> Vec<Candidate
         if model.jit_for(framework).is_some() {
             continue;
         }
+        out.extend(vectorize::candidate(context, model, framework));
         for variant in decorate::variants(framework) {
             out.extend(build(context, model, framework, has_fixes, Some(*variant)));
         }
