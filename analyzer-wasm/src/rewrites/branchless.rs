@@ -14,6 +14,7 @@ use rustpython_parser::text_size::TextRange;
 
 use crate::model::{liveness, walk, Framework, FunctionModel, Kind, MUTATING_METHODS};
 use crate::rewrites::edit::{self, TextEdit};
+use crate::rewrites::flow;
 use crate::rewrites::importer::Importer;
 use crate::rewrites::Context;
 
@@ -100,7 +101,7 @@ fn one_branch(
     // Names the branches assign and the code after reads.
     let then_names = assigned(&if_stmt.body);
     let else_names = assigned(&if_stmt.orelse);
-    let read_after = liveness::names_loaded(after);
+    let read_after = flow::names_loaded(after);
     let mut bound_before: HashSet<&str> = liveness::names_bound(before);
     bound_before.extend(model.params.iter().map(|p| p.name));
     let mut outputs = Vec::new();

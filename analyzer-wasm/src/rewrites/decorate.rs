@@ -11,7 +11,7 @@
 
 use rustpython_parser::ast::{self, Ranged};
 
-use crate::model::{last_segment, walk, Framework, FunctionModel, Kind, LoopIter};
+use crate::model::{walk, Framework, FunctionModel, Kind, LoopIter};
 use crate::rewrites::edit::{self, TextEdit};
 use crate::rewrites::importer::Importer;
 use crate::rewrites::Context;
@@ -324,7 +324,7 @@ fn drives_shape(context: &Context<'_>, model: &FunctionModel<'_>, name: &str) ->
     walk::for_each_expr_in(model.syntax.body, &mut |expr| match expr {
         ast::Expr::Call(call) => {
             let callee = match context.module.imports.qualified_name(&call.func) {
-                Some(qualified) => last_segment(&qualified).to_owned(),
+                Some(qualified) => qualified.rsplit('.').next().unwrap_or_default().to_owned(),
                 None => match &*call.func {
                     ast::Expr::Attribute(attribute) => attribute.attr.to_string(),
                     _ => String::new(),

@@ -10,6 +10,7 @@
 mod branchless;
 mod decorate;
 mod edit;
+mod flow;
 mod importer;
 mod jax_update;
 mod split;

@@ -15,6 +15,7 @@ use rustpython_parser::ast::{self, Ranged};
 use crate::model::{liveness, walk, Framework, FunctionModel, Kind, Library};
 use crate::rewrites::branchless::fresh;
 use crate::rewrites::edit::{self, TextEdit};
+use crate::rewrites::flow;
 use crate::rewrites::importer::Importer;
 use crate::rewrites::{Candidate, Context};
 
@@ -110,7 +111,7 @@ pub(crate) fn candidate(context: &Context<'_>, model: &FunctionModel<'_>) -> Opt
         .into_iter()
         .filter(|n| defined.contains(n))
         .collect();
-    let outputs = liveness::region_outputs(region, after);
+    let outputs = flow::region_outputs(region, after);
     let top_bound: HashSet<&str> = region
         .iter()
         .filter(|s| {

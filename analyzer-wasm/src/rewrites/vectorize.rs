@@ -12,7 +12,11 @@ use crate::rewrites::edit::{self, TextEdit};
 use crate::rewrites::{Candidate, Context};
 
 /// The rewrite of the first counting loop of the function, if it has one.
-pub(crate) fn candidate(context: &Context<'_>, model: &FunctionModel<'_>, framework: Framework) -> Option<Candidate> {
+pub(crate) fn candidate(
+    context: &Context<'_>,
+    model: &FunctionModel<'_>,
+    framework: Framework,
+) -> Option<Candidate> {
     let wanted = match framework {
         Framework::Torch => Kind::Tensor,
         Framework::Jax => Kind::JaxArray,
@@ -39,18 +43,29 @@ fn line_of(source: &str, offset: usize) -> usize {
     source.get(..offset).map_or(0, |s| s.matches('\n').count()) + 1
 }
 
-fn counting_loop(context: &Context<'_>, model: &FunctionModel<'_>, for_stmt: &ast::StmtFor, wanted: Kind) -> Option<TextEdit> {
+fn counting_loop(
+    context: &Context<'_>,
+    model: &FunctionModel<'_>,
+    for_stmt: &ast::StmtFor,
+    wanted: Kind,
+) -> Option<TextEdit> {
     let source = context.source;
-    let ast::Expr::Name(target) = &*for_stmt.target else { return None };
+    let ast::Expr::Name(target) = &*for_stmt.target else {
+        return None;
+    };
     let var = target.id.as_str();
     if !for_stmt.orelse.is_empty() {
         return None;
     }
     // Ex) `for i in range(len(x))` (element `x[i]`) or `for v in x` (element `v`).
     let (array, indexed) = match &*for_stmt.iter {
-        ast::Expr::Name(name) if model.kind_of_name(name.id.as_str()) == wanted => (name.id.as_str(), false),
+        ast::Expr::Name(name) if model.kind_of_name(name.id.as_str()) == wanted => {
+            (name.id.as_str(), false)
+        }
         ast::Expr::Call(call) => {
-            let ast::Expr::Name(range) = &*call.func else { return None };
+            let ast::Expr::Name(range) = &*call.func else {
+                return None;
+            };
             if range.id.as_str() != "range" || call.args.len() != 1 || model.is_local("range") {
                 return None;
             }
@@ -61,13 +76,22 @@ fn counting_loop(context: &Context<'_>, model: &FunctionModel<'_>, for_stmt: &as
     if model.kind_of_name(array) != wanted {
         return None;
     }
-    let [ast::Stmt::If(if_stmt)] = for_stmt.body.as_slice() else { return None };
+    let [ast::Stmt::If(if_stmt)] = for_stmt.body.as_slice() else {
+        return None;
+    };
     if !if_stmt.orelse.is_empty() {
         return None;
     }
-    let [ast::Stmt::AugAssign(count)] = if_stmt.body.as_slice() else { return None };
-    let ast::Expr::Name(counter) = &*count.target else { return None };
-    if !matches!(count.op, ast::Operator::Add) || mentions(&count.value, var) || mentions(&count.value, counter.id.as_str()) {
+    let [ast::Stmt::AugAssign(count)] = if_stmt.body.as_slice() else {
+        return None;
+    };
+    let ast::Expr::Name(counter) = &*count.target else {
+        return None;
+    };
+    if !matches!(count.op, ast::Operator::Add)
+        || mentions(&count.value, var)
+        || mentions(&count.value, counter.id.as_str())
+    {
         return None;
     }
     // Each use of the element in the test becomes the whole array.
@@ -79,8 +103,16 @@ fn counting_loop(context: &Context<'_>, model: &FunctionModel<'_>, for_stmt: &as
             all_uses += usize::from(n.id.as_str() == var);
         }
         let element = element_of(expr, var, array, indexed);
-        if element && !edits.iter().any(|e: &TextEdit| e.start <= expr.start().to_usize() && expr.end().to_usize() <= e.end) {
-            edits.push(TextEdit::replace(expr.start().to_usize(), expr.end().to_usize(), array));
+        if element
+            && !edits.iter().any(|e: &TextEdit| {
+                e.start <= expr.start().to_usize() && expr.end().to_usize() <= e.end
+            })
+        {
+            edits.push(TextEdit::replace(
+                expr.start().to_usize(),
+                expr.end().to_usize(),
+                array,
+            ));
             uses += 1;
         }
     });
@@ -91,12 +123,24 @@ fn counting_loop(context: &Context<'_>, model: &FunctionModel<'_>, for_stmt: &as
         return None;
     }
     let test = if_stmt.test.range();
-    let mask = edit::render(source, test.start().to_usize(), test.end().to_usize(), &edits);
+    let mask = edit::render(
+        source,
+        test.start().to_usize(),
+        test.end().to_usize(),
+        &edits,
+    );
     let increment = source.get(count.value.start().to_usize()..count.value.end().to_usize())?;
     let indent = edit::indent_at(source, for_stmt.range.start().to_usize());
     let start = edit::line_start(source, for_stmt.range.start().to_usize());
     let end = edit::next_line_start(source, for_stmt.range.end().to_usize());
-    Some(TextEdit::replace(start, end, format!("{indent}{} += {increment} * int(({mask}).sum())\n", counter.id)))
+    Some(TextEdit::replace(
+        start,
+        end,
+        format!(
+            "{indent}{} += {increment} * int(({mask}).sum())\n",
+            counter.id
+        ),
+    ))
 }
 
 /// `len(x)`, `x.shape[0]`, `x.numel()`, `x.size(0)`: the name `x`.
@@ -104,7 +148,9 @@ fn length_of(expr: &ast::Expr) -> Option<&str> {
     match expr {
         ast::Expr::Call(call) => match &*call.func {
             ast::Expr::Name(len) if len.id.as_str() == "len" => name_of(call.args.first()?),
-            ast::Expr::Attribute(a) if a.attr.as_str() == "numel" || a.attr.as_str() == "size" => name_of(&a.value),
+            ast::Expr::Attribute(a) if a.attr.as_str() == "numel" || a.attr.as_str() == "size" => {
+                name_of(&a.value)
+            }
             _ => None,
         },
         ast::Expr::Subscript(subscript) => match &*subscript.value {
@@ -143,8 +189,12 @@ fn element_of(expr: &ast::Expr, var: &str, array: &str, indexed: bool) -> bool {
     };
     match expr {
         ast::Expr::Call(call) => match &*call.func {
-            ast::Expr::Attribute(a) if a.attr.as_str() == "item" && call.args.is_empty() => bare(&a.value),
-            ast::Expr::Name(f) if matches!(f.id.as_str(), "float" | "int" | "bool") && call.args.len() == 1 => {
+            ast::Expr::Attribute(a) if a.attr.as_str() == "item" && call.args.is_empty() => {
+                bare(&a.value)
+            }
+            ast::Expr::Name(f)
+                if matches!(f.id.as_str(), "float" | "int" | "bool") && call.args.len() == 1 =>
+            {
                 call.args.first().is_some_and(bare)
             }
             _ => false,

@@ -9,7 +9,7 @@ use rustpython_parser::ast::{self, Ranged};
 use rustpython_parser::Parse;
 
 use crate::line_index::LineIndex;
-use crate::report::{Severity, Strategy};
+use crate::report::{Diagnostic, Severity, Strategy};
 use crate::rewrites::edit::{self, TextEdit};
 use crate::rewrites::{Candidate, Context};
 
@@ -49,11 +49,10 @@ pub(crate) fn verify(
         .filter(|d| d.code.starts_with(prefix))
         .filter(|d| d.function.as_ref().is_some_and(|f| checked.contains(f)))
     {
-        match diagnostic.severity {
-            Severity::Error => return None,
-            Severity::Warning => warned = true,
-            Severity::Info => (),
+        if is_blocking(diagnostic) {
+            return None;
         }
+        warned |= diagnostic.severity == Severity::Warning;
     }
     if !checked
         .iter()
@@ -71,6 +70,15 @@ pub(crate) fn verify(
         edits: edit::to_report(&edits, index),
         source: edit::apply(context.source, &edits),
     })
+}
+
+/// Whether a diagnostic stops compilation: an error, or a rule of a family's 0xx group (errors
+/// and graph breaks), which the rules report as a warning on functions not compiled yet.
+fn is_blocking(diagnostic: &Diagnostic) -> bool {
+    let digits = diagnostic
+        .code
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    diagnostic.severity == Severity::Error || digits.starts_with('0')
 }
 
 /// The diagnostic code prefix of a framework's rule family.
