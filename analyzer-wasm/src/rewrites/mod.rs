@@ -61,7 +61,12 @@ pub(crate) fn attach(report: &mut Report, source: &str) {
         suite: &suite,
         module: &module,
     };
-    for syntax in functions(&suite) {
+    let all = functions(&suite);
+    for syntax in all.iter().cloned() {
+        // Ex) `@overload` stubs and redefinitions: only the last definition of a name runs.
+        if all.iter().filter(|other| other.name == syntax.name).count() > 1 {
+            continue;
+        }
         let start_line = index.position(syntax.range.start().to_usize()).line;
         let Some(function) = report
             .functions
