@@ -1,14 +1,17 @@
 //! Re-parses and re-analyses a candidate; turns the survivors into report strategies.
 //!
-//! The check runs on a reduced module: the rewrite with the bodies of the untouched top-level
-//! functions and classes replaced by `...`. Module-level facts (imports, globals, the signatures
-//! of the other functions) stay, so the diagnostics of the rewritten functions are the same as
-//! in the whole module, and the cost of a check does not grow with the size of the file.
+//! The check runs on a reduced module: the rewrite without the untouched top-level functions and
+//! classes (those the rewritten code names keep their header, with `...` as body) and without
+//! module-level expression statements and assignments to names it does not read. Imports and globals stay, so the diagnostics of the
+//! rewritten functions are those of the whole module, and a check costs little in a big file.
+
+use std::collections::HashSet;
 
 use rustpython_parser::ast::{self, Ranged};
 use rustpython_parser::Parse;
 
 use crate::line_index::LineIndex;
+use crate::model::{liveness, walk};
 use crate::report::{Diagnostic, Severity, Strategy};
 use crate::rewrites::edit::{self, TextEdit};
 use crate::rewrites::{Candidate, Context};
@@ -93,17 +96,70 @@ fn family_prefix(framework: &str) -> &'static str {
 
 /// The rewrite with the bodies of untouched top-level definitions replaced by `...`.
 fn reduced_module(context: &Context<'_>, edits: &[TextEdit]) -> Option<String> {
+    let source = context.source;
+    let touches = |start: usize, end: usize| {
+        edits
+            .iter()
+            .any(|e| e.start > start && e.start < end || e.start == start && e.end > start)
+    };
+    // The names the touched statements read: the definitions they may call keep their headers.
+    let mut referenced: HashSet<&str> = HashSet::new();
+    for stmt in context.suite {
+        let range = stmt.range();
+        if touches(range.start().to_usize(), range.end().to_usize()) {
+            walk::for_each_expr_in(std::slice::from_ref(stmt), &mut |expr| {
+                if let ast::Expr::Name(name) = expr {
+                    referenced.insert(name.id.as_str());
+                }
+            });
+            if let ast::Stmt::FunctionDef(def) = stmt {
+                walk::for_each_expr_in(&def.body, &mut |expr| {
+                    if let ast::Expr::Name(name) = expr {
+                        referenced.insert(name.id.as_str());
+                    }
+                });
+            }
+        }
+    }
     let mut all: Vec<TextEdit> = edits.to_vec();
     for stmt in context.suite {
-        let body = match stmt {
-            ast::Stmt::FunctionDef(def) => &def.body,
-            ast::Stmt::AsyncFunctionDef(def) => &def.body,
-            ast::Stmt::ClassDef(class) => &class.body,
+        let (name, body, decorators) = match stmt {
+            ast::Stmt::FunctionDef(def) => (def.name.as_str(), &def.body, &def.decorator_list),
+            ast::Stmt::AsyncFunctionDef(def) => (def.name.as_str(), &def.body, &def.decorator_list),
+            ast::Stmt::ClassDef(class) => (class.name.as_str(), &class.body, &class.decorator_list),
+            // Ex) a module-level call or docstring, or a global the rewrite does not read.
+            ast::Stmt::Expr(_)
+            | ast::Stmt::Assign(_)
+            | ast::Stmt::AnnAssign(_)
+            | ast::Stmt::AugAssign(_) => {
+                let range = stmt.range();
+                let (start, end) = (range.start().to_usize(), range.end().to_usize());
+                let needed = liveness::bound_by(stmt)
+                    .iter()
+                    .any(|name| referenced.contains(name));
+                if !needed && !touches(start, end) && edit::line_start(source, start) == start {
+                    all.push(TextEdit::replace(start, end, "pass"));
+                }
+                continue;
+            }
             _ => continue,
         };
         let range = stmt.range();
-        let (start, end) = (range.start().to_usize(), range.end().to_usize());
-        if edits.iter().any(|e| e.start >= start && e.start <= end) {
+        let first = decorators
+            .first()
+            .map_or(range.start(), |d| d.start())
+            .min(range.start())
+            .to_usize();
+        let (start, end) = (edit::line_start(source, first), range.end().to_usize());
+        if touches(start, end) || edits.iter().any(|e| e.start == start) {
+            continue;
+        }
+        if !referenced.contains(name) {
+            all.push(TextEdit::replace(
+                start,
+                edit::next_line_start(source, end),
+                "",
+            ));
             continue;
         }
         let (Some(first), Some(last)) = (body.first(), body.last()) else {
@@ -115,5 +171,5 @@ fn reduced_module(context: &Context<'_>, edits: &[TextEdit]) -> Option<String> {
             "...",
         ));
     }
-    edit::normalize(context.source, &mut all).then(|| edit::apply(context.source, &all))
+    edit::normalize(source, &mut all).then(|| edit::apply(source, &all))
 }
