@@ -10,7 +10,9 @@ mod line_index;
 mod model;
 pub mod protocol;
 pub mod report;
+mod rewrites;
 pub mod rules;
+pub mod testgen;
 mod verdicts;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
@@ -26,8 +28,16 @@ pub use report::Report;
 /// data dump from freezing the page.
 pub const MAX_SOURCE_BYTES: usize = 4 * 1024 * 1024;
 
-/// Analyzes one Python module and returns its report.
+/// Analyzes one Python module and returns its report, with the rewrites on offer.
 pub fn analyze(source: &str) -> Report {
+    let mut report = analyze_without_strategies(source);
+    rewrites::attach(&mut report, source);
+    report
+}
+
+/// The report without strategies: diagnostics and verdicts only. Rewrites are checked against
+/// it (so checking never recurses), and it is all that `jitlens check` needs.
+pub fn analyze_without_strategies(source: &str) -> Report {
     let index = LineIndex::new(source);
     if source.len() > MAX_SOURCE_BYTES {
         let message = format!(

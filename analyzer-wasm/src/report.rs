@@ -131,6 +131,9 @@ pub struct Verdict {
     pub config: Option<Config>,
     /// Why, in one or two sentences.
     pub summary: String,
+    /// The id of the first strategy of this framework, if one is on offer.
+    #[serde(default)]
+    pub strategy: Option<String>,
 }
 
 /// A JIT decorator with its options, as jitlens proposes it.
@@ -162,6 +165,9 @@ pub struct Strategy {
     pub framework: String,
     /// `safe` or `review`.
     pub applicability: String,
+    /// What to check before trusting it (why it is `review`, which options were chosen).
+    #[serde(default)]
+    pub notes: Vec<String>,
     /// The edits, in source order, not overlapping.
     pub edits: Vec<Edit>,
     /// The whole module after the edits.
@@ -175,4 +181,37 @@ pub struct Edit {
     pub range: Range,
     /// The new text.
     pub replacement: String,
+}
+
+/// The inputs a generated test or benchmark passes to one function.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputSpec {
+    /// The function's qualified name.
+    pub function: String,
+    /// The parameters that are passed, in order; parameters with defaults keep them.
+    pub params: Vec<ParamSpec>,
+    /// Whether the function tests for NaN or infinity (then a case with NaN inputs is added).
+    pub reads_nan: bool,
+    /// Python that defines inputs by parameter name; what it defines overrides the spec.
+    pub setup: Option<String>,
+}
+
+/// How to make one argument.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParamSpec {
+    /// The parameter's name.
+    pub name: String,
+    /// `ndarray`, `tensor`, `jax`, `tf` (arrays), `float`, `int`, `bool`, `str` (scalars),
+    /// `size` (an int equal to the case's size), `records` (a list of dicts), `list` (of floats).
+    pub kind: String,
+    /// Dimensions of an array; each is the case's size.
+    pub ndim: usize,
+    /// Element type of an array: `float64`, `float32`, `int64`.
+    pub dtype: String,
+    /// A Python literal, for scalars.
+    pub value: Option<String>,
+    /// The keys of each dict, for `records`.
+    pub keys: Vec<String>,
+    /// Where the kind came from: `annotation`, `default`, `use` or `library`.
+    pub origin: String,
 }

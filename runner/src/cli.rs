@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::{bench, check, profile_cmd, rules_cmd, server};
+use crate::fix_cmd::{FixMode, FixRequest};
+use crate::testgen_cmd::TestgenRequest;
+use crate::{bench, check, fix_cmd, profile_cmd, rules_cmd, server, testgen_cmd};
 
 /// Will a JIT make this Python faster? Diagnostics, rewrites and real benchmarks.
 #[derive(Debug, Parser)]
@@ -43,6 +45,40 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// Line-profile the original function with its JIT off: which lines hold the time.
     Profile(profile_cmd::ProfileArgs),
+    /// Show, diff or apply the rewrites on offer for a file.
+    Fix {
+        /// The Python file.
+        file: PathBuf,
+        /// Only this function (qualified name, as in the report).
+        #[arg(long)]
+        function: Option<String>,
+        /// Whose rewrite: numba, torch, jax, tensorflow, or auto (the best verdict's).
+        #[arg(long, value_parser = ["numba", "torch", "jax", "tensorflow", "auto"], default_value = "auto")]
+        framework: String,
+        /// Print a unified diff instead of the list of strategies.
+        #[arg(long, conflicts_with = "write")]
+        diff: bool,
+        /// Rewrite the file.
+        #[arg(long)]
+        write: bool,
+        /// How to print the results (json: the chosen strategy with --function, else the Report).
+        #[arg(long, value_enum, default_value_t = FixFormat::Text)]
+        output_format: FixFormat,
+    },
+    /// Write a pytest module that checks a function's rewrite against the original.
+    Testgen {
+        /// The function, as FILE::FUNCTION.
+        target: String,
+        /// Whose rewrite: numba, torch, jax, tensorflow, or auto.
+        #[arg(long, value_parser = ["numba", "torch", "jax", "tensorflow", "auto"], default_value = "auto")]
+        framework: String,
+        /// Python that defines inputs by parameter name, e.g. `x = torch.randn(1000, 1000)`.
+        #[arg(long)]
+        setup: Option<String>,
+        /// Where to write the module (default: standard output).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
 }
 
 /// The arguments of `check`.
@@ -76,6 +112,15 @@ pub enum OutputFormat {
     Github,
 }
 
+/// Output formats of `fix`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FixFormat {
+    /// The strategies on offer, the chosen one starred.
+    Text,
+    /// The Report, or the chosen strategy with `--function`.
+    Json,
+}
+
 /// Parses the arguments, runs the command and returns its exit code.
 ///
 /// Exit codes follow ruff: 0 nothing found, 1 problems found, 2 usage or I/O errors.
@@ -94,6 +139,38 @@ pub fn main() -> ExitCode {
         }),
         Command::Bench(args) => bench::run(&args),
         Command::Profile(args) => profile_cmd::run(&args),
+        Command::Fix {
+            file,
+            function,
+            framework,
+            diff,
+            write,
+            output_format,
+        } => {
+            let mode = match (diff, write) {
+                (true, _) => FixMode::Diff,
+                (_, true) => FixMode::Write,
+                _ => FixMode::Show,
+            };
+            fix_cmd::run(&FixRequest {
+                file: &file,
+                function: function.as_deref(),
+                framework: &framework,
+                mode,
+                format: output_format,
+            })
+        }
+        Command::Testgen {
+            target,
+            framework,
+            setup,
+            output,
+        } => testgen_cmd::run(&TestgenRequest {
+            target: &target,
+            framework: &framework,
+            setup: setup.as_deref(),
+            output: output.as_deref(),
+        }),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,

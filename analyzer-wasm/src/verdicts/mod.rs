@@ -128,6 +128,7 @@ fn verdict(
         blockers,
         config,
         summary,
+        strategy: None,
     }
 }
 

@@ -1,0 +1,213 @@
+//! Rewrites: strategies as minimal text edits, each re-parsed and re-analysed before it is
+//! offered.
+//!
+//! For every function and framework the candidates are: the decorator (`decorate`), the fixes
+//! that make the body compile (`branchless` for Python branches on tensor data, `jax_update` for
+//! in-place stores on JAX arrays), the two together, and the kernel and wrapper split (`split`).
+//! A candidate survives only when its rewrite parses and its re-analysis shows no error-severity
+//! diagnostic of its framework in the functions it compiles ([`verify`]).
+
+mod branchless;
+mod decorate;
+mod edit;
+mod flow;
+mod importer;
+mod jax_update;
+mod split;
+mod vectorize;
+mod verify;
+
+use rustpython_parser::ast;
+use rustpython_parser::Parse;
+
+use crate::line_index::LineIndex;
+use crate::model::{functions, Framework, FunctionModel, ModuleModel};
+use crate::report::{Report, Strategy};
+
+pub(crate) use edit::TextEdit;
+
+/// What every strategy builder reads.
+pub(crate) struct Context<'a> {
+    pub(crate) source: &'a str,
+    pub(crate) suite: &'a [ast::Stmt],
+    pub(crate) module: &'a ModuleModel<'a>,
+}
+
+/// A rewrite before verification.
+#[derive(Debug)]
+pub(crate) struct Candidate {
+    /// Short and stable within the function: `numba-njit`, `torch-branchless`.
+    pub(crate) slug: String,
+    pub(crate) title: String,
+    pub(crate) framework: Framework,
+    /// `review` whatever the re-analysis says (where, prange, fastmath, split).
+    pub(crate) review: bool,
+    pub(crate) notes: Vec<String>,
+    pub(crate) edits: Vec<TextEdit>,
+    /// The functions of the rewrite that its framework compiles or must be able to compile.
+    pub(crate) checked: Vec<String>,
+}
+
+/// Fills `strategies` of every function of `report` and points each verdict at the first
+/// strategy of its framework.
+pub(crate) fn attach(report: &mut Report, source: &str) {
+    let Ok(suite) = ast::Suite::parse(source, "<input>") else {
+        return;
+    };
+    let module = ModuleModel::build(&suite);
+    let index = LineIndex::new(source);
+    let context = Context {
+        source,
+        suite: &suite,
+        module: &module,
+    };
+    let all = functions(&suite);
+    for syntax in all.iter().cloned() {
+        // Ex) `@overload` stubs and redefinitions: only the last definition of a name runs.
+        if all.iter().filter(|other| other.name == syntax.name).count() > 1 {
+            continue;
+        }
+        let start_line = index.position(syntax.range.start().to_usize()).line;
+        let Some(function) = report
+            .functions
+            .iter_mut()
+            .find(|f| f.name == syntax.name && f.range.start.line == start_line)
+        else {
+            continue;
+        };
+        let model = FunctionModel::build(syntax, &module);
+        let strategies: Vec<Strategy> = candidates(&context, &model)
+            .into_iter()
+            .filter_map(|candidate| verify::verify(&context, &index, &model.syntax.name, candidate))
+            .collect();
+        for verdict in &mut function.verdicts {
+            verdict.strategy = strategies
+                .iter()
+                .find(|s| s.framework == verdict.framework)
+                .map(|s| s.id.clone());
+        }
+        function.strategies = strategies;
+    }
+}
+
+/// Every candidate for one function, best first within each framework.
+fn candidates(context: &Context<'_>, model: &FunctionModel<'_>) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let split = split::candidate(context, model);
+    for framework in Framework::ALL {
+        // Numba takes a function whole only when its own check passes; else a split may.
+        let numba_whole = || split.is_none() && split::compiles_whole(context, model);
+        if !decorate::applies(model, framework) || (framework == Framework::Numba && !numba_whole())
+        {
+            continue;
+        }
+        let has_fixes = fixes(
+            context,
+            model,
+            framework,
+            &mut importer::Importer::new(context.suite, context.source, 0),
+        )
+        .is_some();
+        if has_fixes {
+            out.extend(build(context, model, framework, true, None));
+        }
+        if model.jit_for(framework).is_some() {
+            continue;
+        }
+        out.extend(vectorize::candidate(context, model, framework));
+        for variant in decorate::variants(framework) {
+            out.extend(build(context, model, framework, has_fixes, Some(*variant)));
+        }
+    }
+    out.extend(split);
+    out
+}
+
+/// The edits that make a body compile under `framework`, with their titles and notes.
+struct Fixes {
+    edits: Vec<TextEdit>,
+    slug: &'static str,
+    titles: Vec<String>,
+    notes: Vec<String>,
+    review: bool,
+}
+
+fn fixes(
+    context: &Context<'_>,
+    model: &FunctionModel<'_>,
+    framework: Framework,
+    importer: &mut importer::Importer,
+) -> Option<Fixes> {
+    let mut all = Fixes {
+        edits: Vec::new(),
+        slug: "",
+        titles: Vec::new(),
+        notes: Vec::new(),
+        review: false,
+    };
+    if framework == Framework::Jax {
+        if let Some(update) = jax_update::rewrite(context, model) {
+            all.slug = "functional-updates";
+            all.titles.push(update.title);
+            all.review |= update.review;
+            all.edits.extend(update.edits);
+        }
+    }
+    if let Some(branch) = branchless::rewrite(context, model, framework, importer) {
+        all.slug = if all.slug.is_empty() {
+            "branchless"
+        } else {
+            "branchless-updates"
+        };
+        all.titles.push(branch.title);
+        all.notes.extend(branch.notes);
+        all.review = true;
+        all.edits.extend(branch.edits);
+    }
+    (!all.edits.is_empty()).then_some(all)
+}
+
+/// One candidate: the fixes, the decorator, or both.
+fn build(
+    context: &Context<'_>,
+    model: &FunctionModel<'_>,
+    framework: Framework,
+    with_fixes: bool,
+    variant: Option<decorate::Variant>,
+) -> Option<Candidate> {
+    let start = model.syntax.range.start().to_usize();
+    let mut importer = importer::Importer::new(context.suite, context.source, start);
+    let mut edits = Vec::new();
+    let mut titles = Vec::new();
+    let mut notes = Vec::new();
+    let mut review = false;
+    let mut slug = framework.as_str().to_owned();
+    if let Some(variant) = variant {
+        let decoration = decorate::decorate(context, model, framework, variant, &mut importer)?;
+        slug.push('-');
+        slug.push_str(decoration.slug);
+        titles.push(decoration.title);
+        notes.extend(decoration.notes);
+        review |= decoration.review;
+        edits.extend(decoration.edits);
+    }
+    if with_fixes {
+        let fixes = fixes(context, model, framework, &mut importer)?;
+        slug.push('-');
+        slug.push_str(fixes.slug);
+        titles.extend(fixes.titles);
+        notes.extend(fixes.notes);
+        review |= fixes.review;
+        edits.extend(fixes.edits);
+    }
+    edits.extend(importer.into_edits());
+    Some(Candidate {
+        slug,
+        title: titles.join("; "),
+        framework,
+        review,
+        notes,
+        edits,
+        checked: vec![model.syntax.name.clone()],
+    })
+}
