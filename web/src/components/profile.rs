@@ -53,10 +53,11 @@ pub(crate) fn heat_lines(profile: &LineProfile, line_count: usize) -> Vec<Heat> 
 /// "line 12: 41.3% of the time, 8,100 hits, 0.213 s".
 pub(crate) fn line_title(timing: &LineTiming) -> String {
     format!(
-        "line {}: {:.1}% of the time, {} hits, {}",
+        "line {}: {:.1}% of the time, {} {}, {}",
         timing.line,
         clamp_share(timing.share) * 100.0,
         thousands(timing.hits),
+        if timing.hits == 1 { "hit" } else { "hits" },
         line_seconds(timing.time_s)
     )
 }
@@ -258,6 +259,10 @@ mod tests {
         assert_eq!(
             line_title(&timing(3, 1_234_567, 0.00021, 0.0)),
             "line 3: 0.0% of the time, 1,234,567 hits, 210 µs"
+        );
+        assert_eq!(
+            line_title(&timing(4, 1, 2.5, 1.0)),
+            "line 4: 100.0% of the time, 1 hit, 2.500 s"
         );
     }
 
