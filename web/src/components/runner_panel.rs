@@ -68,6 +68,42 @@ enum Job {
     Failed(String),
 }
 
+/// A benchmark of `function` against the `framework`'s rewrite.
+fn benchmark_request(
+    source: &str,
+    function: String,
+    framework: &str,
+    setup: Option<String>,
+) -> JobRequest {
+    JobRequest {
+        source: source.to_owned(),
+        function,
+        framework: Some(framework.to_owned()),
+        candidate_source: None,
+        setup,
+        timeout_s: None,
+        rounds: None,
+        threads: None,
+        kind: JobKind::Benchmark,
+    }
+}
+
+/// A line profile of the original `function` with every JIT off: no framework and no candidate
+/// (the runner refuses both, since a line profile of compiled code would be wrong).
+fn profile_request(source: &str, function: String, setup: Option<String>) -> JobRequest {
+    JobRequest {
+        source: source.to_owned(),
+        function,
+        framework: None,
+        candidate_source: None,
+        setup,
+        timeout_s: None,
+        rounds: None,
+        threads: None,
+        kind: JobKind::Profile,
+    }
+}
+
 /// What a job needs to start, follow and report itself.
 struct Launcher {
     job: UseStateHandle<Job>,
@@ -253,30 +289,15 @@ pub(crate) fn runner_panel(props: &RunnerPanelProps) -> Html {
         on_result: props.on_result.clone(),
         on_profile: props.on_profile.clone(),
     };
-    let on_run = launcher.callback(function.clone().map(|function| JobRequest {
-        source: (*props.source).clone(),
-        function,
-        framework: Some(props.framework.clone()),
-        candidate_source: None,
-        setup: Some(props.setup.clone()).filter(|setup| !setup.trim().is_empty()),
-        timeout_s: None,
-        rounds: None,
-        threads: None,
-        kind: JobKind::Benchmark,
+    let setup = Some(props.setup.clone()).filter(|setup| !setup.trim().is_empty());
+    let on_run = launcher.callback(function.clone().map(|function| {
+        benchmark_request(&props.source, function, &props.framework, setup.clone())
     }));
-    // A line profile runs the original with every JIT off: no framework, no candidate (the
-    // runner refuses both, since a line profile of compiled code would be wrong).
-    let on_profile = launcher.callback(function.clone().map(|function| JobRequest {
-        source: (*props.source).clone(),
-        function,
-        framework: None,
-        candidate_source: None,
-        setup: Some(props.setup.clone()).filter(|setup| !setup.trim().is_empty()),
-        timeout_s: None,
-        rounds: None,
-        threads: None,
-        kind: JobKind::Profile,
-    }));
+    let on_profile = launcher.callback(
+        function
+            .clone()
+            .map(|function| profile_request(&props.source, function, setup.clone())),
+    );
     let on_cancel = {
         let job = job.clone();
         let generation = (*generation).clone();
@@ -387,5 +408,29 @@ pub(crate) fn runner_panel(props: &RunnerPanelProps) -> Html {
                 <Results results={results.clone()} />
             }
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_profile_request_names_no_framework_and_no_candidate() {
+        let request = profile_request("def f(x):\n    return x\n", "f".to_owned(), None);
+        let json = serde_json::to_value(&request).unwrap();
+        assert_eq!(json["kind"], "profile");
+        assert!(json.get("framework").is_none(), "{json}");
+        assert!(json.get("candidate_source").is_none(), "{json}");
+        assert_eq!(json["function"], "f");
+    }
+
+    #[test]
+    fn a_benchmark_request_keeps_the_default_kind_off_the_wire() {
+        let request = benchmark_request("", "f".to_owned(), "numba", Some("x = 1".to_owned()));
+        let json = serde_json::to_value(&request).unwrap();
+        assert!(json.get("kind").is_none(), "{json}");
+        assert_eq!(json["framework"], "numba");
+        assert_eq!(json["setup"], "x = 1");
     }
 }
