@@ -2,7 +2,8 @@
 //! link carrying the profile of a triple-loop pairwise distance puts heat on the innermost loop's
 //! lines in the gutter (with the exact figures on hover), shows the profile's summary beside the
 //! verdicts, hides the heat on edit and brings it back on undo, and the page's own Copy link
-//! carries the profile to a fresh profile.
+//! carries the profile to a fresh profile. And the Profile button sends a job for the original
+//! function with no framework (the runner's side of profiling is tested with the runner).
 
 use std::time::Duration;
 
@@ -201,4 +202,49 @@ fn a_shared_profile_heats_the_innermost_loop_and_says_where_the_time_goes() {
     load(&second, &copied);
     assert_heat(&second);
     assert_summary(&second);
+}
+
+#[test]
+fn the_profile_button_sends_a_profile_job_without_a_framework() {
+    let serve = Serve::start(&[]);
+    let browser = Browser::start();
+    // The printed URL pairs the page (`#token=...`); the link adds the code and its setup.
+    load(
+        &browser,
+        &format!("{}&s={}", serve.url, encode(&profiled_state())),
+    );
+    browser.wait_for_text("#runner-status", |text| text.contains("connected"));
+    // Record what the page posts; every request still goes to the real runner.
+    browser.execute(
+        "window.__posted = []; const fetch = window.fetch;
+         window.fetch = function (request, init) {
+           const copy = new Request(request, init);
+           if (copy.method === 'POST') copy.clone().text().then(body => window.__posted.push(body));
+           return fetch.call(this, request, init);
+         };",
+        &[],
+    );
+    browser.click(&browser.find("#tab-run"));
+    let button = browser.find("#profile");
+    wait_for("Profile to be enabled", Duration::from_secs(20), || {
+        (browser.attribute_of("#profile", "disabled").is_none()).then_some(())
+    });
+    browser.click(&button);
+    let posted = wait_for("the profile request", Duration::from_secs(20), || {
+        browser
+            .execute("return window.__posted[0] ?? null;", &[])
+            .as_str()
+            .map(str::to_owned)
+    });
+    let request: Value = serde_json::from_str(&posted).expect("a JSON body");
+    assert_eq!(request["kind"], "profile", "{request}");
+    assert_eq!(request["function"], "pairwise_distance", "{request}");
+    assert_eq!(request["source"], CODE);
+    assert_eq!(request["setup"], "x = np.ones((100, 16))");
+    assert!(request.get("framework").is_none(), "{request}");
+    assert!(request.get("candidate_source").is_none(), "{request}");
+    // The job ends (a profile, or this runner's refusal) and the buttons come back.
+    wait_for("the job to end", Duration::from_secs(300), || {
+        (browser.attribute_of("#profile", "disabled").is_none()).then_some(())
+    });
 }
