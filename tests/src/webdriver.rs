@@ -191,6 +191,28 @@ impl Browser {
         .to_owned()
     }
 
+    /// The attribute `name` of the first element matching `selector`, or None when there is no
+    /// such element or attribute.
+    pub fn attribute_of(&self, selector: &str, name: &str) -> Option<String> {
+        self.execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
+            &[json!(selector), json!(name)],
+        )
+        .as_str()
+        .map(str::to_owned)
+    }
+
+    /// How many elements match `selector` now.
+    pub fn count(&self, selector: &str) -> usize {
+        self.execute(
+            "return document.querySelectorAll(arguments[0]).length;",
+            &[json!(selector)],
+        )
+        .as_u64()
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or_default()
+    }
+
     /// Waits until the text of `selector` satisfies `check`, and returns it.
     pub fn wait_for_text(&self, selector: &str, check: impl Fn(&str) -> bool) -> String {
         wait_for(

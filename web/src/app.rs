@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use crate::components::diagnostics::{severity_name, Diagnostics};
 use crate::components::editor::{Editor, Mark};
+use crate::components::profile::{heat_lines, Profiled};
 use crate::components::rewrite::Rewrite;
 use crate::components::runner_panel::RunnerPanel;
 use crate::components::runner_status::{Pairing, RunnerStatus};
@@ -17,7 +18,7 @@ use crate::fragment;
 use crate::services::autosave::{self, RUNNER_BASE, SETUP, SOURCE, SOURCE_BEFORE_LINK};
 use crate::services::runner::Runner;
 use crate::services::{browser, clock};
-use crate::share::{self, Options, SharedResults, SharedState};
+use crate::share::{self, Options, SharedProfile, SharedResults, SharedState};
 
 /// The example shown on a first visit: the product brief's torch function that compiles badly.
 const EXAMPLE: &str = r#"import torch
@@ -93,6 +94,7 @@ struct Start {
     source: String,
     options: Options,
     results: Option<SharedResults>,
+    profile: Option<SharedProfile>,
     notice: LinkNotice,
 }
 
@@ -108,6 +110,7 @@ fn start() -> Start {
                 ..Options::default()
             },
             results: None,
+            profile: None,
             notice: LinkNotice::None,
         },
         Some(Err(error)) => Start {
@@ -117,6 +120,7 @@ fn start() -> Start {
                 ..Options::default()
             },
             results: None,
+            profile: None,
             notice: LinkNotice::Broken(error.to_string()),
         },
         Some(Ok(state)) => {
@@ -133,6 +137,7 @@ fn start() -> Start {
                 source: state.code,
                 options: state.options,
                 results: state.results,
+                profile: state.profile,
                 notice: LinkNotice::Opened { kept_own },
             }
         }
@@ -172,6 +177,15 @@ pub(crate) fn app() -> Html {
     });
     let setup = use_state(|| initial.options.setup.clone().unwrap_or_default());
     let results = use_state(|| initial.results.clone());
+    // A link's profile is of the link's code.
+    let profile = use_state(|| {
+        initial.profile.clone().map(|result| {
+            Rc::new(Profiled {
+                source: Rc::new(initial.source.clone()),
+                result,
+            })
+        })
+    });
     let notice = use_state(|| initial.notice.clone());
     let link_in_address = use_mut_ref(|| matches!(initial.notice, LinkNotice::Opened { .. }));
     let share_url = use_state(|| None::<(String, String)>);
@@ -203,6 +217,19 @@ pub(crate) fn app() -> Html {
             analysis
         })
     };
+    // The heat belongs to the profiled text: an edit hides it, and undoing the edit brings it back.
+    let profile_current = profile
+        .as_ref()
+        .is_some_and(|profiled| profiled.source == *source);
+    let heat = use_memo(
+        ((*profile).clone(), profile_current, (*source).clone()),
+        |(profile, current, source)| match profile {
+            Some(profiled) if *current => {
+                heat_lines(&profiled.result.profile, source.split('\n').count())
+            }
+            _ => Vec::new(),
+        },
+    );
     use_effect_with((), |()| mark_first_analysis());
     {
         let pairing = pairing.clone();
@@ -273,6 +300,11 @@ pub(crate) fn app() -> Html {
                 setup: Some((*setup).clone()).filter(|setup| !setup.trim().is_empty()),
             },
             results: (*results).clone(),
+            // A profile of an earlier text would put its heat on the wrong lines.
+            profile: (*profile)
+                .as_ref()
+                .filter(|_| profile_current)
+                .map(|profiled| profiled.result.clone()),
         };
         let share_url = share_url.clone();
         Callback::from(move |_| {
@@ -323,6 +355,10 @@ pub(crate) fn app() -> Html {
         let results = results.clone();
         Callback::from(move |result: SharedResults| results.set(Some(result)))
     };
+    let on_profile = {
+        let profile = profile.clone();
+        Callback::from(move |profiled: Profiled| profile.set(Some(Rc::new(profiled))))
+    };
 
     let banner = match &*notice {
         LinkNotice::None => html! {},
@@ -359,7 +395,7 @@ pub(crate) fn app() -> Html {
         Tab::Report => html! {
             <>
                 <Diagnostics source={(*source).clone()} report={analysis.report.clone()} />
-                <Verdicts report={analysis.report.clone()} />
+                <Verdicts report={analysis.report.clone()} profile={(*profile).clone()} {profile_current} />
             </>
         },
         Tab::Rewrite => html! {
@@ -372,7 +408,8 @@ pub(crate) fn app() -> Html {
                 function={(*function).clone()} on_function={on_function.clone()}
                 framework={(*framework).clone()} {on_framework}
                 setup={(*setup).clone()} {on_setup}
-                results={(*results).clone()} {on_result} />
+                results={(*results).clone()} {on_result}
+                profile={(*profile).clone()} {profile_current} {on_profile} />
         },
     };
 
@@ -393,7 +430,7 @@ pub(crate) fn app() -> Html {
             }
             <main class="panes">
                 <section class="pane editor-pane" aria-label="Editor">
-                    <Editor value={(**source).clone()} {on_change} marks={analysis.marks.clone()} {status} />
+                    <Editor value={(**source).clone()} {on_change} marks={analysis.marks.clone()} heat={heat.clone()} {status} />
                 </section>
                 <section class="pane side-pane" aria-label="Results">
                     <div role="tablist" class="tabs" aria-label="Panes">

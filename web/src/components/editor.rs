@@ -12,6 +12,7 @@ use std::rc::Rc;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
+use crate::components::profile::Heat;
 use crate::services::browser;
 use crate::text::highlight::highlight_html;
 use crate::text::indent::{self, Edit};
@@ -44,6 +45,8 @@ pub(crate) struct EditorProps {
     pub(crate) on_change: Callback<String>,
     /// Diagnostics and syntax errors to underline.
     pub(crate) marks: Rc<Vec<Mark>>,
+    /// A line profile's heat for the gutter (empty unless the text is the profiled text).
+    pub(crate) heat: Rc<Vec<Heat>>,
     /// Shown at the right of the status line ("analyzed in 0.8 ms").
     pub(crate) status: Html,
 }
@@ -249,6 +252,16 @@ pub(crate) fn editor(props: &EditorProps) -> Html {
         })
     };
 
+    // Each heated line repeats its number over an opaque background mixed from the gutter's
+    // colour and the heat colour, so the number stays readable in both themes.
+    let heat = props.heat.iter().map(|heat| {
+        let top = heat.line.saturating_sub(1) * LINE_HEIGHT_PX + PAD_PX;
+        html! {
+            <span class="heat" data-line={heat.line.to_string()} data-share={format!("{:.3}", heat.share)}
+                  style={format!("top: {top}px; --heat-mix: {}%", heat.strength)}
+                  title={heat.title.clone()}>{ heat.line }</span>
+        }
+    });
     let markers = props.marks.iter().map(|mark| {
         let top = (mark.start.0.saturating_sub(1) * LINE_HEIGHT_PX + PAD_PX).to_string();
         html! {
@@ -269,6 +282,7 @@ pub(crate) fn editor(props: &EditorProps) -> Html {
             <div class="editor-scroll">
                 <div class="gutter" aria-hidden="true">
                     <pre class="numbers">{ gutter }</pre>
+                    { for heat }
                     { for markers }
                 </div>
                 <div class="code" style={size}>

@@ -4,6 +4,7 @@ pub(crate) mod chart;
 pub(crate) mod diagnostics;
 pub(crate) mod editor;
 pub(crate) mod function_picker;
+pub(crate) mod profile;
 pub(crate) mod results;
 pub(crate) mod rewrite;
 pub(crate) mod runner_panel;

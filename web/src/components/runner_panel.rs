@@ -1,5 +1,5 @@
-//! The runner pane: pairing, the runner's environment, the inputs, Run with live progress and
-//! Cancel, and the results.
+//! The runner pane: pairing, the runner's environment, the inputs, Run (a benchmark) and Profile
+//! (a line profile of the original, every JIT off) with live progress and Cancel, and the results.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -10,11 +10,12 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::components::function_picker::FunctionPicker;
+use crate::components::profile::{ProfileSummary, Profiled};
 use crate::components::results::{status_words, Results};
 use crate::components::runner_status::Pairing;
 use crate::services::runner::{parse_pairing, Runner};
 use crate::services::{browser, job_stream};
-use crate::share::SharedResults;
+use crate::share::{SharedProfile, SharedResults};
 
 /// The frameworks a job can target.
 pub(crate) const FRAMEWORKS: [&str; 4] = ["numba", "torch", "jax", "tensorflow"];
@@ -48,6 +49,12 @@ pub(crate) struct RunnerPanelProps {
     pub(crate) results: Option<SharedResults>,
     /// Called with each finished result.
     pub(crate) on_result: Callback<SharedResults>,
+    /// The latest line profile (measured here, or opened from a link).
+    pub(crate) profile: Option<Rc<Profiled>>,
+    /// Whether the editor still holds the profiled text.
+    pub(crate) profile_current: bool,
+    /// Called with each finished profile.
+    pub(crate) on_profile: Callback<Profiled>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +66,150 @@ enum Job {
         update: job_stream::Update,
     },
     Failed(String),
+}
+
+/// A benchmark of `function` against the `framework`'s rewrite.
+fn benchmark_request(
+    source: &str,
+    function: String,
+    framework: &str,
+    setup: Option<String>,
+) -> JobRequest {
+    JobRequest {
+        source: source.to_owned(),
+        function,
+        framework: Some(framework.to_owned()),
+        candidate_source: None,
+        setup,
+        timeout_s: None,
+        rounds: None,
+        threads: None,
+        kind: JobKind::Benchmark,
+    }
+}
+
+/// A line profile of the original `function` with every JIT off: no framework and no candidate
+/// (the runner refuses both, since a line profile of compiled code would be wrong).
+fn profile_request(source: &str, function: String, setup: Option<String>) -> JobRequest {
+    JobRequest {
+        source: source.to_owned(),
+        function,
+        framework: None,
+        candidate_source: None,
+        setup,
+        timeout_s: None,
+        rounds: None,
+        threads: None,
+        kind: JobKind::Profile,
+    }
+}
+
+/// What a job needs to start, follow and report itself.
+struct Launcher {
+    job: UseStateHandle<Job>,
+    generation: Rc<Cell<u32>>,
+    runner: Option<Runner>,
+    on_result: Callback<SharedResults>,
+    on_profile: Callback<Profiled>,
+}
+
+impl Launcher {
+    /// A click handler that sends `request` (none: nothing to run) and follows the job.
+    fn callback(&self, request: Option<JobRequest>) -> Callback<MouseEvent> {
+        let Self {
+            job,
+            generation,
+            runner,
+            on_result,
+            on_profile,
+        } = self;
+        let (job, generation, runner) = (job.clone(), generation.clone(), runner.clone());
+        let (on_result, on_profile) = (on_result.clone(), on_profile.clone());
+        Callback::from(move |_| {
+            let (Some(runner), Some(request)) = (runner.clone(), request.clone()) else {
+                return;
+            };
+            let this_run = generation.get() + 1;
+            generation.set(this_run);
+            let (job, generation) = (job.clone(), generation.clone());
+            let (on_result, on_profile) = (on_result.clone(), on_profile.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                job.set(Job::Submitting);
+                let accepted = match runner.submit(&request).await {
+                    Ok(accepted) => accepted,
+                    Err(error) => return job.set(Job::Failed(error.to_string())),
+                };
+                let id = accepted.id.clone();
+                job.set(Job::Running {
+                    id: id.clone(),
+                    update: job_stream::Update {
+                        status: accepted.status,
+                        phase: None,
+                        percent: None,
+                    },
+                });
+                let on_update = {
+                    let (job, id) = (job.clone(), id.clone());
+                    move |update| {
+                        job.set(Job::Running {
+                            id: id.clone(),
+                            update,
+                        })
+                    }
+                };
+                let keep_going = move || generation.get() == this_run;
+                let Some(outcome) = job_stream::follow(&runner, &id, on_update, keep_going).await
+                else {
+                    return;
+                };
+                let result = match outcome {
+                    Err(error) => return job.set(Job::Failed(error.to_string())),
+                    Ok(result) if result.status == JobStatus::Done => result,
+                    Ok(result) => {
+                        return job.set(Job::Failed(format!(
+                            "The job {}{}",
+                            status_words(&result),
+                            result
+                                .error
+                                .as_deref()
+                                .map(|e| format!(": {e}"))
+                                .unwrap_or_default()
+                        )))
+                    }
+                };
+                match request.kind {
+                    JobKind::Benchmark => {
+                        job.set(Job::Idle);
+                        on_result.emit(SharedResults {
+                            measured_at: browser::now_iso(),
+                            function: request.function,
+                            framework: request.framework,
+                            job: result,
+                        });
+                    }
+                    JobKind::Profile => match result.profile {
+                        Some(profile) => {
+                            job.set(Job::Idle);
+                            on_profile.emit(Profiled {
+                                source: Rc::new(request.source),
+                                result: SharedProfile {
+                                    measured_at: browser::now_iso(),
+                                    function: request.function,
+                                    env: result.env,
+                                    profile,
+                                },
+                            });
+                        }
+                        None => job.set(Job::Failed(
+                            "The runner finished without a line profile: it may be older than \
+                             profile jobs (update jitlens)."
+                                .to_owned(),
+                        )),
+                    },
+                }
+            });
+        })
+    }
 }
 
 fn environment_view(environment: &Environment) -> Html {
@@ -131,85 +282,22 @@ pub(crate) fn runner_panel(props: &RunnerPanelProps) -> Html {
     let connected = matches!(props.pairing, Pairing::Connected { .. });
     let busy = matches!(*job, Job::Submitting | Job::Running { .. });
 
-    let on_run = {
-        let job = job.clone();
-        let generation = (*generation).clone();
-        let runner = props.runner.clone();
-        let request = function.clone().map(|function| JobRequest {
-            source: (*props.source).clone(),
-            function,
-            framework: Some(props.framework.clone()),
-            candidate_source: None,
-            setup: Some(props.setup.clone()).filter(|setup| !setup.trim().is_empty()),
-            timeout_s: None,
-            rounds: None,
-            threads: None,
-            kind: JobKind::Benchmark,
-        });
-        let on_result = props.on_result.clone();
-        Callback::from(move |_| {
-            let (Some(runner), Some(request)) = (runner.clone(), request.clone()) else {
-                return;
-            };
-            let this_run = generation.get() + 1;
-            generation.set(this_run);
-            let (job, generation, on_result) = (job.clone(), generation.clone(), on_result.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                job.set(Job::Submitting);
-                let accepted = match runner.submit(&request).await {
-                    Ok(accepted) => accepted,
-                    Err(error) => return job.set(Job::Failed(error.to_string())),
-                };
-                let id = accepted.id.clone();
-                job.set(Job::Running {
-                    id: id.clone(),
-                    update: job_stream::Update {
-                        status: accepted.status,
-                        phase: None,
-                        percent: None,
-                    },
-                });
-                let on_update = {
-                    let (job, id) = (job.clone(), id.clone());
-                    move |update| {
-                        job.set(Job::Running {
-                            id: id.clone(),
-                            update,
-                        })
-                    }
-                };
-                let keep_going = {
-                    let generation = generation.clone();
-                    move || generation.get() == this_run
-                };
-                let Some(outcome) = job_stream::follow(&runner, &id, on_update, keep_going).await
-                else {
-                    return;
-                };
-                match outcome {
-                    Err(error) => job.set(Job::Failed(error.to_string())),
-                    Ok(result) if result.status == JobStatus::Done => {
-                        job.set(Job::Idle);
-                        on_result.emit(SharedResults {
-                            measured_at: browser::now_iso(),
-                            function: request.function.clone(),
-                            framework: request.framework.clone(),
-                            job: result,
-                        });
-                    }
-                    Ok(result) => job.set(Job::Failed(format!(
-                        "The job {}{}",
-                        status_words(&result),
-                        result
-                            .error
-                            .as_deref()
-                            .map(|e| format!(": {e}"))
-                            .unwrap_or_default()
-                    ))),
-                }
-            });
-        })
+    let launcher = Launcher {
+        job: job.clone(),
+        generation: (*generation).clone(),
+        runner: props.runner.clone(),
+        on_result: props.on_result.clone(),
+        on_profile: props.on_profile.clone(),
     };
+    let setup = Some(props.setup.clone()).filter(|setup| !setup.trim().is_empty());
+    let on_run = launcher.callback(function.clone().map(|function| {
+        benchmark_request(&props.source, function, &props.framework, setup.clone())
+    }));
+    let on_profile = launcher.callback(
+        function
+            .clone()
+            .map(|function| profile_request(&props.source, function, setup.clone())),
+    );
     let on_cancel = {
         let job = job.clone();
         let generation = (*generation).clone();
@@ -292,7 +380,7 @@ pub(crate) fn runner_panel(props: &RunnerPanelProps) -> Html {
             }
             <p class="muted">{ format!("Runner address: {}", props.runner.as_ref().map_or("not paired".to_owned(), |r| if r.base.is_empty() { "this page's origin".to_owned() } else { r.base.clone() })) }</p>
             { environment }
-            <h3>{ "Benchmark" }</h3>
+            <h3>{ "Benchmark or profile" }</h3>
             <div class="pickers">
                 <FunctionPicker report={props.report.clone()} selected={function.clone()} on_change={props.on_function.clone()} />
                 <label class="picker">{ "Framework " }
@@ -306,13 +394,43 @@ pub(crate) fn runner_panel(props: &RunnerPanelProps) -> Html {
             <div class="actions">
                 <button id="run" type="button" onclick={on_run}
                         disabled={!connected || busy || function.is_none()}>{ "Run" }</button>
+                <button id="profile" type="button" onclick={on_profile}
+                        title="Line-profile the original function with every JIT off: where its time goes"
+                        disabled={!connected || busy || function.is_none()}>{ "Profile" }</button>
                 <button id="cancel" type="button" onclick={on_cancel}
                         disabled={!matches!(*job, Job::Running { .. })}>{ "Cancel" }</button>
             </div>
             { progress }
+            if let Some(profiled) = &props.profile {
+                <ProfileSummary profiled={profiled.clone()} current={props.profile_current} />
+            }
             if let Some(results) = &props.results {
                 <Results results={results.clone()} />
             }
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_profile_request_names_no_framework_and_no_candidate() {
+        let request = profile_request("def f(x):\n    return x\n", "f".to_owned(), None);
+        let json = serde_json::to_value(&request).unwrap();
+        assert_eq!(json["kind"], "profile");
+        assert!(json.get("framework").is_none(), "{json}");
+        assert!(json.get("candidate_source").is_none(), "{json}");
+        assert_eq!(json["function"], "f");
+    }
+
+    #[test]
+    fn a_benchmark_request_keeps_the_default_kind_off_the_wire() {
+        let request = benchmark_request("", "f".to_owned(), "numba", Some("x = 1".to_owned()));
+        let json = serde_json::to_value(&request).unwrap();
+        assert!(json.get("kind").is_none(), "{json}");
+        assert_eq!(json["framework"], "numba");
+        assert_eq!(json["setup"], "x = 1");
     }
 }

@@ -15,7 +15,7 @@ mod v1;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use jitlens_analyzer::protocol::JobResult;
+use jitlens_analyzer::protocol::{Environment, JobResult, LineProfile};
 use miniz_oxide::inflate::TINFLStatus;
 
 pub(crate) use error::ShareError;
@@ -35,6 +35,8 @@ pub(crate) struct SharedState {
     pub(crate) options: Options,
     /// A benchmark result, when one was measured.
     pub(crate) results: Option<SharedResults>,
+    /// A line profile of `code`, when one was measured (only ever of this very text).
+    pub(crate) profile: Option<SharedProfile>,
 }
 
 /// The shared choices of the runner panel.
@@ -59,6 +61,19 @@ pub(crate) struct SharedResults {
     pub(crate) framework: Option<String>,
     /// The runner's result, with the environment it ran in.
     pub(crate) job: JobResult,
+}
+
+/// A line profile and what it was measured for.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SharedProfile {
+    /// When it was measured (ISO 8601, UTC).
+    pub(crate) measured_at: String,
+    /// The function that was profiled.
+    pub(crate) function: String,
+    /// Where it ran, when the runner said.
+    pub(crate) env: Option<Environment>,
+    /// The runner's profile.
+    pub(crate) profile: LineProfile,
 }
 
 /// The `s=` value for `state`, in the newest version.

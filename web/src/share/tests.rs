@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use jitlens_analyzer::protocol::{
-    Compile, Environment, Equivalence, JobResult, JobStatus, Outcome, Speedup, Timing,
+    Compile, Environment, Equivalence, JobResult, JobStatus, LineProfile, LineTiming, Outcome,
+    Speedup, Timing,
 };
 
 use super::*;
@@ -71,6 +72,38 @@ fn measured_state() -> SharedState {
                 ..JobResult::new("job-1".to_owned(), JobStatus::Done)
             },
         }),
+        profile: None,
+    }
+}
+
+fn profiled_state() -> SharedState {
+    let timing = |line, hits, time_s, share| LineTiming {
+        line,
+        hits,
+        time_s,
+        share,
+    };
+    SharedState {
+        profile: Some(SharedProfile {
+            measured_at: "2026-11-25T19:30:00.000Z".to_owned(),
+            function: "smooth".to_owned(),
+            env: None,
+            profile: LineProfile {
+                calls: 3,
+                total_s: 0.52,
+                jit_disabled: vec!["smooth: @njit(cache=True)".to_owned()],
+                lines: vec![
+                    timing(5, 3, 0.001, 0.002),
+                    timing(6, 300_003, 0.09, 0.173),
+                    timing(7, 300_000, 0.428, 0.823),
+                    timing(8, 3, 0.001, 0.002),
+                ],
+                loop_share: 0.996,
+                kernel_share: 0.0,
+                summary: "99.6% of the time is in loops a JIT can compile.".to_owned(),
+            },
+        }),
+        ..measured_state()
     }
 }
 
@@ -94,8 +127,37 @@ fn round_trips_code_alone_with_unicode() {
         code: "def f(x):\n    return x  # größe, 速度, 🚀\n".to_owned(),
         options: Options::default(),
         results: None,
+        profile: None,
     };
     assert_eq!(decode(&encode(&state)), Ok(state));
+}
+
+#[test]
+fn round_trips_a_line_profile() {
+    let state = profiled_state();
+    assert_eq!(decode(&encode(&state)), Ok(state));
+}
+
+#[test]
+fn the_profile_is_an_optional_v1_field() {
+    let json_of = |state: &SharedState| -> serde_json::Value {
+        let compressed = URL_SAFE_NO_PAD.decode(encode(state)).unwrap();
+        serde_json::from_slice(&miniz_oxide::inflate::decompress_to_vec(&compressed).unwrap())
+            .unwrap()
+    };
+    let with = json_of(&profiled_state());
+    assert_eq!(with["v"], 1);
+    assert_eq!(with["profile"]["lines"][2]["hits"], 300_000);
+    assert_eq!(
+        with["profile"]["jit_disabled"][0],
+        "smooth: @njit(cache=True)"
+    );
+    // Without a profile the link is exactly what it was before the field existed.
+    let without = json_of(&measured_state());
+    assert!(without.get("profile").is_none(), "{without}");
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/v1.json")).unwrap();
+    assert_eq!(without, fixture);
 }
 
 #[test]

@@ -4,17 +4,24 @@
 //! ```json
 //! {"v": 1, "code": "...", "options": {"function": "f", "framework": "numba", "setup": "..."},
 //!  "results": {"measured_at": "2026-11-25T19:00:00Z", "function": "f", "framework": "numba",
-//!              "job": { ...the runner's JobResult, as it was in v1... }}}
+//!              "job": { ...the runner's JobResult, as it was in v1... }},
+//!  "profile": {"measured_at": "...", "function": "f", "env": {...}, "calls": 3, "total_s": 0.6,
+//!              "jit_disabled": ["f: @njit"], "lines": [{"line": 7, "hits": 8100, "time_s": 0.2,
+//!              "share": 0.41}], "loop_share": 0.9, "kernel_share": 0.0, "summary": "..."}}
 //! ```
+//!
+//! `profile` came later as an optional field: links made before it still decode, and links with it
+//! hold a line profile of `code` itself (the page leaves it out once the code has changed).
 
 use std::collections::BTreeMap;
 
 use jitlens_analyzer::protocol::{
-    Compile, Environment, Equivalence, JobResult, JobStatus, Outcome, Speedup, Timing,
+    Compile, Environment, Equivalence, JobResult, JobStatus, LineProfile, LineTiming, Outcome,
+    Speedup, Timing,
 };
 use serde::{Deserialize, Serialize};
 
-use super::{Options, ShareError, SharedResults, SharedState};
+use super::{Options, ShareError, SharedProfile, SharedResults, SharedState};
 
 #[derive(Serialize, Deserialize)]
 struct StateV1 {
@@ -24,6 +31,8 @@ struct StateV1 {
     options: OptionsV1,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     results: Option<ResultsV1>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    profile: Option<ProfileV1>,
 }
 
 #[derive(Default, Serialize, Deserialize)]
@@ -43,6 +52,32 @@ struct ResultsV1 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     framework: Option<String>,
     job: JobV1,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ProfileV1 {
+    measured_at: String,
+    function: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    env: Option<EnvV1>,
+    calls: u64,
+    total_s: f64,
+    #[serde(default)]
+    jit_disabled: Vec<String>,
+    #[serde(default)]
+    lines: Vec<LineV1>,
+    loop_share: f64,
+    kernel_share: f64,
+    #[serde(default)]
+    summary: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct LineV1 {
+    line: u32,
+    hits: u64,
+    time_s: f64,
+    share: f64,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -148,6 +183,7 @@ pub(super) fn to_json(state: &SharedState) -> String {
             framework: results.framework.clone(),
             job: job_to_wire(&results.job),
         }),
+        profile: state.profile.as_ref().map(profile_to_wire),
     };
     serde_json::to_string(&wire).unwrap_or_default()
 }
@@ -169,7 +205,77 @@ pub(super) fn from_value(value: serde_json::Value) -> Result<SharedState, ShareE
             framework: results.framework,
             job: job_from_wire(results.job),
         }),
+        profile: wire.profile.map(profile_from_wire),
     })
+}
+
+fn env_to_wire(env: &Environment) -> EnvV1 {
+    EnvV1 {
+        python: env.python.clone(),
+        versions: env.versions.clone(),
+        cpu: env.cpu.clone(),
+        gpus: env.gpus.clone(),
+    }
+}
+
+fn env_from_wire(env: EnvV1) -> Environment {
+    Environment {
+        python: env.python,
+        versions: env.versions,
+        cpu: env.cpu,
+        gpus: env.gpus,
+    }
+}
+
+fn profile_to_wire(shared: &SharedProfile) -> ProfileV1 {
+    let profile = &shared.profile;
+    ProfileV1 {
+        measured_at: shared.measured_at.clone(),
+        function: shared.function.clone(),
+        env: shared.env.as_ref().map(env_to_wire),
+        calls: profile.calls,
+        total_s: profile.total_s,
+        jit_disabled: profile.jit_disabled.clone(),
+        lines: profile
+            .lines
+            .iter()
+            .map(|line| LineV1 {
+                line: line.line,
+                hits: line.hits,
+                time_s: line.time_s,
+                share: line.share,
+            })
+            .collect(),
+        loop_share: profile.loop_share,
+        kernel_share: profile.kernel_share,
+        summary: profile.summary.clone(),
+    }
+}
+
+fn profile_from_wire(wire: ProfileV1) -> SharedProfile {
+    SharedProfile {
+        measured_at: wire.measured_at,
+        function: wire.function,
+        env: wire.env.map(env_from_wire),
+        profile: LineProfile {
+            calls: wire.calls,
+            total_s: wire.total_s,
+            jit_disabled: wire.jit_disabled,
+            lines: wire
+                .lines
+                .into_iter()
+                .map(|line| LineTiming {
+                    line: line.line,
+                    hits: line.hits,
+                    time_s: line.time_s,
+                    share: line.share,
+                })
+                .collect(),
+            loop_share: wire.loop_share,
+            kernel_share: wire.kernel_share,
+            summary: wire.summary,
+        },
+    }
 }
 
 fn job_to_wire(job: &JobResult) -> JobV1 {
@@ -185,12 +291,7 @@ fn job_to_wire(job: &JobResult) -> JobV1 {
             JobStatus::Interrupted => StatusV1::Interrupted,
         },
         error: job.error.clone(),
-        env: job.env.as_ref().map(|env| EnvV1 {
-            python: env.python.clone(),
-            versions: env.versions.clone(),
-            cpu: env.cpu.clone(),
-            gpus: env.gpus.clone(),
-        }),
+        env: job.env.as_ref().map(env_to_wire),
         equivalence: job.equivalence.as_ref().map(|eq| EquivalenceV1 {
             passed: eq.passed,
             cases: eq.cases,
@@ -231,12 +332,7 @@ fn job_from_wire(job: JobV1) -> JobResult {
     };
     JobResult {
         error: job.error,
-        env: job.env.map(|env| Environment {
-            python: env.python,
-            versions: env.versions,
-            cpu: env.cpu,
-            gpus: env.gpus,
-        }),
+        env: job.env.map(env_from_wire),
         equivalence: job.equivalence.map(|eq| Equivalence {
             passed: eq.passed,
             cases: eq.cases,
