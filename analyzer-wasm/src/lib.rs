@@ -30,39 +30,53 @@ pub const MAX_SOURCE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Analyzes one Python module and returns its report, with the rewrites on offer.
 pub fn analyze(source: &str) -> Report {
-    let mut report = analyze_without_strategies(source);
-    rewrites::attach(&mut report, source);
-    report
+    let index = LineIndex::new(source);
+    match parse(source, &index) {
+        Ok(suite) => {
+            let mut report = analysis::run(&suite, source, &index);
+            rewrites::attach(&mut report, &suite, source, &index);
+            report
+        }
+        Err(report) => report,
+    }
 }
 
 /// The report without strategies: diagnostics and verdicts only. Rewrites are checked against
 /// it (so checking never recurses), and it is all that `jitlens check` needs.
 pub fn analyze_without_strategies(source: &str) -> Report {
     let index = LineIndex::new(source);
+    match parse(source, &index) {
+        Ok(suite) => analysis::run(&suite, source, &index),
+        Err(report) => report,
+    }
+}
+
+/// The module's statements, or the report that says why there are none: too large, nested too
+/// deeply for the stack, or a syntax error.
+fn parse(source: &str, index: &LineIndex<'_>) -> Result<ast::Suite, Report> {
     if source.len() > MAX_SOURCE_BYTES {
         let message = format!(
             "source is too large to analyze: {} bytes (the limit is {} bytes)",
             source.len(),
             MAX_SOURCE_BYTES
         );
-        return Report::with_parse_error(report::ParseError {
+        return Err(Report::with_parse_error(report::ParseError {
             message,
             position: index.position(0),
-        });
+        }));
     }
     if let Some((message, offset)) = limits::check(source) {
-        return Report::with_parse_error(report::ParseError {
+        return Err(Report::with_parse_error(report::ParseError {
             message,
             position: index.position(offset),
-        });
+        }));
     }
-    match ast::Suite::parse(source, "<input>") {
-        Ok(suite) => analysis::run(&suite, source, &index),
-        Err(error) => Report::with_parse_error(report::ParseError {
+    ast::Suite::parse(source, "<input>").map_err(|error| {
+        Report::with_parse_error(report::ParseError {
             message: error.error.to_string(),
             position: index.position(error.offset.to_usize()),
-        }),
-    }
+        })
+    })
 }
 
 #[cfg(test)]

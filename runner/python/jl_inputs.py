@@ -68,12 +68,17 @@ def _bind(fn_name, signature, namespace, source_label):
     return args, kwargs
 
 
-def from_setup(setup, fn_name, signature, seed):
-    """Runs `setup` under `seed` and binds the names it defines to the parameters."""
+def from_setup(setup, fn, fn_name, signature, seed):
+    """Runs `setup` under `seed` and binds the names it defines to the parameters.
+
+    The setup sees the modules that the function's module imported (`np`, `torch`, ...), so
+    `x = np.ones(100)` works without repeating the import; nothing else of that module.
+    """
     import numpy  # noqa: F401 - seeded below when the setup uses it
 
     seed_everything(seed)
-    namespace = {"SEED": seed, "__name__": "jitlens_setup"}
+    namespace = {name: value for name, value in fn.__globals__.items() if inspect.ismodule(value)}
+    namespace.update({"SEED": seed, "__name__": "jitlens_setup"})
     if "jax" in setup:
         import jax
 
@@ -152,7 +157,7 @@ def cases(setup, fn, fn_name, seeds):
     out = []
     if setup:
         for seed in range(seeds):
-            args, kwargs = from_setup(setup, fn_name, signature, seed)
+            args, kwargs = from_setup(setup, fn, fn_name, signature, seed)
             out.append((f"setup, seed {seed}", args, kwargs))
         return out
     for seed, scale in enumerate((1.0, 0.01, 0.1)[:max(1, seeds)]):

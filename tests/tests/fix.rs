@@ -5,7 +5,7 @@ use std::process::Command;
 
 use jitlens_tests::{fresh_dir, jitlens_bin, workspace_root};
 
-const BRIEF: &str = "analyzer-wasm/tests/fixtures/brief_torch.py";
+const BRIEF: &str = "analyzer-wasm/tests/fixtures/rewrites/brief_torch.py";
 
 fn jitlens(args: &[&str], dir: &Path) -> (i32, String, String) {
     let output = Command::new(jitlens_bin())
@@ -66,7 +66,7 @@ fn diff_shows_the_branchless_rewrite() {
 fn write_rewrites_the_file_and_json_gives_the_strategy() {
     let dir = fresh_dir("fix-write");
     std::fs::copy(
-        workspace_root().join("analyzer-wasm/tests/fixtures/numba_loops.py"),
+        workspace_root().join("analyzer-wasm/tests/fixtures/rewrites/numba_loops.py"),
         dir.join("loops.py"),
     )
     .unwrap();

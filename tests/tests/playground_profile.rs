@@ -243,8 +243,24 @@ fn the_profile_button_sends_a_profile_job_without_a_framework() {
     assert_eq!(request["setup"], "x = np.ones((100, 16))");
     assert!(request.get("framework").is_none(), "{request}");
     assert!(request.get("candidate_source").is_none(), "{request}");
-    // The job ends (a profile, or this runner's refusal) and the buttons come back.
+    // The real runner profiles the function with its JIT off; the heat lands in the gutter,
+    // on the innermost loop's lines most of all, and the summary says where the time goes.
     wait_for("the job to end", Duration::from_secs(300), || {
         (browser.attribute_of("#profile", "disabled").is_none()).then_some(())
     });
+    let heated = browser.count(".gutter .heat");
+    assert!(heated >= 8, "{heated} heated lines");
+    let innermost: f64 = INNERMOST
+        .iter()
+        .map(|line| {
+            browser
+                .attribute_of(&heat_selector(*line), "data-share")
+                .and_then(|share| share.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        })
+        .sum();
+    assert!(innermost > 0.8, "innermost loop share {innermost}");
+    let summary = browser.wait_for_text("#profile-summary", |text| !text.is_empty());
+    assert!(summary.contains("a JIT can take these over"), "{summary}");
+    assert!(summary.contains("@njit(cache=True) removed"), "{summary}");
 }

@@ -111,7 +111,7 @@ fn broken_copy(file: &Path, from: &str, to: &str) -> PathBuf {
 #[test]
 fn adaptive_processing_branchless_rewrite_equals_the_original_on_both_branches() {
     let file = generated(
-        "analyzer-wasm/tests/fixtures/brief_torch.py::adaptive_processing",
+        "analyzer-wasm/tests/fixtures/rewrites/brief_torch.py::adaptive_processing",
         "torch",
         "test_adaptive_processing_torch.py",
     );
@@ -141,7 +141,7 @@ fn adaptive_processing_branchless_rewrite_equals_the_original_on_both_branches()
 #[test]
 fn complex_activation_compiles_and_its_test_passes_on_cpu() {
     let file = generated(
-        "analyzer-wasm/tests/fixtures/brief_torch.py::complex_activation",
+        "analyzer-wasm/tests/fixtures/rewrites/brief_torch.py::complex_activation",
         "torch",
         "test_complex_activation_torch.py",
     );
@@ -154,7 +154,7 @@ fn complex_activation_compiles_and_its_test_passes_on_cpu() {
 #[test]
 fn numba_loop_gets_njit_with_cache_and_passes() {
     let file = generated(
-        "analyzer-wasm/tests/fixtures/numba_loops.py::pairwise_distance",
+        "analyzer-wasm/tests/fixtures/rewrites/numba_loops.py::pairwise_distance",
         "numba",
         "test_pairwise_distance_numba.py",
     );
@@ -169,7 +169,7 @@ fn numba_loop_gets_njit_with_cache_and_passes() {
 #[test]
 fn list_of_dicts_split_passes() {
     let file = generated(
-        "analyzer-wasm/tests/fixtures/records.py::portfolio_value",
+        "analyzer-wasm/tests/fixtures/rewrites/records.py::portfolio_value",
         "numba",
         "test_portfolio_value_numba.py",
     );
@@ -188,7 +188,7 @@ fn setup_snippet_overrides_the_inferred_inputs() {
     std::fs::write(
         &out,
         module(
-            "analyzer-wasm/tests/fixtures/brief_torch.py::adaptive_processing",
+            "analyzer-wasm/tests/fixtures/rewrites/brief_torch.py::adaptive_processing",
             "torch",
             setup,
         ),

@@ -18,7 +18,6 @@ mod vectorize;
 mod verify;
 
 use rustpython_parser::ast;
-use rustpython_parser::Parse;
 
 use crate::line_index::LineIndex;
 use crate::model::{functions, Framework, FunctionModel, ModuleModel};
@@ -50,18 +49,19 @@ pub(crate) struct Candidate {
 
 /// Fills `strategies` of every function of `report` and points each verdict at the first
 /// strategy of its framework.
-pub(crate) fn attach(report: &mut Report, source: &str) {
-    let Ok(suite) = ast::Suite::parse(source, "<input>") else {
-        return;
-    };
-    let module = ModuleModel::build(&suite);
-    let index = LineIndex::new(source);
+pub(crate) fn attach(
+    report: &mut Report,
+    suite: &[ast::Stmt],
+    source: &str,
+    index: &LineIndex<'_>,
+) {
+    let module = ModuleModel::build(suite);
     let context = Context {
         source,
-        suite: &suite,
+        suite,
         module: &module,
     };
-    let all = functions(&suite);
+    let all = functions(suite);
     for syntax in all.iter().cloned() {
         // Ex) `@overload` stubs and redefinitions: only the last definition of a name runs.
         if all.iter().filter(|other| other.name == syntax.name).count() > 1 {
