@@ -78,7 +78,7 @@ pub(crate) fn attach(
         let model = FunctionModel::build(syntax, &module);
         let strategies: Vec<Strategy> = candidates(&context, &model)
             .into_iter()
-            .filter_map(|candidate| verify::verify(&context, &index, &model.syntax.name, candidate))
+            .filter_map(|candidate| verify::verify(&context, index, &model.syntax.name, candidate))
             .collect();
         for verdict in &mut function.verdicts {
             verdict.strategy = strategies
