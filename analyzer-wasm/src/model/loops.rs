@@ -178,23 +178,13 @@ pub(crate) fn index_pattern(expr: &ast::Expr, var: &str) -> Index {
             match (offset, bin_op.op) {
                 (Some(k), ast::Operator::Add) => Index::Var(k),
                 (Some(k), ast::Operator::Sub) => Index::Var(-k),
-                _ if mentions(expr, var) => Index::Mixed,
+                _ if walk::mentions(expr, var) => Index::Mixed,
                 _ => Index::Other,
             }
         }
-        _ if mentions(expr, var) => Index::Mixed,
+        _ if walk::mentions(expr, var) => Index::Mixed,
         _ => Index::Other,
     }
-}
-
-fn mentions(expr: &ast::Expr, var: &str) -> bool {
-    let mut found = false;
-    walk::walk_expr(expr, &mut |sub| {
-        if let ast::Expr::Name(name) = sub {
-            found |= name.id.as_str() == var;
-        }
-    });
-    found
 }
 
 /// Collects the loops of a function, outer loops first.

@@ -105,6 +105,17 @@ pub(crate) fn walk_expr<'a>(expr: &'a ast::Expr, f: &mut impl FnMut(&'a ast::Exp
     for_each_child(expr, |child| walk_expr(child, f));
 }
 
+/// Whether the name `name` is read or written anywhere in `expr`.
+pub(crate) fn mentions(expr: &ast::Expr, name: &str) -> bool {
+    let mut found = false;
+    walk_expr(expr, &mut |sub| {
+        if let ast::Expr::Name(n) = sub {
+            found |= n.id.as_str() == name;
+        }
+    });
+    found
+}
+
 /// Calls `f` on each statement of `body` and of the blocks nested in it (loops, branches, `with`,
 /// `try`), parents before children, without entering nested functions or classes.
 pub(crate) fn for_each_stmt<'a>(body: &'a [ast::Stmt], f: &mut impl FnMut(&'a ast::Stmt)) {

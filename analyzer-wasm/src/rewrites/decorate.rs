@@ -281,18 +281,8 @@ pub(crate) fn static_args<'a>(context: &Context<'_>, model: &FunctionModel<'a>) 
     statics
 }
 
-fn mentions(expr: &ast::Expr, name: &str) -> bool {
-    let mut found = false;
-    walk::walk_expr(expr, &mut |sub| {
-        if let ast::Expr::Name(n) = sub {
-            found |= n.id.as_str() == name;
-        }
-    });
-    found
-}
-
 fn drives_branch(model: &FunctionModel<'_>, name: &str) -> bool {
-    model.branches.iter().any(|b| mentions(b.test, name))
+    model.branches.iter().any(|b| walk::mentions(b.test, name))
 }
 
 const SHAPE_FUNCTIONS: &[&str] = &[
@@ -331,7 +321,7 @@ fn drives_shape(context: &Context<'_>, model: &FunctionModel<'_>, name: &str) ->
                 },
             };
             if SHAPE_FUNCTIONS.contains(&callee.as_str())
-                && call.args.iter().any(|a| mentions(a, name))
+                && call.args.iter().any(|a| walk::mentions(a, name))
             {
                 found = true;
             }
@@ -339,7 +329,7 @@ fn drives_shape(context: &Context<'_>, model: &FunctionModel<'_>, name: &str) ->
                 k.arg
                     .as_ref()
                     .is_some_and(|arg| SHAPE_KEYWORDS.contains(&arg.as_str()))
-                    && mentions(&k.value, name)
+                    && walk::mentions(&k.value, name)
             }) {
                 found = true;
             }
@@ -348,7 +338,7 @@ fn drives_shape(context: &Context<'_>, model: &FunctionModel<'_>, name: &str) ->
             found |= [&slice.lower, &slice.upper, &slice.step]
                 .into_iter()
                 .flatten()
-                .any(|part| mentions(part, name));
+                .any(|part| walk::mentions(part, name));
         }
         _ => (),
     });

@@ -89,8 +89,8 @@ fn counting_loop(
         return None;
     };
     if !matches!(count.op, ast::Operator::Add)
-        || mentions(&count.value, var)
-        || mentions(&count.value, counter.id.as_str())
+        || walk::mentions(&count.value, var)
+        || walk::mentions(&count.value, counter.id.as_str())
     {
         return None;
     }
@@ -116,7 +116,7 @@ fn counting_loop(
             uses += 1;
         }
     });
-    if uses == 0 || uses != all_uses || mentions(&if_stmt.test, counter.id.as_str()) {
+    if uses == 0 || uses != all_uses || walk::mentions(&if_stmt.test, counter.id.as_str()) {
         return None;
     }
     if !edit::normalize(source, &mut edits) {
@@ -166,16 +166,6 @@ fn name_of(expr: &ast::Expr) -> Option<&str> {
         ast::Expr::Name(n) => Some(n.id.as_str()),
         _ => None,
     }
-}
-
-fn mentions(expr: &ast::Expr, name: &str) -> bool {
-    let mut found = false;
-    walk::walk_expr(expr, &mut |sub| {
-        if let ast::Expr::Name(n) = sub {
-            found |= n.id.as_str() == name;
-        }
-    });
-    found
 }
 
 /// Whether `expr` is the element, or the element's `.item()` / `float(...)`.

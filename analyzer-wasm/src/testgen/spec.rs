@@ -125,12 +125,6 @@ fn is_name(expr: &ast::Expr, name: &str) -> bool {
     matches!(expr, ast::Expr::Name(n) if n.id.as_str() == name)
 }
 
-fn mentions(expr: &ast::Expr, name: &str) -> bool {
-    let mut found = false;
-    walk::walk_expr(expr, &mut |sub| found |= is_name(sub, name));
-    found
-}
-
 fn int_constant(expr: &ast::Expr) -> Option<usize> {
     match expr {
         ast::Expr::Constant(c) => c.value.clone().int().and_then(|i| usize::try_from(i).ok()),
@@ -232,7 +226,7 @@ fn uses(model: &FunctionModel<'_>, name: &str) -> Uses {
                 && call
                     .args
                     .iter()
-                    .any(|a| mentions(a, name) && !is_len_or_shape(a))
+                    .any(|a| walk::mentions(a, name) && !is_len_or_shape(a))
             {
                 uses.sizes = true;
             }

@@ -1,7 +1,5 @@
 //! JX301: a numeric argument marked static that does not need to be.
 
-use rustpython_parser::ast;
-
 use crate::model::{walk, Framework, FunctionModel, Kind};
 use crate::rules::jax::shape_uses;
 use crate::rules::{rule_doc, Checker};
@@ -46,13 +44,13 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         let in_control_flow = function
             .branches
             .iter()
-            .any(|branch| mentions(branch.test, param.name));
+            .any(|branch| walk::mentions(branch.test, param.name));
         let in_loop_bound = function.loops.iter().any(|l| {
             l.bounds.is_some_and(|b| {
                 [b.start, Some(b.stop), b.step]
                     .into_iter()
                     .flatten()
-                    .any(|e| mentions(e, param.name))
+                    .any(|e| walk::mentions(e, param.name))
             })
         });
         if in_control_flow || in_loop_bound || !shape_uses(function, &[param.name]).is_empty() {
@@ -66,14 +64,4 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
             ),
         );
     }
-}
-
-fn mentions(expr: &ast::Expr, name: &str) -> bool {
-    let mut found = false;
-    walk::walk_expr(expr, &mut |sub| {
-        if let ast::Expr::Name(n) = sub {
-            found |= n.id.as_str() == name;
-        }
-    });
-    found
 }
