@@ -1,0 +1,144 @@
+//! The playground with the analyzer and the real runner together: the brief's
+//! `adaptive_processing` pasted and diagnosed with its branchless rewrite, and a Numba job run
+//! from the page to a results table and a chart.
+
+use std::time::Duration;
+
+use jitlens_tests::serve::Serve;
+use jitlens_tests::webdriver::Browser;
+use jitlens_tests::{test_python, wait_for};
+use serde_json::json;
+
+const ADAPTIVE: &str = "import torch
+
+
+def adaptive_processing(x, threshold=0.5):
+    mask = x > threshold
+    num_large = mask.sum().item()
+    if num_large > x.numel() * 0.3:
+        result = torch.matmul(x, x.T)
+        result = result.mean(dim=0)
+    else:
+        result = x.mean(dim=1)
+    return result
+";
+
+const PAIRWISE: &str = "import numpy as np
+
+
+def pairwise_distance(X):
+    n, d = X.shape
+    out = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            s = 0.0
+            for k in range(d):
+                diff = X[i, k] - X[j, k]
+                s += diff * diff
+            out[i, j] = np.sqrt(s)
+    return out
+";
+
+/// Replaces the editor's text as a paste does: one input event.
+fn paste(browser: &Browser, text: &str) {
+    browser.execute(
+        "const e = document.getElementById('editor');
+         e.value = arguments[0];
+         e.dispatchEvent(new Event('input', {bubbles: true}));",
+        &[json!(text)],
+    );
+}
+
+/// Sets a form field by id and fires the event the page listens to.
+fn set_field(browser: &Browser, id: &str, value: &str, event: &str) {
+    browser.execute(
+        "const e = document.getElementById(arguments[0]);
+         e.value = arguments[1];
+         e.dispatchEvent(new Event(arguments[2], {bubbles: true}));",
+        &[json!(id), json!(value), json!(event)],
+    );
+}
+
+fn texts_of(browser: &Browser, selector: &str) -> Vec<String> {
+    let texts = browser.execute(
+        "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent);",
+        &[json!(selector)],
+    );
+    texts
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn pasting_adaptive_processing_shows_its_diagnostics_and_a_branchless_rewrite() {
+    let serve = Serve::start(&[]);
+    let browser = Browser::start();
+    browser.open(&serve.url);
+    browser.find("#editor");
+    paste(&browser, ADAPTIVE);
+    let diagnostics = browser.wait_for_text("#diagnostics", |text| text.contains("PT001"));
+    for code in ["PT001", "PT006", "PT301", "GEN401"] {
+        assert!(diagnostics.contains(code), "{code} missing: {diagnostics}");
+    }
+    browser.wait_for_text("#functions", |text| text.contains("adaptive_processing"));
+    let torch = browser.execute(
+        "const row = [...document.querySelectorAll('#functions .verdict')]
+           .find(r => r.querySelector('.framework').textContent === 'torch');
+         return row ? row.querySelector('.benefit').textContent : null;",
+        &[],
+    );
+    assert_eq!(torch, json!("harmful"));
+
+    browser.click(&browser.find("#tab-rewrite"));
+    browser.wait_for_text(".diff", |text| text.contains("torch.where"));
+    let added = texts_of(&browser, ".diff .line.added");
+    let removed = texts_of(&browser, ".diff .line.removed");
+    assert!(
+        added.iter().any(|line| line.contains("torch.where")),
+        "{added:?}"
+    );
+    assert!(
+        added.iter().all(|line| !line.contains(".item()")),
+        "{added:?}"
+    );
+    assert!(
+        removed.iter().any(|line| line.contains(".item()")),
+        "{removed:?}"
+    );
+}
+
+#[test]
+fn a_numba_job_from_the_page_shows_the_table_and_the_chart() {
+    let python = test_python();
+    let serve = Serve::start(&["--python", python.to_str().expect("a UTF-8 path")]);
+    let browser = Browser::start();
+    browser.open(&serve.url);
+    browser.find("#editor");
+    paste(&browser, PAIRWISE);
+    browser.wait_for_text("#functions", |text| text.contains("pairwise_distance"));
+    browser.click(&browser.find("#tab-run"));
+    browser.wait_for_text("#runner-status", |text| text.contains("connected"));
+    browser.find("#framework-picker");
+    set_field(&browser, "framework-picker", "numba", "change");
+    browser.find("#setup");
+    set_field(&browser, "setup", "X = np.random.rand(100, 3)", "input");
+    browser.click(&browser.find("#run"));
+
+    let speedup = wait_for("the job's results", Duration::from_secs(300), || {
+        let error = browser.text_of("#job-error");
+        assert!(error.is_empty(), "the job failed: {error}");
+        Some(browser.text_of("#speedup")).filter(|text| !text.is_empty())
+    });
+    assert!(speedup.contains("faster"), "{speedup}");
+    let equivalence = browser.text_of("#equivalence");
+    assert!(equivalence.starts_with("same results"), "{equivalence}");
+    assert_eq!(browser.count("#samples-chart"), 1);
+    let points = browser.count("#samples-chart circle");
+    assert!(points >= 6, "{points} samples drawn");
+}
