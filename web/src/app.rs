@@ -49,7 +49,9 @@ struct Analysis {
 
 fn analyze_timed(source: &str) -> Analysis {
     let started = clock::now_ms();
-    let report = jitlens_analyzer::analyze(source);
+    // Diagnostics and verdicts on every edit; the rewrites (which re-analyse each candidate)
+    // are made only for the Rewrite pane, see `rewrites` in `app`.
+    let report = jitlens_analyzer::analyze_without_strategies(source);
     let millis = clock::now_ms() - started;
     let errors = report.parse_errors.iter().map(|error| {
         let at = (error.position.line, error.position.utf16_column);
@@ -217,6 +219,11 @@ pub(crate) fn app() -> Html {
             analysis
         })
     };
+    // The rewrites, made only while the Rewrite pane shows them, for the analysed text.
+    let rewrites = use_memo(
+        ((*analyzed).clone(), *tab == Tab::Rewrite),
+        |(source, shown)| shown.then(|| Rc::new(jitlens_analyzer::analyze(source))),
+    );
     // The heat belongs to the profiled text: an edit hides it, and undoing the edit brings it back.
     let profile_current = profile
         .as_ref()
@@ -399,7 +406,8 @@ pub(crate) fn app() -> Html {
             </>
         },
         Tab::Rewrite => html! {
-            <Rewrite source={(*source).clone()} report={analysis.report.clone()}
+            <Rewrite source={(*source).clone()}
+                     report={(*rewrites).clone().unwrap_or_else(|| analysis.report.clone())}
                      function={(*function).clone()} on_function={on_function.clone()} />
         },
         Tab::Run => html! {

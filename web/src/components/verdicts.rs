@@ -60,9 +60,6 @@ fn card(function: &FunctionReport, profile: Html) -> Html {
             } else {
                 <ul class="plain">{ for function.verdicts.iter().map(verdict_row) }</ul>
             }
-            if !function.strategies.is_empty() {
-                <p class="muted">{ format!("{} rewrite(s) on offer: see Rewrite.", function.strategies.len()) }</p>
-            }
             { profile }
         </li>
     }
