@@ -81,7 +81,7 @@ fn check_file(path: &Path, selection: &RuleSelection) -> Outcome {
     };
     // Python ignores a UTF-8 byte order mark; editors do not count it as a column.
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    let mut report = match guarded(|| jitlens_analyzer::analyze(source)) {
+    let mut report = match guarded(|| jitlens_analyzer::analyze_without_strategies(source)) {
         Ok(report) => report,
         Err(panic) => {
             return Outcome::Failed(format!(
