@@ -113,15 +113,8 @@ impl<'a> JitDecorator<'a> {
 
     /// The strings of an option such as `static_argnames=("n", "axis")` or `="n"`.
     pub(crate) fn strings(&self, name: &str) -> Vec<&'a str> {
-        let Some(value) = self.option(name) else {
-            return Vec::new();
-        };
-        let elts: &[ast::Expr] = match value {
-            ast::Expr::Tuple(tuple) => &tuple.elts,
-            ast::Expr::List(list) => &list.elts,
-            other => std::slice::from_ref(other),
-        };
-        elts.iter()
+        self.elements(name)
+            .iter()
             .filter_map(|elt| match elt {
                 ast::Expr::Constant(c) => match &c.value {
                     ast::Constant::Str(s) => Some(s.as_str()),
@@ -134,15 +127,8 @@ impl<'a> JitDecorator<'a> {
 
     /// The integers of an option such as `static_argnums=(0, 2)`.
     pub(crate) fn integers(&self, name: &str) -> Vec<usize> {
-        let Some(value) = self.option(name) else {
-            return Vec::new();
-        };
-        let elts: &[ast::Expr] = match value {
-            ast::Expr::Tuple(tuple) => &tuple.elts,
-            ast::Expr::List(list) => &list.elts,
-            other => std::slice::from_ref(other),
-        };
-        elts.iter()
+        self.elements(name)
+            .iter()
             .filter_map(|elt| match elt {
                 ast::Expr::Constant(c) => match &c.value {
                     ast::Constant::Int(i) => i.to_string().parse().ok(),
@@ -151,6 +137,16 @@ impl<'a> JitDecorator<'a> {
                 _ => None,
             })
             .collect()
+    }
+
+    /// The items of a tuple or list option, or the option itself as one item; none when absent.
+    fn elements(&self, name: &str) -> &'a [ast::Expr] {
+        match self.option(name) {
+            None => &[],
+            Some(ast::Expr::Tuple(tuple)) => &tuple.elts,
+            Some(ast::Expr::List(list)) => &list.elts,
+            Some(other) => std::slice::from_ref(other),
+        }
     }
 }
 
@@ -576,6 +572,30 @@ impl<'a> FunctionModel<'a> {
     /// Whether `name` is a local of the function (a parameter or assigned in the body).
     pub(crate) fn is_local(&self, name: &str) -> bool {
         self.kinds.contains_key(name)
+    }
+
+    /// Calls that mutate a value the function does not own (`history.append(y)` on a global or
+    /// closed-over list), with the mutated name.
+    pub(crate) fn outer_mutations(&self) -> impl Iterator<Item = (&CallSite<'a>, &'a str)> + '_ {
+        self.calls.iter().filter_map(|call| {
+            let Some(ast::Expr::Name(receiver)) = call.receiver else {
+                return None;
+            };
+            let mutating = call.method.is_some_and(|m| MUTATING_METHODS.contains(&m));
+            (mutating && !self.is_local(receiver.id.as_str()))
+                .then_some((call, receiver.id.as_str()))
+        })
+    }
+
+    /// Where the body declares `global` names.
+    pub(crate) fn global_statements(&self) -> Vec<TextRange> {
+        let mut found = Vec::new();
+        walk::for_each_stmt(self.syntax.body, &mut |stmt| {
+            if let ast::Stmt::Global(global) = stmt {
+                found.push(global.range);
+            }
+        });
+        found
     }
 
     /// The parameter called `name`.

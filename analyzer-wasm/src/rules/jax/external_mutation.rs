@@ -1,8 +1,6 @@
 //! JX103: mutating state outside a `jax.jit` function.
 
-use rustpython_parser::ast;
-
-use crate::model::{walk, FunctionModel, MUTATING_METHODS};
+use crate::model::FunctionModel;
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -39,29 +37,13 @@ rule_doc! {
 
 /// JX103
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    for call in &function.calls {
-        let Some(ast::Expr::Name(receiver)) = call.receiver else {
-            continue;
-        };
-        if call.method.is_some_and(|m| MUTATING_METHODS.contains(&m))
-            && !function.is_local(receiver.id.as_str())
-        {
-            checker.report(
-                call.expr.range,
-                format!(
-                    "mutating `{}` outside the function happens only while tracing",
-                    receiver.id.as_str()
-                ),
-            );
-        }
+    for (call, name) in function.outer_mutations() {
+        checker.report(
+            call.expr.range,
+            format!("mutating `{name}` outside the function happens only while tracing"),
+        );
     }
-    let mut found = Vec::new();
-    walk::for_each_stmt(function.syntax.body, &mut |stmt| {
-        if let ast::Stmt::Global(global) = stmt {
-            found.push(global.range);
-        }
-    });
-    for range in found {
+    for range in function.global_statements() {
         checker.report(
             range,
             "assigning globals happens only while tracing: return the value instead",

@@ -1,8 +1,6 @@
 //! NB013: assigning a global inside a Numba function.
 
-use rustpython_parser::ast;
-
-use crate::model::{walk, FunctionModel};
+use crate::model::FunctionModel;
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -34,13 +32,7 @@ rule_doc! {
 
 /// NB013
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    let mut found = Vec::new();
-    walk::for_each_stmt(function.syntax.body, &mut |stmt| {
-        if let ast::Stmt::Global(global) = stmt {
-            found.push(global.range);
-        }
-    });
-    for range in found {
+    for range in function.global_statements() {
         checker.report(
             range,
             "Numba cannot assign module globals: return the value instead",

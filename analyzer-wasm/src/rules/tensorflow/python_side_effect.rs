@@ -1,8 +1,6 @@
 //! TF101: Python side effects inside `tf.function`.
 
-use rustpython_parser::ast;
-
-use crate::model::{FunctionModel, MUTATING_METHODS};
+use crate::model::FunctionModel;
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -35,27 +33,20 @@ rule_doc! {
 
 /// TF101
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    for call in &function.calls {
-        if call.is("builtins.print") {
-            checker.report(
-                call.expr.range,
-                "`print` runs only while tracing: use `tf.print`",
-            );
-            continue;
-        }
-        let Some(ast::Expr::Name(receiver)) = call.receiver else {
-            continue;
-        };
-        if call.method.is_some_and(|m| MUTATING_METHODS.contains(&m))
-            && !function.is_local(receiver.id.as_str())
-        {
-            checker.report(
-                call.expr.range,
-                format!(
-                    "mutating `{}` happens only while tracing, not on every call",
-                    receiver.id.as_str()
-                ),
-            );
-        }
+    for call in function
+        .calls
+        .iter()
+        .filter(|call| call.is("builtins.print"))
+    {
+        checker.report(
+            call.expr.range,
+            "`print` runs only while tracing: use `tf.print`",
+        );
+    }
+    for (call, name) in function.outer_mutations() {
+        checker.report(
+            call.expr.range,
+            format!("mutating `{name}` happens only while tracing, not on every call"),
+        );
     }
 }
