@@ -105,26 +105,6 @@ fn start() -> Start {
     let own_or_example = || own.clone().unwrap_or_else(|| EXAMPLE.to_owned());
     let setup = autosave::load(SETUP).filter(|setup| !setup.is_empty());
     match fragment::current_share().map(|encoded| share::decode(&encoded)) {
-        None => Start {
-            source: own_or_example(),
-            options: Options {
-                setup,
-                ..Options::default()
-            },
-            results: None,
-            profile: None,
-            notice: LinkNotice::None,
-        },
-        Some(Err(error)) => Start {
-            source: own_or_example(),
-            options: Options {
-                setup,
-                ..Options::default()
-            },
-            results: None,
-            profile: None,
-            notice: LinkNotice::Broken(error.to_string()),
-        },
         Some(Ok(state)) => {
             // The user's own work stays in its slot (untouched until they edit) and is copied
             // aside, so "Restore my work" can bring it back even after edits.
@@ -143,6 +123,20 @@ fn start() -> Start {
                 notice: LinkNotice::Opened { kept_own },
             }
         }
+        // No link, or one that cannot be opened: the user's own work (or the example).
+        no_link_or_broken => Start {
+            source: own_or_example(),
+            options: Options {
+                setup,
+                ..Options::default()
+            },
+            results: None,
+            profile: None,
+            notice: match no_link_or_broken {
+                Some(Err(error)) => LinkNotice::Broken(error.to_string()),
+                _ => LinkNotice::None,
+            },
+        },
     }
 }
 
