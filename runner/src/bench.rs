@@ -2,7 +2,7 @@
 //! stderr, a table or the JobResult JSON on stdout, and the result kept in the data folder.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use jitlens_analyzer::protocol::{JobKind, JobRequest, JobResult, JobStatus, Outcome, Timing};
@@ -56,12 +56,9 @@ pub struct BenchArgs {
     /// Print the JobResult as JSON (an array of them with --repeat).
     #[arg(long)]
     pub json: bool,
-    /// The Python that runs the job.
-    #[arg(long)]
-    pub python: Option<PathBuf>,
-    /// Where results are kept (shared with `jitlens serve`).
-    #[arg(long, env = "JITLENS_DATA_DIR")]
-    pub data_dir: Option<PathBuf>,
+    /// Where the job runs.
+    #[command(flatten)]
+    pub local: Local,
     /// Wall-clock limit of each run, in seconds.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
@@ -71,9 +68,6 @@ pub struct BenchArgs {
     /// Threads for numpy, torch, numba and XLA (the libraries' default when absent).
     #[arg(long)]
     pub threads: Option<u32>,
-    /// Memory limit in MiB; default: three quarters of RAM.
-    #[arg(long, value_name = "MIB")]
-    pub memory_limit_mb: Option<u64>,
     /// Run the same comparison N times and summarise how the verdicts and speedups agree.
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub repeat: u32,
@@ -82,12 +76,7 @@ pub struct BenchArgs {
 /// Runs the benchmark; true when every run finished and its candidate matched.
 pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<bool> {
     let request = request_from(args)?;
-    let local = Local {
-        python: args.python.as_deref(),
-        data_dir: args.data_dir.as_deref(),
-        memory_limit_mb: args.memory_limit_mb,
-    };
-    let results = run_here(&request, &local, args.repeat.max(1))?;
+    let results = run_here(&request, &args.local, args.repeat.max(1))?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {
@@ -110,28 +99,33 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<bool> {
     }))
 }
 
-/// Where a job from the terminal runs: what `bench` and `profile` share.
-pub(crate) struct Local<'a> {
-    /// `--python`, else the usual discovery.
-    pub(crate) python: Option<&'a Path>,
-    /// `--data-dir`, else the user's data folder.
-    pub(crate) data_dir: Option<&'a Path>,
-    /// `--memory-limit-mb`, else three quarters of RAM.
-    pub(crate) memory_limit_mb: Option<u64>,
+/// Where a job from the terminal runs: the options `bench` and `profile` share.
+#[derive(Debug, clap::Args)]
+pub struct Local {
+    /// The Python that runs the job.
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// Where results are kept (shared with `jitlens serve`).
+    #[arg(long, env = "JITLENS_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Memory limit in MiB; default: three quarters of RAM.
+    #[arg(long, value_name = "MIB")]
+    pub memory_limit_mb: Option<u64>,
 }
 
 /// Runs `request` `repeat` times in this process (no server), with a progress bar on stderr;
 /// each result is also kept in the data folder's store.
 pub(crate) fn run_here(
     request: &JobRequest,
-    local: &Local<'_>,
+    local: &Local,
     repeat: u32,
 ) -> anyhow::Result<Vec<JobResult>> {
     let cwd = std::env::current_dir().context("could not read the current folder")?;
-    let python = python::discover(local.python, &DiscoveryEnv::from_process(), &cwd)?;
+    let python = python::discover(local.python.as_deref(), &DiscoveryEnv::from_process(), &cwd)?;
     let data_dir = local
         .data_dir
-        .map_or_else(crate::server::default_data_dir, Path::to_path_buf);
+        .clone()
+        .unwrap_or_else(crate::server::default_data_dir);
     let store = Store::open(&data_dir)?;
     let limits = Limits {
         timeout: timeout_of(request),

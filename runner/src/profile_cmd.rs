@@ -3,7 +3,6 @@
 
 use std::fmt::Write as _;
 use std::io::Write;
-use std::path::PathBuf;
 
 use jitlens_analyzer::protocol::{JobKind, JobRequest, JobResult, JobStatus};
 
@@ -26,18 +25,12 @@ pub struct ProfileArgs {
     /// profiler sees only Python bytecode). The original is profiled with its JIT off instead.
     #[arg(long, value_enum)]
     pub framework: Option<Framework>,
-    /// The Python that runs the job.
-    #[arg(long)]
-    pub python: Option<PathBuf>,
-    /// Where results are kept (shared with `jitlens serve`).
-    #[arg(long, env = "JITLENS_DATA_DIR")]
-    pub data_dir: Option<PathBuf>,
+    /// Where the job runs.
+    #[command(flatten)]
+    pub local: Local,
     /// Wall-clock limit, in seconds.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
-    /// Memory limit in MiB; default: three quarters of RAM.
-    #[arg(long, value_name = "MIB")]
-    pub memory_limit_mb: Option<u64>,
 }
 
 /// Runs the profile; true when it finished.
@@ -55,12 +48,7 @@ pub(crate) fn run(args: &ProfileArgs) -> anyhow::Result<bool> {
         kind: JobKind::Profile,
     };
     validate(&request).map_err(anyhow::Error::msg)?;
-    let local = Local {
-        python: args.python.as_deref(),
-        data_dir: args.data_dir.as_deref(),
-        memory_limit_mb: args.memory_limit_mb,
-    };
-    let result = bench::run_here(&request, &local, 1)?
+    let result = bench::run_here(&request, &args.local, 1)?
         .pop()
         .ok_or_else(|| anyhow::anyhow!("the profile job gave no result"))?;
     let mut out = std::io::stdout().lock();
