@@ -5,6 +5,7 @@
 //! The same code runs natively (the `jitlens` CLI and runner) and in the browser (the playground).
 
 mod analysis;
+pub mod lexer;
 mod limits;
 mod line_index;
 mod model;
@@ -71,7 +72,7 @@ fn parse(source: &str, index: &LineIndex<'_>) -> Result<ast::Suite, Report> {
             position: index.position(offset),
         }));
     }
-    ast::Suite::parse(source, "<input>").map_err(|error| {
+    ast::Suite::parse_tokens(lexer::tokens(source), "<input>").map_err(|error| {
         Report::with_parse_error(report::ParseError {
             message: error.error.to_string(),
             position: index.position(error.offset.to_usize()),
