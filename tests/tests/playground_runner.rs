@@ -1,12 +1,14 @@
 //! The playground with the analyzer and the real runner together: the brief's
-//! `adaptive_processing` pasted and diagnosed with its branchless rewrite, and a Numba job run
-//! from the page to a results table and a chart.
+//! `adaptive_processing` pasted and diagnosed with its branchless rewrite, whose generated
+//! equivalence test (shown in the page) passes under pytest with the real torch, and a Numba job
+//! run from the page to a results table and a chart.
 
+use std::process::Command;
 use std::time::Duration;
 
 use jitlens_tests::serve::Serve;
 use jitlens_tests::webdriver::Browser;
-use jitlens_tests::{test_python, wait_for};
+use jitlens_tests::{fresh_dir, test_python, wait_for};
 use serde_json::json;
 
 const ADAPTIVE: &str = "import torch
@@ -76,7 +78,7 @@ fn texts_of(browser: &Browser, selector: &str) -> Vec<String> {
 }
 
 #[test]
-fn pasting_adaptive_processing_shows_its_diagnostics_and_a_branchless_rewrite() {
+fn pasting_adaptive_processing_shows_its_diagnostics_a_branchless_rewrite_and_a_passing_test() {
     let serve = Serve::start(&[]);
     let browser = Browser::start();
     browser.open(&serve.url);
@@ -110,6 +112,36 @@ fn pasting_adaptive_processing_shows_its_diagnostics_and_a_branchless_rewrite() 
     assert!(
         removed.iter().any(|line| line.contains(".item()")),
         "{removed:?}"
+    );
+
+    // The pane's generated test, as the user would copy it, runs the two versions under pytest.
+    let module = browser.execute(
+        "return document.getElementById('rewrite-test').textContent;",
+        &[],
+    );
+    let module = module.as_str().expect("the test module is shown");
+    assert!(
+        module.contains("def test_") && module.contains("adaptive_processing"),
+        "{module}"
+    );
+    let dir = fresh_dir("page-test");
+    let file = dir.join("test_adaptive_processing_rewrite.py");
+    std::fs::write(&file, module).expect("write the test");
+    let output = Command::new(test_python())
+        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+        .arg(&file)
+        .current_dir(&dir)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("python runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success() && text.contains(" passed"),
+        "{text}"
     );
 }
 

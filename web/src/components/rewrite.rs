@@ -1,9 +1,11 @@
 //! The rewrite pane: each strategy for the chosen function as a side-by-side diff against the
-//! original, a tab per strategy (named by its framework), with copy and download.
+//! original, a tab per strategy (named by its framework), with copy and download, and the pytest
+//! module that checks the rewrite against the original (the one `jitlens testgen` writes).
 
 use std::rc::Rc;
 
-use jitlens_analyzer::report::{Report, Strategy};
+use jitlens_analyzer::report::{FunctionReport, Report, Strategy};
+use jitlens_analyzer::testgen::{self, TestCase};
 use yew::prelude::*;
 
 use crate::components::function_picker::FunctionPicker;
@@ -49,6 +51,95 @@ fn diff_table(before: &str, after: &str) -> Html {
     }
 }
 
+/// The generated equivalence test of `strategy`, or why there is none.
+fn test_module(
+    source: &str,
+    function: &FunctionReport,
+    strategy: &Strategy,
+) -> Result<String, String> {
+    if function.name.contains('.') {
+        return Err(format!(
+            "`{}` is a method or a nested function: equivalence tests are generated for \
+             module-level functions only.",
+            function.name
+        ));
+    }
+    let inputs = testgen::input_spec(source, &function.name)
+        .ok_or_else(|| format!("`{}` was not found in the source.", function.name))?;
+    Ok(testgen::generate(&TestCase {
+        original: source,
+        strategy,
+        function: &function.name,
+        inputs: &inputs,
+    }))
+}
+
+/// Copy and download buttons for `text`, with the outcome of the copy in `copied`.
+fn copy_and_download(
+    text: &str,
+    file_name: String,
+    what: &str,
+    copied: &UseStateHandle<Option<String>>,
+) -> Html {
+    let copy = {
+        let text = text.to_owned();
+        let copied = copied.clone();
+        Callback::from(move |_| {
+            let text = text.clone();
+            let copied = copied.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                copied.set(Some(if browser::copy(&text).await {
+                    "Copied.".to_owned()
+                } else {
+                    "The browser refused the clipboard: use Download.".to_owned()
+                }));
+            });
+        })
+    };
+    let download = {
+        let text = text.to_owned();
+        Callback::from(move |_| browser::download(&file_name, &text))
+    };
+    html! {
+        <>
+            <button type="button" onclick={copy}>{ format!("Copy {what}") }</button>
+            <button type="button" onclick={download}>{ "Download .py" }</button>
+        </>
+    }
+}
+
+/// The generated test module, folded, with its own copy and download.
+fn test_section(
+    source: &str,
+    function: &FunctionReport,
+    strategy: &Strategy,
+    copied: &UseStateHandle<Option<String>>,
+) -> Html {
+    let body = match test_module(source, function, strategy) {
+        Ok(module) => {
+            let file_name = format!("test_{}_rewrite.py", function.name);
+            html! {
+                <>
+                    <p class="muted">
+                        { "Runs the original and the rewrite on the same inputs and compares the \
+                           results with pytest, wherever the framework is installed. The runner \
+                           (Run tab) runs the same check before it times anything." }
+                    </p>
+                    <div class="actions">{ copy_and_download(&module, file_name, "test", copied) }</div>
+                    <pre id="rewrite-test" class="test-module">{ module }</pre>
+                </>
+            }
+        }
+        Err(reason) => html! { <p id="rewrite-test-missing" class="muted">{ reason }</p> },
+    };
+    html! {
+        <details class="rewrite-test">
+            <summary>{ "Equivalence test (pytest)" }</summary>
+            { body }
+        </details>
+    }
+}
+
 /// The rewrites of one function.
 #[function_component(Rewrite)]
 pub(crate) fn rewrite(props: &RewriteProps) -> Html {
@@ -88,30 +179,11 @@ pub(crate) fn rewrite(props: &RewriteProps) -> Html {
             html! { <p id="no-rewrite" class="muted">{ "No rewrite offered for this function." }</p> }
         }
         Some(strategy) => {
-            let copy = {
-                let text = strategy.source.clone();
-                let copied = copied.clone();
-                Callback::from(move |_| {
-                    let text = text.clone();
-                    let copied = copied.clone();
-                    wasm_bindgen_futures::spawn_local(async move {
-                        copied.set(Some(if browser::copy(&text).await {
-                            "Copied.".to_owned()
-                        } else {
-                            "The browser refused the clipboard: use Download.".to_owned()
-                        }));
-                    });
-                })
-            };
-            let download = {
-                let text = strategy.source.clone();
-                let name = format!(
-                    "{}_{}.py",
-                    function.name.replace('.', "_"),
-                    strategy.framework
-                );
-                Callback::from(move |_| browser::download(&name, &text))
-            };
+            let file_name = format!(
+                "{}_{}.py",
+                function.name.replace('.', "_"),
+                strategy.framework
+            );
             html! {
                 <>
                     <p>
@@ -121,11 +193,11 @@ pub(crate) fn rewrite(props: &RewriteProps) -> Html {
                         </span>
                     </p>
                     <div class="actions">
-                        <button type="button" onclick={copy}>{ "Copy rewrite" }</button>
-                        <button type="button" onclick={download}>{ "Download .py" }</button>
+                        { copy_and_download(&strategy.source, file_name, "rewrite", &copied) }
                         <span role="status">{ (*copied).clone().unwrap_or_default() }</span>
                     </div>
                     { diff_table(&props.source, &strategy.source) }
+                    { test_section(&props.source, function, strategy, &copied) }
                 </>
             }
         }
