@@ -3,41 +3,15 @@
 //! rustpython-parser and with CPython's `ast`, and its re-analysis shows no error of its
 //! framework in the function it compiles.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
+mod common;
+
+use common::{python, python_files};
 use jitlens_analyzer::report::Severity;
 use jitlens_analyzer::{analyze, analyze_without_strategies};
 use rustpython_parser::{ast, Parse};
-
-/// The project's Python: `$JITLENS_PYTHON`, else the workspace's `.venv`.
-fn python() -> PathBuf {
-    if let Some(python) = std::env::var_os("JITLENS_PYTHON") {
-        return PathBuf::from(python);
-    }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
-    assert!(
-        venv.exists(),
-        "no Python: set JITLENS_PYTHON or run `cargo xtask test`, which makes .venv"
-    );
-    venv
-}
-
-fn python_files(acc: &mut Vec<PathBuf>, dir: &Path) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            python_files(acc, &path);
-        } else if path.extension().is_some_and(|e| e == "py") {
-            acc.push(path);
-        }
-    }
-}
 
 fn family(framework: &str) -> &'static str {
     match framework {

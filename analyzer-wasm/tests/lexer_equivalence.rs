@@ -6,6 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
+use common::{python, python_files};
 use jitlens_analyzer::lexer;
 use rustpython_parser::lexer::LexResult;
 use rustpython_parser::{ast, Mode, Parse};
@@ -137,13 +140,8 @@ fn tricky_sources_lex_and_parse_the_same() {
 
 fn fixtures() -> Vec<(String, String)> {
     let mut files = Vec::new();
-    for folder in ["tests/fixtures", "tests/fixtures/rewrites"] {
-        python_files(
-            &mut files,
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join(folder),
-            false,
-        );
-    }
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    python_files(&mut files, &fixtures);
     assert!(files.len() >= 6, "the fixtures are there");
     files
         .iter()
@@ -208,30 +206,9 @@ fn damaged_fixtures_lex_and_parse_the_same() {
     assert!(n_cases >= 400, "{n_cases} damaged sources");
 }
 
-fn python_files(acc: &mut Vec<PathBuf>, dir: &Path, recurse: bool) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            if recurse {
-                python_files(acc, &path, true);
-            }
-        } else if path.extension().is_some_and(|ext| ext == "py") {
-            acc.push(path);
-        }
-    }
-}
-
 /// The installed package folders of numba and of three large, modern parts of torch.
 fn installed_sources() -> Vec<PathBuf> {
-    let python = std::env::var_os("JITLENS_PYTHON").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python"),
-        PathBuf::from,
-    );
+    let python = python();
     let output = Command::new(&python)
         .args([
             "-c",
@@ -246,7 +223,7 @@ fn installed_sources() -> Vec<PathBuf> {
     );
     let mut files = Vec::new();
     for folder in String::from_utf8(output.stdout).unwrap().lines() {
-        python_files(&mut files, Path::new(folder), true);
+        python_files(&mut files, Path::new(folder));
     }
     files
 }

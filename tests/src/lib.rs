@@ -105,6 +105,24 @@ pub fn test_python() -> PathBuf {
     venv
 }
 
+/// Runs pytest on one file, with [`test_python`], in a fresh folder; returns whether it passed and
+/// what it printed.
+pub fn pytest(file: &Path) -> (bool, String) {
+    let output = std::process::Command::new(test_python())
+        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+        .arg(file)
+        .current_dir(fresh_dir("pytest"))
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("python runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
 /// A fresh empty folder under the system's temporary folder, unique to this call.
 pub fn fresh_dir(label: &str) -> PathBuf {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);

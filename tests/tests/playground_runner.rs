@@ -3,12 +3,11 @@
 //! equivalence test (shown in the page) passes under pytest with the real torch, and a Numba job
 //! run from the page to a results table and a chart.
 
-use std::process::Command;
 use std::time::Duration;
 
 use jitlens_tests::serve::Serve;
 use jitlens_tests::webdriver::Browser;
-use jitlens_tests::{fresh_dir, test_python, wait_for};
+use jitlens_tests::{fresh_dir, pytest, test_python, wait_for};
 use serde_json::json;
 
 const ADAPTIVE: &str = "import torch
@@ -127,22 +126,8 @@ fn pasting_adaptive_processing_shows_its_diagnostics_a_branchless_rewrite_and_a_
     let dir = fresh_dir("page-test");
     let file = dir.join("test_adaptive_processing_rewrite.py");
     std::fs::write(&file, module).expect("write the test");
-    let output = Command::new(test_python())
-        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
-        .arg(&file)
-        .current_dir(&dir)
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .output()
-        .expect("python runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(
-        output.status.success() && text.contains(" passed"),
-        "{text}"
-    );
+    let (passed, text) = pytest(&file);
+    assert!(passed && text.contains(" passed"), "{text}");
 }
 
 #[test]

@@ -9,20 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use jitlens_analyzer::testgen;
-use jitlens_tests::{fresh_dir, workspace_root};
-
-/// The project's Python: `$JITLENS_PYTHON`, else the workspace's `.venv`.
-fn python() -> PathBuf {
-    if let Some(python) = std::env::var_os("JITLENS_PYTHON") {
-        return PathBuf::from(python);
-    }
-    let venv = workspace_root().join(".venv/bin/python");
-    assert!(
-        venv.exists(),
-        "no Python: set JITLENS_PYTHON or run `cargo xtask test`, which makes .venv"
-    );
-    venv
-}
+use jitlens_tests::{fresh_dir, pytest, test_python, workspace_root};
 
 /// Generates the module for `target` (relative to the workspace) and checks it against the
 /// committed copy; returns the committed copy's path.
@@ -48,23 +35,6 @@ fn module(target: &str, framework: &str, setup: Option<&str>) -> String {
     testgen::module_for(&source, function, Some(framework), setup).unwrap()
 }
 
-/// Runs pytest on one file; returns (passed, output).
-fn pytest(file: &Path) -> (bool, String) {
-    let output = Command::new(python())
-        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
-        .arg(file)
-        .current_dir(fresh_dir("pytest"))
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .output()
-        .expect("python runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), text)
-}
-
 fn assert_passes(file: &Path) -> String {
     let (passed, text) = pytest(file);
     assert!(
@@ -80,7 +50,7 @@ fn with_module(file: &Path, code: &str) -> String {
         "import importlib.util, sys\nspec = importlib.util.spec_from_file_location('generated', {:?})\ngenerated = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(generated)\n",
         file.display().to_string()
     );
-    let output = Command::new(python())
+    let output = Command::new(test_python())
         .arg("-c")
         .arg(format!("{prelude}{code}"))
         .env("PYTHONDONTWRITEBYTECODE", "1")
