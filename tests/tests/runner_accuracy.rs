@@ -21,6 +21,13 @@ fn one_at_a_time() -> MutexGuard<'static, ()> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// Starts a runner, submits `job` and waits up to `timeout` for it to end; the job as it ended.
+fn run_to_end(job: &Value, timeout: Duration) -> Value {
+    let serve = Serve::start_runner(None, &[]);
+    let id = submit(&serve, job);
+    jitlens_tests::jobs::wait_until(&serve, &id, &["done", "failed"], timeout)
+}
+
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(workspace_root().join("tests/fixtures/bench").join(name))
         .expect("the fixture exists")
@@ -133,10 +140,8 @@ fn torch_compile_speeds_up_complex_activation_with_compile_time_apart() {
 #[test]
 fn a_candidate_identical_to_the_original_is_judged_same() {
     let _serial = one_at_a_time();
-    let serve = Serve::start_runner(None, &[]);
     let source = fixture("smooth.py");
-    let id = submit(
-        &serve,
+    let result = run_to_end(
         &json!({
             "source": source,
             "candidate_source": source,
@@ -145,9 +150,8 @@ fn a_candidate_identical_to_the_original_is_judged_same() {
             "rounds": 10,
             "threads": 1,
         }),
+        Duration::from_secs(180),
     );
-    let result =
-        jitlens_tests::jobs::wait_until(&serve, &id, &["done", "failed"], Duration::from_secs(180));
     assert_eq!(result["status"], "done", "{result}");
     assert_eq!(result["equivalence"]["passed"], true);
     assert_eq!(result["equivalence"]["max_abs_error"], 0.0);
@@ -159,20 +163,17 @@ fn a_candidate_identical_to_the_original_is_judged_same() {
 #[test]
 fn a_wrong_candidate_is_caught_before_timing() {
     let _serial = one_at_a_time();
-    let serve = Serve::start_runner(None, &[]);
     let source = fixture("smooth.py");
     let wrong = source.replace("0.25, 0.5, 0.25", "0.25, 0.5, 0.26");
-    let id = submit(
-        &serve,
+    let result = run_to_end(
         &json!({
             "source": source,
             "candidate_source": wrong,
             "function": "smooth",
             "setup": "import numpy as np\nx = np.random.rand(1000)",
         }),
+        Duration::from_secs(120),
     );
-    let result =
-        jitlens_tests::jobs::wait_until(&serve, &id, &["done", "failed"], Duration::from_secs(120));
     assert_eq!(result["status"], "done", "{result}");
     assert_eq!(result["equivalence"]["passed"], false);
     let failure = result["equivalence"]["failures"][0].as_str().unwrap();
@@ -186,10 +187,8 @@ fn a_wrong_candidate_is_caught_before_timing() {
 #[test]
 fn gpu_path_runs_on_cuda_or_says_it_was_not_run() {
     let _serial = one_at_a_time();
-    let serve = Serve::start_runner(None, &[]);
     let source = fixture("activation.py");
-    let id = submit(
-        &serve,
+    let result = run_to_end(
         &json!({
             "source": source,
             "candidate_source": source,
@@ -197,9 +196,8 @@ fn gpu_path_runs_on_cuda_or_says_it_was_not_run() {
             "setup": "import torch\nx = torch.randn(256, 256, device='cuda')",
             "rounds": 3,
         }),
+        Duration::from_secs(180),
     );
-    let result =
-        jitlens_tests::jobs::wait_until(&serve, &id, &["done", "failed"], Duration::from_secs(180));
     let has_gpu = std::path::Path::new("/dev/nvidiactl").exists();
     if has_gpu {
         assert_eq!(result["status"], "done", "{result}");
