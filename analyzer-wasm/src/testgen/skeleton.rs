@@ -5,13 +5,12 @@
 use std::collections::HashSet;
 
 use rustpython_parser::ast::{self, Ranged};
-use rustpython_parser::Parse;
 
 use crate::model::{functions, walk, FunctionModel, ModuleModel};
 
 /// `source` with its script statements blanked out; the source itself when it does not parse.
 pub(crate) fn skeleton(source: &str) -> String {
-    let Ok(suite) = ast::Suite::parse(source, "<input>") else {
+    let Ok(suite) = crate::parse_module(source) else {
         return source.to_owned();
     };
     let module = ModuleModel::build(&suite);
@@ -53,7 +52,7 @@ pub(crate) fn skeleton(source: &str) -> String {
 
 /// The module's top-level import statements, one a line.
 pub(crate) fn imports(source: &str) -> String {
-    let Ok(suite) = ast::Suite::parse(source, "<input>") else {
+    let Ok(suite) = crate::parse_module(source) else {
         return String::new();
     };
     let mut out = String::new();
@@ -123,6 +122,6 @@ mod tests {
         assert!(!out.contains("randn"));
         assert!(!out.contains("print"));
         assert!(out.contains("def f(x):"));
-        assert!(ast::Suite::parse(&out, "<out>").is_ok());
+        assert!(crate::parse_module(&out).is_ok());
     }
 }

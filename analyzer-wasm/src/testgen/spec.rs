@@ -6,7 +6,6 @@
 //! list of dicts with a `price` key. Parameters with defaults keep their defaults.
 
 use rustpython_parser::ast;
-use rustpython_parser::Parse;
 
 use crate::model::{functions, walk, FunctionModel, Kind, ModuleModel};
 use crate::report::{InputSpec, ParamSpec};
@@ -14,7 +13,7 @@ use crate::report::{InputSpec, ParamSpec};
 /// The input spec of `function` (a qualified name) in `source`; `None` when the source does not
 /// parse or has no such function.
 pub fn input_spec(source: &str, function: &str) -> Option<InputSpec> {
-    let suite = ast::Suite::parse(source, "<input>").ok()?;
+    let suite = crate::parse_module(source).ok()?;
     let module = ModuleModel::build(&suite);
     let syntax = functions(&suite).into_iter().find(|f| f.name == function)?;
     let model = FunctionModel::build(syntax, &module);
