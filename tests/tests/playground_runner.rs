@@ -114,11 +114,8 @@ fn pasting_adaptive_processing_shows_its_diagnostics_a_branchless_rewrite_and_a_
     );
 
     // The pane's generated test, as the user would copy it, runs the two versions under pytest.
-    let module = browser.execute(
-        "return document.getElementById('rewrite-test').textContent;",
-        &[],
-    );
-    let module = module.as_str().expect("the test module is shown");
+    browser.click(&browser.find(".rewrite-test summary"));
+    let module = browser.wait_for_text("#rewrite-test", |text| text.contains("def test_"));
     assert!(
         module.contains("def test_") && module.contains("adaptive_processing"),
         "{module}"

@@ -108,15 +108,26 @@ fn copy_and_download(
     }
 }
 
-/// The generated test module, folded, with its own copy and download.
+/// The generated test module, folded, with its own copy and download. It is generated only
+/// while unfolded (`open`), not on every edit while the pane is shown.
 fn test_section(
     source: &str,
     function: &FunctionReport,
     strategy: &Strategy,
     copied: &UseStateHandle<Option<String>>,
+    open: &UseStateHandle<bool>,
 ) -> Html {
-    let body = match test_module(source, function, strategy) {
-        Ok(module) => {
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |event: Event| {
+            if let Some(details) = event.target_dyn_into::<web_sys::Element>() {
+                open.set(details.has_attribute("open"));
+            }
+        })
+    };
+    let body = match (**open).then(|| test_module(source, function, strategy)) {
+        None => Html::default(),
+        Some(Ok(module)) => {
             let file_name = format!("test_{}_rewrite.py", function.name);
             html! {
                 <>
@@ -130,10 +141,10 @@ fn test_section(
                 </>
             }
         }
-        Err(reason) => html! { <p id="rewrite-test-missing" class="muted">{ reason }</p> },
+        Some(Err(reason)) => html! { <p id="rewrite-test-missing" class="muted">{ reason }</p> },
     };
     html! {
-        <details class="rewrite-test">
+        <details class="rewrite-test" open={**open} {ontoggle}>
             <summary>{ "Equivalence test (pytest)" }</summary>
             { body }
         </details>
@@ -145,6 +156,7 @@ fn test_section(
 pub(crate) fn rewrite(props: &RewriteProps) -> Html {
     let chosen_tab = use_state(|| 0usize);
     let copied = use_state(|| None::<String>);
+    let test_open = use_state(|| false);
     let function = props
         .function
         .as_ref()
@@ -197,7 +209,7 @@ pub(crate) fn rewrite(props: &RewriteProps) -> Html {
                         <span role="status">{ (*copied).clone().unwrap_or_default() }</span>
                     </div>
                     { diff_table(&props.source, &strategy.source) }
-                    { test_section(&props.source, function, strategy, &copied) }
+                    { test_section(&props.source, function, strategy, &copied, &test_open) }
                 </>
             }
         }
