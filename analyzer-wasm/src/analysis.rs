@@ -17,10 +17,7 @@ pub(crate) fn run(suite: &[ast::Stmt], source: &str, index: &LineIndex<'_>) -> R
         let range = syntax.range;
         let model = FunctionModel::build(syntax, &module);
         let mut checker = Checker::new(&module, source, index, &name);
-        for rule in RULES
-            .iter()
-            .filter(|rule| rule.family.applies_to(&model, &module))
-        {
+        for rule in RULES.iter().filter(|rule| rule.family.applies_to(&model)) {
             checker.run(rule, &model);
         }
         let diagnostics = checker.into_diagnostics();

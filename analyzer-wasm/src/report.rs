@@ -134,6 +134,11 @@ pub struct Verdict {
     /// The id of the first strategy of this framework, if one is on offer.
     #[serde(default)]
     pub strategy: Option<String>,
+    /// Whether the function is code a user may want compiled (it loops, does array work, or
+    /// is compiled already), so that even a "none" here answers a real question: why no JIT
+    /// helps, and what would instead.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub explains: bool,
 }
 
 /// A JIT decorator with its options, as jitlens proposes it.

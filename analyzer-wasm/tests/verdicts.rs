@@ -116,7 +116,7 @@ fn reading_nan_never_gets_fastmath() {
     assert!(!options.contains_key("fastmath"), "{nan_aware:?}");
     assert_eq!(options.get("parallel").map(String::as_str), Some("True"));
     // The same reduction without a NaN check does get it.
-    let total = function(&report, "total")
+    let total = function(&report, "plain_sum")
         .verdicts
         .iter()
         .find(|v| v.framework == "numba")

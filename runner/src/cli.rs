@@ -97,6 +97,13 @@ pub struct CheckArgs {
     /// Rule codes or prefixes to disable, on top of the configured `ignore`.
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     pub(crate) ignore: Vec<check::RuleSelector>,
+    /// Text: print how many findings each rule made, most frequent first, instead of the
+    /// findings.
+    #[arg(long)]
+    pub(crate) statistics: bool,
+    /// JSON: keep every verdict of every function, "none" included.
+    #[arg(long)]
+    pub(crate) all_verdicts: bool,
 }
 
 /// Output formats of `check`.

@@ -55,7 +55,12 @@ const BROKEN_NUMPY: &[u8] = b"import numpy as np\n\ndef f(x:\n    return x\n";
 
 #[test]
 fn json_output_is_the_report() {
-    let (code, stdout) = check(&["--output-format", "json", "tests/fixtures/two_functions.py"]);
+    let (code, stdout) = check(&[
+        "--output-format",
+        "json",
+        "--all-verdicts",
+        "tests/fixtures/two_functions.py",
+    ]);
     assert_eq!(code, 0, "{stdout}");
     let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
     assert_eq!(report["schema"], 1);
@@ -116,8 +121,13 @@ fn missing_file_is_a_usage_error() {
 }
 
 #[test]
-fn files_without_a_numerical_import_are_passed_over_unparsed() {
-    let (code, stdout) = check(&["--output-format", "json", "tests/fixtures/prefilter"]);
+fn files_with_nothing_numerical_are_passed_over_unparsed() {
+    let (code, stdout) = check(&[
+        "--output-format",
+        "json",
+        "--all-verdicts",
+        "tests/fixtures/prefilter",
+    ]);
     assert_eq!(
         code, 0,
         "the skipped file's syntax error is never seen: {stdout}"
@@ -140,9 +150,7 @@ fn files_without_a_numerical_import_are_passed_over_unparsed() {
 
     let (_, text) = check(&["tests/fixtures/prefilter"]);
     assert!(
-        text.contains(
-            "Checked 2 file(s) (1 parsed, 1 skipped: no numerical import), 1 function(s)"
-        ),
+        text.contains("Checked 2 file(s) (1 parsed, 1 skipped: nothing numerical), 1 function(s)"),
         "{text}"
     );
 }
@@ -383,4 +391,69 @@ fn invalid_pyproject_settings_are_a_usage_error() {
     let (code, _, stderr) = check_in(&root, &["ok.py"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown rule selector `XX`"), "{stderr}");
+}
+
+#[test]
+fn a_numeric_loop_without_imports_is_checked_and_ranked_as_an_opportunity() {
+    let (code, text) = check(&["tests/fixtures/no_imports"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("integrate.py:8:5: NB401 a 1-deep Python loop over numbers"),
+        "{text}"
+    );
+    assert!(
+        text.contains("0 error(s), 0 warning(s), 1 info(s)."),
+        "{text}"
+    );
+    let ranked = text
+        .split("Opportunities, best estimated gain first (1 in all):\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no ranked list: {text}"));
+    assert!(
+        ranked.starts_with("  tests/fixtures/no_imports/integrate.py:5: integrate -- numba high"),
+        "{ranked}"
+    );
+}
+
+#[test]
+fn json_keeps_the_verdicts_that_say_something() {
+    let (_, stdout) = check(&["--output-format", "json", "tests/fixtures/no_imports"]);
+    let reports: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let functions = reports[0]["functions"].as_array().unwrap();
+    let names: Vec<&str> = functions
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    // `f` (a one-line helper) says nothing; `word_counts` keeps its "none" with the reason.
+    assert_eq!(names, ["integrate", "word_counts"], "{stdout}");
+    let word_counts = &functions[1]["verdicts"];
+    assert_eq!(word_counts.as_array().unwrap().len(), 1, "{stdout}");
+    assert_eq!(word_counts[0]["benefit"], "none");
+    assert!(word_counts[0]["summary"]
+        .as_str()
+        .unwrap()
+        .contains("no JIT compiles that"));
+    let (_, all) = check(&[
+        "--output-format",
+        "json",
+        "--all-verdicts",
+        "tests/fixtures/no_imports",
+    ]);
+    let all: serde_json::Value = serde_json::from_str(&all).unwrap();
+    assert_eq!(all[0]["functions"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        all[0]["functions"][0]["verdicts"].as_array().unwrap().len(),
+        4
+    );
+}
+
+#[test]
+fn statistics_count_findings_per_rule() {
+    let (_, text) = check(&["--statistics", "tests/fixtures/no_imports"]);
+    let first = text.lines().next().unwrap();
+    assert_eq!(
+        first, "     1  NB401        interpreted-array-loop (info)",
+        "{text}"
+    );
+    assert!(!text.contains("integrate.py:8"), "{text}");
 }

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 
-use crate::{cargo, run_checked, setup};
+use crate::{cargo, run_checked, setup, target_dir};
 
 /// Reads and parses every `.py` file of the walk (hidden folders and files skipped, as jitlens
 /// does); prints the number of files and lines.
@@ -194,11 +194,6 @@ fn torch_folder(python: &Path) -> anyhow::Result<PathBuf> {
     Ok(PathBuf::from(
         String::from_utf8_lossy(&output.stdout).trim(),
     ))
-}
-
-/// Where cargo puts what it builds: `$CARGO_TARGET_DIR`, or `target/` in the workspace.
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
 }
 
 /// User plus system CPU time of this process's waited-for children, from `/proc/self/stat`

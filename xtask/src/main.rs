@@ -3,7 +3,9 @@
 //! - `serve [ARGS...]`: install what is missing, build the playground, start `jitlens serve`;
 //! - `test`: install what the tests need, build the playground, run every test;
 //! - `web`: build the playground into `web/dist`;
-//! - `bench-check [--rounds N] [PATH]`: time `jitlens check` against `ast.parse` and ruff.
+//! - `bench-check [--rounds N] [PATH]`: time `jitlens check` against `ast.parse` and ruff;
+//! - `judge [report|accept|sample ...]`: precision on real projects against hand-made labels
+//!   (`tests/real/`).
 //!
 //! Every install step checks first and skips what is already there, so a second run is fast.
 
@@ -34,12 +36,13 @@ fn run() -> anyhow::Result<()> {
         "serve" => serve(&root, &rest),
         "test" => test(&root),
         "bench-check" => bench_check::run(&root, &rest),
+        "judge" => judge(&root, &rest),
         "web" => {
             setup::web_tools(&root)?;
             build_web(&root)
         }
         _ => bail!(
-            "usage: cargo xtask serve [ARGS...] | test | web | bench-check [--rounds N] [PATH]"
+            "usage: cargo xtask serve [ARGS...] | test | web | bench-check [--rounds N] [PATH] | judge [report|accept|sample ...]"
         ),
     }
 }
@@ -49,6 +52,11 @@ fn workspace_root() -> PathBuf {
         .parent()
         .expect("xtask sits inside the workspace")
         .to_path_buf()
+}
+
+/// Where cargo puts what it builds: `$CARGO_TARGET_DIR`, or `target/` in the workspace.
+pub(crate) fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
 }
 
 /// `cargo`, as the one that runs us.
@@ -122,5 +130,33 @@ fn test(root: &Path) -> anyhow::Result<()> {
         Command::new(&python)
             .current_dir(root)
             .args(["-m", "pytest", "-q"]),
-    )
+    )?;
+    judge_with(root, &python, &[])
+}
+
+/// `cargo xtask judge [ARGS]`: builds jitlens and runs `tests/real/judge.py` (default `report`).
+fn judge(root: &Path, args: &[String]) -> anyhow::Result<()> {
+    let python = setup::user_python().map_or_else(|| setup::project_venv(root), Ok)?;
+    run_checked(
+        cargo()
+            .current_dir(root)
+            .args(["build", "--package", "jitlens"]),
+    )?;
+    judge_with(root, &python, args)
+}
+
+fn judge_with(root: &Path, python: &Path, args: &[String]) -> anyhow::Result<()> {
+    let jitlens = target_dir(root).join("debug/jitlens");
+    let mut command = Command::new(python);
+    command
+        .current_dir(root)
+        .arg("tests/real/judge.py")
+        .arg("--jitlens")
+        .arg(jitlens);
+    if args.is_empty() {
+        command.arg("report");
+    } else {
+        command.args(args);
+    }
+    run_checked(&mut command)
 }

@@ -7,10 +7,16 @@ use rustpython_parser::ast::{self, Ranged};
 use rustpython_parser::text_size::TextRange;
 
 use crate::model::imports::{last_segment, Library};
+use crate::model::infer::infer;
 use crate::model::kind::{Framework, Kind};
-use crate::model::loops::{self, LoopModel};
+use crate::model::loops::{self, LoopIter, LoopModel};
+use crate::model::ops::{
+    is_elementwise, is_library_kernel, is_reduction, is_static_query, MUTATING_METHODS,
+};
+use crate::model::usage;
 use crate::model::walk;
 use crate::model::ModuleModel;
+use crate::model::{numba_support, Tracing};
 
 /// The syntax of one function definition (sync or async).
 #[derive(Debug, Clone)]
@@ -237,6 +243,8 @@ pub(crate) struct Branch<'a> {
     pub(crate) test: &'a ast::Expr,
     /// What the condition depends on.
     pub(crate) dependence: Dependence,
+    /// Whether it only guards against bad input: an `assert`, or an `if` whose body raises.
+    pub(crate) guard: bool,
 }
 
 /// A store through a subscript: `x[i] = v`, `x[i] += v`.
@@ -272,6 +280,9 @@ pub(crate) struct FunctionModel<'a> {
     pub(crate) syntax: FunctionSyntax<'a>,
     /// JIT decorators applied to it.
     pub(crate) jit: Vec<JitDecorator<'a>>,
+    /// Why it runs compiled without a decorator of its own (called from compiled code, passed
+    /// to a JAX transform).
+    pub(crate) traced: Option<Tracing>,
     /// The parameters.
     pub(crate) params: Vec<Param<'a>>,
     /// The kind of every local name, as last assigned.
@@ -290,175 +301,17 @@ pub(crate) struct FunctionModel<'a> {
     pub(crate) loops: Vec<LoopModel<'a>>,
     /// Counts for the cost model.
     pub(crate) ops: OpCounts,
+    /// Array operations per library (calls and arithmetic on its arrays, loops included): the
+    /// array work a JIT of that library would compile.
+    pub(crate) library_ops: HashMap<Library, usize>,
+    /// Whether an outermost loop does numeric work that Numba compiles, or would with a
+    /// library call moved out: over array elements, or arithmetic on numbers over a `range`,
+    /// with no Python objects or uncompilable project functions in it.
+    pub(crate) numba_loop: bool,
+    /// Whether the body is numbers, arrays and library calls throughout: no Python objects, no
+    /// I/O, no calls into functions Numba cannot compile (library calls Numba lacks aside).
+    pub(crate) numeric_body: bool,
 }
-
-const ELEMENTWISE: &[&str] = &[
-    "sin",
-    "cos",
-    "tan",
-    "exp",
-    "exp2",
-    "log",
-    "log2",
-    "log10",
-    "log1p",
-    "expm1",
-    "sqrt",
-    "rsqrt",
-    "abs",
-    "absolute",
-    "tanh",
-    "sinh",
-    "cosh",
-    "sigmoid",
-    "relu",
-    "gelu",
-    "silu",
-    "softplus",
-    "pow",
-    "power",
-    "square",
-    "clip",
-    "clamp",
-    "maximum",
-    "minimum",
-    "where",
-    "erf",
-    "floor",
-    "ceil",
-    "sign",
-    "negative",
-    "neg",
-    "add",
-    "sub",
-    "subtract",
-    "mul",
-    "multiply",
-    "div",
-    "divide",
-    "true_divide",
-    "reciprocal",
-    "arctan",
-    "arcsin",
-    "arccos",
-    "atan",
-    "asin",
-    "acos",
-    "arctan2",
-    "atan2",
-    "hypot",
-    "leaky_relu",
-    "elu",
-    "selu",
-    "softsign",
-    "tanhshrink",
-    "mish",
-    "round",
-    "trunc",
-    "fmod",
-    "remainder",
-    "logaddexp",
-    "lerp",
-    "addcmul",
-    "addcdiv",
-];
-
-const REDUCTIONS: &[&str] = &[
-    "sum",
-    "mean",
-    "max",
-    "min",
-    "prod",
-    "std",
-    "var",
-    "norm",
-    "argmax",
-    "argmin",
-    "cumsum",
-    "cumprod",
-    "logsumexp",
-    "softmax",
-    "log_softmax",
-    "reduce_sum",
-    "reduce_mean",
-    "reduce_max",
-    "amax",
-    "amin",
-    "nansum",
-    "nanmean",
-    "any",
-    "all",
-];
-
-/// Whether a function or method name is an elementwise operation.
-pub(crate) fn is_elementwise(name: &str) -> bool {
-    ELEMENTWISE.contains(&name)
-}
-
-/// Whether a function or method name is a reduction.
-pub(crate) fn is_reduction(name: &str) -> bool {
-    REDUCTIONS.contains(&name)
-}
-
-/// Whether a call runs an optimized library kernel (BLAS, LAPACK, FFT, convolution, sort).
-pub(crate) fn is_library_kernel(call: &CallSite<'_>) -> bool {
-    let short = call.short_name();
-    let qualified = call.qualified.as_deref().unwrap_or("");
-    if qualified.contains(".linalg.") || qualified.contains(".fft.") {
-        return true;
-    }
-    if call.library().is_none() {
-        return false;
-    }
-    matches!(
-        short,
-        "matmul"
-            | "mm"
-            | "bmm"
-            | "einsum"
-            | "dot"
-            | "tensordot"
-            | "inner"
-            | "vdot"
-            | "linear"
-            | "addmm"
-            | "baddbmm"
-            | "conv1d"
-            | "conv2d"
-            | "conv3d"
-            | "conv"
-            | "convolve"
-            | "conv_transpose2d"
-            | "sort"
-            | "argsort"
-            | "svd"
-            | "solve"
-            | "inv"
-            | "cholesky"
-            | "eig"
-            | "eigh"
-            | "qr"
-            | "lstsq"
-            | "det"
-            | "matrix_power"
-            | "scaled_dot_product_attention"
-    )
-}
-
-/// Method names that change a container in place.
-pub(crate) const MUTATING_METHODS: &[&str] = &[
-    "append",
-    "extend",
-    "insert",
-    "pop",
-    "remove",
-    "clear",
-    "add",
-    "update",
-    "discard",
-    "setdefault",
-    "popitem",
-];
 
 impl<'a> FunctionModel<'a> {
     /// Builds the model of one function.
@@ -479,8 +332,9 @@ impl<'a> FunctionModel<'a> {
             }));
         }
         let libraries = used_libraries(&syntax, module, &jit);
-        let default_kind = default_array_kind(&libraries);
-        let params = params(&syntax, module, default_kind);
+        let traced = module.traced.get(&syntax.name).cloned();
+        let compiled = !jit.is_empty() || traced.as_ref().is_some_and(|t| t.arguments_traced);
+        let params = params(&syntax, module, &libraries, compiled);
         let mut builder = Builder {
             module,
             kinds: params
@@ -492,6 +346,10 @@ impl<'a> FunctionModel<'a> {
             branches: Vec::new(),
             stores: Vec::new(),
             ops: OpCounts::default(),
+            library_ops: HashMap::new(),
+            deep_learning: [Library::Torch, Library::Jax, Library::TensorFlow]
+                .iter()
+                .any(|l| libraries.contains(l)),
             loop_depth: 0,
         };
         builder.block(syntax.body);
@@ -502,11 +360,13 @@ impl<'a> FunctionModel<'a> {
             branches,
             stores,
             ops,
+            library_ops,
             ..
         } = builder;
         let mut model = Self {
             syntax,
             jit,
+            traced,
             params,
             kinds,
             tensor_scalars,
@@ -516,8 +376,21 @@ impl<'a> FunctionModel<'a> {
             stores,
             loops: Vec::new(),
             ops,
+            library_ops,
+            numba_loop: false,
+            numeric_body: false,
         };
         model.loops = loops::collect(&model, module);
+        // Numeric loops, in a function that is numeric code throughout: a driver around a loop
+        // (I/O, Python objects, the project's other functions) is no candidate.
+        model.numeric_body = numba_support::function_blocker(&model, module)
+            .is_none_or(|blocker| blocker.library_call);
+        model.numba_loop = model.numeric_body
+            && model
+                .loops
+                .iter()
+                .filter(|l| l.depth == 1 && l.iter != LoopIter::TensorRange)
+                .any(|l| l.touches_arrays() || numba_support::is_numeric_loop(&model, l, module));
         model
     }
 
@@ -538,25 +411,85 @@ impl<'a> FunctionModel<'a> {
         self.libraries.contains(&library)
     }
 
-    /// Whether the rules of `framework` apply: the function is compiled with it, or it is not
-    /// compiled yet and uses the framework's library (for Numba: NumPy without another array
-    /// library, in loops over arrays).
+    /// Whether it runs compiled with `framework`: its own decorator, a module-level wrapper, or
+    /// a caller or transform that traces it.
+    pub(crate) fn is_compiled_with(&self, framework: Framework) -> bool {
+        self.jit_for(framework).is_some()
+            || self
+                .traced
+                .as_ref()
+                .is_some_and(|t| t.framework == framework)
+    }
+
+    /// Whether it runs compiled by some JIT (decorated or traced).
+    pub(crate) fn is_compiled(&self) -> bool {
+        self.is_jitted() || self.traced.is_some()
+    }
+
+    /// Whether the rules of `framework` apply: the function runs compiled with it, or it is a
+    /// candidate for it: not compiled yet, and its work is what that JIT compiles (for Numba,
+    /// loops over array elements or numbers without another array library; for the others,
+    /// array operations of the framework's library). A driver whose body is I/O, set-up and
+    /// calls into other functions is no candidate, and nothing is said about it.
     pub(crate) fn targets(&self, framework: Framework) -> bool {
-        if self.is_jitted() {
-            return self.jit_for(framework).is_some();
+        if self.is_compiled() {
+            return self.is_compiled_with(framework);
+        }
+        if !self.may_be_compiled() {
+            return false;
         }
         match framework {
-            // A NumPy function is a Numba candidate when it loops over arrays: that is the work
-            // `@njit` speeds up, so what would stop it matters.
             Framework::Numba => {
-                self.uses(Library::Numpy)
-                    && !self.uses(Library::Torch)
+                !self.uses(Library::Torch)
                     && !self.uses(Library::Jax)
                     && !self.uses(Library::TensorFlow)
-                    && self.loops.iter().any(LoopModel::touches_arrays)
+                    && self.numba_loop
             }
-            other => self.uses(other.library()),
+            // Array work on the function's inputs: a function that only builds arrays from
+            // scratch (buffers, index tables, random parameters) is set-up code.
+            // Or a Python loop over the library's array elements (`x[i].item()` per element),
+            // the pattern a rewrite vectorises.
+            other => {
+                let library = other.library();
+                let array = Kind::array_of(library);
+                let element_loop = self
+                    .loops
+                    .iter()
+                    .any(|l| l.accesses.iter().any(|a| a.base_kind == array));
+                (self.array_ops(library) > 0 && self.params.iter().any(|p| p.kind.is_array()))
+                    || element_loop
+            }
         }
+    }
+
+    /// Whether the function is array code on array inputs with some library (NumPy included),
+    /// with no Python objects around it: the code whose profitability (GEN rules) is worth a word
+    /// even where no JIT applies.
+    pub(crate) fn does_array_work(&self) -> bool {
+        self.may_be_compiled()
+            && self.numeric_body
+            && self.library_ops.values().any(|n| *n > 0)
+            && self.params.iter().any(|p| p.kind.is_array())
+    }
+
+    /// Array operations of `library` in the body.
+    pub(crate) fn array_ops(&self, library: Library) -> usize {
+        self.library_ops.get(&library).copied().unwrap_or(0)
+    }
+
+    /// Whether a JIT could take the function at all: not a special method other than
+    /// `__call__`, not a generator or a coroutine.
+    fn may_be_compiled(&self) -> bool {
+        let short = self.syntax.name.rsplit('.').next().unwrap_or("");
+        let special = short.starts_with("__") && short.ends_with("__") && short != "__call__";
+        let mut suspends = false;
+        walk::for_each_expr_in(self.syntax.body, &mut |expr| {
+            suspends |= matches!(
+                expr,
+                ast::Expr::Yield(_) | ast::Expr::YieldFrom(_) | ast::Expr::Await(_)
+            );
+        });
+        !special && !suspends
     }
 
     /// The kind of a local name (parameters included).
@@ -575,15 +508,25 @@ impl<'a> FunctionModel<'a> {
     }
 
     /// Calls that mutate a value the function does not own (`history.append(y)` on a global or
-    /// closed-over list), with the mutated name.
-    pub(crate) fn outer_mutations(&self) -> impl Iterator<Item = (&CallSite<'a>, &'a str)> + '_ {
-        self.calls.iter().filter_map(|call| {
+    /// closed-over list), with the mutated name. List methods count on any outer name; the
+    /// methods that objects share with dicts and sets (`update`, `add`, `pop`...) count only on
+    /// a module global: `optimizer.update(grads)` on a closed-over object is a method call.
+    pub(crate) fn outer_mutations<'m>(
+        &'m self,
+        module: &'m ModuleModel<'_>,
+    ) -> impl Iterator<Item = (&'m CallSite<'a>, &'a str)> + 'm {
+        self.calls.iter().filter_map(move |call| {
             let Some(ast::Expr::Name(receiver)) = call.receiver else {
                 return None;
             };
-            let mutating = call.method.is_some_and(|m| MUTATING_METHODS.contains(&m));
-            (mutating && !self.is_local(receiver.id.as_str()))
-                .then_some((call, receiver.id.as_str()))
+            let name = receiver.id.as_str();
+            let list_method = call
+                .method
+                .is_some_and(|m| matches!(m, "append" | "extend" | "insert" | "remove" | "clear"));
+            let container_method = call.method.is_some_and(|m| MUTATING_METHODS.contains(&m));
+            let global = module.globals.contains_key(name);
+            ((list_method || (container_method && global)) && !self.is_local(name))
+                .then_some((call, name))
         })
     }
 
@@ -700,20 +643,17 @@ fn used_libraries(
     libraries
 }
 
-/// The array kind of unannotated parameters: the array library the function uses, preferring a
-/// deep-learning framework over NumPy (which such code often uses on the side).
-fn default_array_kind(libraries: &[Library]) -> Kind {
-    for library in [
+/// The array library of the function: the one it uses, preferring a deep-learning framework
+/// over NumPy (which such code often uses on the side).
+fn main_library(libraries: &[Library]) -> Option<Library> {
+    [
         Library::Torch,
         Library::Jax,
         Library::TensorFlow,
         Library::Numpy,
-    ] {
-        if libraries.contains(&library) {
-            return Kind::array_of(library);
-        }
-    }
-    Kind::Unknown
+    ]
+    .into_iter()
+    .find(|library| libraries.contains(library))
 }
 
 fn all_args(args: &ast::Arguments) -> impl Iterator<Item = &ast::ArgWithDefault> {
@@ -723,12 +663,39 @@ fn all_args(args: &ast::Arguments) -> impl Iterator<Item = &ast::ArgWithDefault>
         .chain(&args.kwonlyargs)
 }
 
+/// The parameters with their kinds: from the annotation, else the default, else how the body
+/// uses them. A compiled function's unannotated parameters are its JIT's arrays (that is what
+/// the JIT traces them as); elsewhere a parameter the body does not show to be an array stays
+/// unknown.
 fn params<'a>(
     syntax: &FunctionSyntax<'a>,
     module: &ModuleModel<'_>,
-    default_kind: Kind,
+    libraries: &[Library],
+    compiled: bool,
 ) -> Vec<Param<'a>> {
     let empty = HashMap::new();
+    // A function that names no library works on the arrays of the module's (`x @ w`).
+    let library = main_library(libraries).or_else(|| {
+        let imported: Vec<Library> = [
+            ("torch", Library::Torch),
+            ("jax", Library::Jax),
+            ("tensorflow", Library::TensorFlow),
+            ("numpy", Library::Numpy),
+        ]
+        .into_iter()
+        .filter(|(name, _)| module.imports.imports_module(name))
+        .map(|(_, library)| library)
+        .collect();
+        main_library(&imported)
+    });
+    let names: Vec<&str> = all_args(syntax.args)
+        .map(|arg| arg.def.arg.as_str())
+        .collect();
+    let used = usage::param_kinds(syntax.body, &names, module, library);
+    let unannotated_kind = |name: &str| match (compiled, library) {
+        (true, Some(library)) => Kind::array_of(library),
+        _ => used.get(name).copied().unwrap_or(Kind::Unknown),
+    };
     all_args(syntax.args)
         .enumerate()
         .map(|(position, arg)| {
@@ -743,9 +710,13 @@ fn params<'a>(
                     .qualified_name(annotation)
                     .map_or(Kind::Unknown, |q| Kind::from_annotation(&q))
             } else if let Some(default) = default {
-                infer(default, &empty, module)
+                match infer(default, &empty, module) {
+                    // Ex) `mask=None`: the body says what it is when given.
+                    Kind::Unknown => used.get(name).copied().unwrap_or(Kind::Unknown),
+                    kind => kind,
+                }
             } else {
-                default_kind
+                unannotated_kind(name)
             };
             Param {
                 name,
@@ -781,6 +752,9 @@ struct Builder<'a, 'm> {
     branches: Vec<Branch<'a>>,
     stores: Vec<SubscriptStore<'a>>,
     ops: OpCounts,
+    library_ops: HashMap<Library, usize>,
+    /// The function uses torch, JAX or TensorFlow.
+    deep_learning: bool,
     loop_depth: usize,
 }
 
@@ -834,7 +808,9 @@ impl<'a> Builder<'a, '_> {
                         self.tensor_scalars.insert(name.id.as_str());
                     }
                 }
-                if (self.kind(&assign.target).is_array() || self.kind(&assign.value).is_array())
+                let target_kind = self.kind(&assign.target);
+                self.count_library_op(target_kind);
+                if (target_kind.is_array() || self.kind(&assign.value).is_array())
                     && self.loop_depth == 0
                 {
                     self.ops.elementwise += 1;
@@ -877,13 +853,15 @@ impl<'a> Builder<'a, '_> {
                 self.block(&while_stmt.orelse);
             }
             ast::Stmt::If(if_stmt) => {
-                self.branch(&if_stmt.test);
+                let raises = if_stmt.orelse.is_empty()
+                    && matches!(if_stmt.body.last(), Some(ast::Stmt::Raise(_)));
+                self.branch_of(&if_stmt.test, raises);
                 self.expr(&if_stmt.test);
                 self.block(&if_stmt.body);
                 self.block(&if_stmt.orelse);
             }
             ast::Stmt::Assert(assert) => {
-                self.branch(&assert.test);
+                self.branch_of(&assert.test, true);
                 self.expr(&assert.test);
                 if let Some(msg) = &assert.msg {
                     self.expr(msg);
@@ -983,8 +961,16 @@ impl<'a> Builder<'a, '_> {
     }
 
     fn branch(&mut self, test: &'a ast::Expr) {
+        self.branch_of(test, false);
+    }
+
+    fn branch_of(&mut self, test: &'a ast::Expr, guard: bool) {
         let dependence = self.dependence(test);
-        self.branches.push(Branch { test, dependence });
+        self.branches.push(Branch {
+            test,
+            dependence,
+            guard,
+        });
     }
 
     /// What a condition depends on.
@@ -1003,15 +989,14 @@ impl<'a> Builder<'a, '_> {
             ast::Expr::Name(name) if self.tensor_scalars.contains(name.id.as_str()) => {
                 dependence.scalar_from_tensor = true;
             }
-            ast::Expr::Attribute(attribute) => {
-                if matches!(attribute.attr.as_str(), "shape" | "ndim") {
-                    dependence.shape = true;
-                }
+            // The rank (`x.ndim`, `x.dim()`) is fixed for a caller's arrays; only sizes vary.
+            ast::Expr::Attribute(attribute) if attribute.attr.as_str() == "shape" => {
+                dependence.shape = true;
             }
             ast::Expr::Call(call) => {
                 if let ast::Expr::Attribute(attribute) = &*call.func {
                     match attribute.attr.as_str() {
-                        "numel" | "size" | "dim" => dependence.shape = true,
+                        "numel" | "size" => dependence.shape = true,
                         "item" | "tolist" => dependence.scalar_from_tensor = true,
                         _ => (),
                     }
@@ -1066,8 +1051,10 @@ impl<'a> Builder<'a, '_> {
         match expr {
             ast::Expr::Call(call) => self.call(call),
             ast::Expr::BinOp(bin_op) => {
-                let array = self.kind(expr).is_array();
-                if matches!(bin_op.op, ast::Operator::MatMult) {
+                let kind = self.kind(expr);
+                self.count_library_op(kind);
+                let array = kind.is_array();
+                if matches!(bin_op.op, ast::Operator::MatMult) && self.is_matrix_product(bin_op) {
                     self.ops.kernels += 1;
                 } else if array && self.loop_depth == 0 {
                     self.ops.elementwise += 1;
@@ -1096,6 +1083,27 @@ impl<'a> Builder<'a, '_> {
             _ => (),
         }
         walk::for_each_child(expr, |child| self.expr(child));
+    }
+
+    /// Whether `a @ b` is an array matrix product: an operand is a known array, or the code is
+    /// deep-learning code (torch, JAX, TensorFlow), where `@` multiplies tensors. In NumPy-only
+    /// code an unknown `@` may be a scipy sparse product.
+    fn is_matrix_product(&self, bin_op: &ast::ExprBinOp) -> bool {
+        self.kind(&bin_op.left).is_array()
+            || self.kind(&bin_op.right).is_array()
+            || self.deep_learning
+    }
+
+    /// Counts arithmetic on an array of some library as that library's array operation.
+    fn count_library_op(&mut self, kind: Kind) {
+        let library = match kind {
+            Kind::NdArray => Library::Numpy,
+            Kind::Tensor => Library::Torch,
+            Kind::JaxArray => Library::Jax,
+            Kind::TfTensor => Library::TensorFlow,
+            _ => return,
+        };
+        *self.library_ops.entry(library).or_default() += 1;
     }
 
     fn comprehension_targets(&mut self, expr: &'a ast::Expr) {
@@ -1127,9 +1135,30 @@ impl<'a> Builder<'a, '_> {
             receiver_kind,
             receiver,
         };
-        if site.library().is_some() {
+        if let Some(library) = site.library() {
             let short = site.short_name();
-            if is_library_kernel(&site) {
+            // Ex) `jnp.minimum(n, 1)` on numbers known to be numbers is no array work.
+            let on_numbers = site.receiver.is_none()
+                && !call.args.is_empty()
+                && call
+                    .args
+                    .iter()
+                    .all(|arg| matches!(self.kind(arg), Kind::Scalar | Kind::Str | Kind::Tuple));
+            let array_method = site.receiver_kind.is_array()
+                && !matches!(
+                    short,
+                    "item" | "tolist" | "numpy" | "size" | "dim" | "numel"
+                )
+                && !is_static_query(short);
+            let counted = is_library_kernel(&site)
+                || ((is_elementwise(short) || is_reduction(short)) && !on_numbers)
+                || array_method;
+            if counted {
+                *self.library_ops.entry(library).or_default() += 1;
+            }
+            if on_numbers && !is_library_kernel(&site) {
+                // Scalar arithmetic through the library.
+            } else if is_library_kernel(&site) {
                 self.ops.kernels += 1;
             } else if self.loop_depth > 0 {
                 // Element work inside loops is the loop's, not a whole-array operation.
@@ -1140,175 +1169,6 @@ impl<'a> Builder<'a, '_> {
             }
         }
         self.calls.push(site);
-    }
-}
-
-/// The kind of an expression given the kinds of locals.
-pub(crate) fn infer(
-    expr: &ast::Expr,
-    kinds: &HashMap<&str, Kind>,
-    module: &ModuleModel<'_>,
-) -> Kind {
-    match expr {
-        ast::Expr::Constant(constant) => match constant.value {
-            ast::Constant::Str(_) | ast::Constant::Bytes(_) => Kind::Str,
-            ast::Constant::Int(_)
-            | ast::Constant::Float(_)
-            | ast::Constant::Bool(_)
-            | ast::Constant::Complex { .. } => Kind::Scalar,
-            ast::Constant::Tuple(_) => Kind::Tuple,
-            ast::Constant::None | ast::Constant::Ellipsis => Kind::Unknown,
-        },
-        ast::Expr::JoinedStr(_) => Kind::Str,
-        ast::Expr::List(_) | ast::Expr::ListComp(_) => Kind::List,
-        ast::Expr::Dict(_) | ast::Expr::DictComp(_) => Kind::Dict,
-        ast::Expr::Set(_) | ast::Expr::SetComp(_) => Kind::Set,
-        ast::Expr::Tuple(_) => Kind::Tuple,
-        ast::Expr::Name(name) => kinds
-            .get(name.id.as_str())
-            .copied()
-            .unwrap_or(Kind::Unknown),
-        ast::Expr::BinOp(bin_op) => {
-            let left = infer(&bin_op.left, kinds, module);
-            let right = infer(&bin_op.right, kinds, module);
-            match (left, right) {
-                // Ex) `"%d items" % x`
-                (Kind::Str, _) if matches!(bin_op.op, ast::Operator::Mod | ast::Operator::Add) => {
-                    Kind::Str
-                }
-                (l, _) if l.is_array() => l,
-                (_, r) if r.is_array() => r,
-                (Kind::Str, _) => Kind::Str,
-                (Kind::List, Kind::List) => Kind::List,
-                (Kind::Scalar, Kind::Scalar) => Kind::Scalar,
-                _ => Kind::Unknown,
-            }
-        }
-        ast::Expr::UnaryOp(unary) => {
-            let operand = infer(&unary.operand, kinds, module);
-            match unary.op {
-                ast::UnaryOp::Not if !operand.is_array() => Kind::Scalar,
-                _ => operand,
-            }
-        }
-        // Ex) `x is None`: identity, never an elementwise comparison.
-        ast::Expr::Compare(compare)
-            if compare
-                .ops
-                .iter()
-                .all(|op| matches!(op, ast::CmpOp::Is | ast::CmpOp::IsNot)) =>
-        {
-            Kind::Scalar
-        }
-        ast::Expr::Compare(compare) => std::iter::once(&*compare.left)
-            .chain(&compare.comparators)
-            .map(|e| infer(e, kinds, module))
-            .find(|k| k.is_array())
-            .unwrap_or(Kind::Scalar),
-        ast::Expr::BoolOp(bool_op) => bool_op
-            .values
-            .iter()
-            .map(|e| infer(e, kinds, module))
-            .find(|k| k.is_array())
-            .unwrap_or(Kind::Scalar),
-        ast::Expr::IfExp(if_exp) => {
-            let body = infer(&if_exp.body, kinds, module);
-            let orelse = infer(&if_exp.orelse, kinds, module);
-            if body == orelse || orelse == Kind::Unknown {
-                body
-            } else if body == Kind::Unknown {
-                orelse
-            } else {
-                Kind::Unknown
-            }
-        }
-        ast::Expr::Subscript(subscript) => match infer(&subscript.value, kinds, module) {
-            kind if kind.is_array() => kind,
-            Kind::Str => Kind::Str,
-            Kind::Tuple => {
-                // Ex) `x.shape[0]`
-                if matches!(&*subscript.value, ast::Expr::Attribute(a) if a.attr.as_str() == "shape")
-                {
-                    Kind::Scalar
-                } else {
-                    Kind::Unknown
-                }
-            }
-            _ => Kind::Unknown,
-        },
-        ast::Expr::Attribute(attribute) => {
-            if let Some(qualified) = module.imports.qualified_name(expr) {
-                return match last_segment(&qualified) {
-                    "pi" | "e" | "nan" | "inf" | "NaN" | "euler_gamma" | "tau" => Kind::Scalar,
-                    _ => Kind::Unknown,
-                };
-            }
-            let base = infer(&attribute.value, kinds, module);
-            match attribute.attr.as_str() {
-                "shape" => Kind::Tuple,
-                "ndim" | "size" | "itemsize" | "nbytes" if base.is_array() => Kind::Scalar,
-                "T" | "mT" | "real" | "imag" | "data" | "grad" | "flat" => base,
-                _ => Kind::Unknown,
-            }
-        }
-        ast::Expr::Call(call) => infer_call(call, kinds, module),
-        ast::Expr::NamedExpr(named) => infer(&named.value, kinds, module),
-        _ => Kind::Unknown,
-    }
-}
-
-fn infer_call(call: &ast::ExprCall, kinds: &HashMap<&str, Kind>, module: &ModuleModel<'_>) -> Kind {
-    if let Some(qualified) = module.imports.qualified_name(&call.func) {
-        return match qualified.as_str() {
-            "builtins.float" | "builtins.int" | "builtins.bool" | "builtins.len"
-            | "builtins.abs" | "builtins.round" => Kind::Scalar,
-            "builtins.sum" | "builtins.min" | "builtins.max" => {
-                match call.args.first().map(|a| infer(a, kinds, module)) {
-                    Some(kind) if kind.is_array() && call.args.len() > 1 => kind,
-                    _ => Kind::Scalar,
-                }
-            }
-            "builtins.str" | "builtins.repr" | "builtins.format" => Kind::Str,
-            "builtins.list" | "builtins.sorted" => Kind::List,
-            "builtins.dict" => Kind::Dict,
-            "builtins.set" => Kind::Set,
-            "builtins.tuple" => Kind::Tuple,
-            q if q.starts_with("math.") => Kind::Scalar,
-            "torch.compile" | "jax.jit" | "tensorflow.function" | "numba.njit" | "numba.jit" => {
-                Kind::Unknown
-            }
-            q if q.starts_with("numpy.random.seed") || q.starts_with("jax.random.split") => {
-                Kind::Unknown
-            }
-            q => match Library::of(q) {
-                Some(library) if !q.contains(".nn.Module") => Kind::array_of(library),
-                _ => Kind::Unknown,
-            },
-        };
-    }
-    let ast::Expr::Attribute(attribute) = &*call.func else {
-        return Kind::Unknown;
-    };
-    let receiver = infer(&attribute.value, kinds, module);
-    match attribute.attr.as_str() {
-        "item" => Kind::Scalar,
-        "tolist" => Kind::List,
-        "numpy" => Kind::NdArray,
-        "numel" | "dim" | "ndimension" | "element_size" => Kind::Scalar,
-        "size" if receiver == Kind::Tensor => {
-            if call.args.is_empty() {
-                Kind::Tuple
-            } else {
-                Kind::Scalar
-            }
-        }
-        "format" | "join" | "strip" | "lower" | "upper" | "replace" if receiver == Kind::Str => {
-            Kind::Str
-        }
-        "split" if receiver == Kind::Str => Kind::List,
-        "copy" => receiver,
-        _ if receiver.is_array() => receiver,
-        _ => Kind::Unknown,
     }
 }
 

@@ -165,7 +165,8 @@ impl Library {
             "numpy" => Some(Self::Numpy),
             "torch" => Some(Self::Torch),
             "jax" | "jaxlib" | "flax" => Some(Self::Jax),
-            "tensorflow" | "keras" => Some(Self::TensorFlow),
+            // Keras 3 (`keras.ops`) runs on any backend: not TensorFlow's arrays as such.
+            "tensorflow" => Some(Self::TensorFlow),
             _ => None,
         }
     }

@@ -107,7 +107,13 @@ impl Framework {
     /// The framework a decorator's qualified name stands for.
     pub(crate) fn of_decorator(qualified: &str) -> Option<Self> {
         match qualified {
-            "numba.njit" | "numba.jit" | "numba.core.decorators.njit" => Some(Self::Numba),
+            "numba.njit"
+            | "numba.jit"
+            | "numba.core.decorators.njit"
+            | "numba.cuda.jit"
+            | "numba.vectorize"
+            | "numba.guvectorize"
+            | "numba.stencil" => Some(Self::Numba),
             "torch.compile" => Some(Self::Torch),
             "jax.jit" => Some(Self::Jax),
             "tensorflow.function" => Some(Self::TensorFlow),

@@ -68,6 +68,9 @@ pub(crate) enum Hazard<'a> {
     CarriedScalar(&'a str),
     /// A container mutated (`out.append(v)`).
     ContainerMutation(TextRange),
+    /// An array passed to a function that writes into its arguments, or that jitlens cannot
+    /// see (`tau_rand_int(rng_state)` advancing a shared RNG state).
+    CallMayWrite(&'a str, TextRange),
 }
 
 /// The bounds of `range(stop)`, `range(start, stop)` or `range(start, stop, step)`.
@@ -263,7 +266,8 @@ fn collect_in<'a>(
             reductions,
             hazard: None,
         };
-        this.hazard = hazard(&this, carried, loop_body);
+        this.hazard =
+            hazard(&this, carried, loop_body).or_else(|| call_hazard(loop_body, model, module));
         let index = acc.len();
         acc.push(this);
         collect_in(acc, loop_body, Some(index), depth + 1, model, module);
@@ -471,6 +475,77 @@ fn hazard<'a>(
         }
     });
     mutation
+}
+
+/// The first call in the loop body that passes an array to a function that may write into it:
+/// a function of the module that stores into or mutates its parameters, or one whose body
+/// jitlens cannot see. Library functions and array methods are taken as pure.
+fn call_hazard<'a>(
+    body: &'a [ast::Stmt],
+    model: &FunctionModel<'a>,
+    module: &ModuleModel<'a>,
+) -> Option<Hazard<'a>> {
+    let mut found = None;
+    walk::for_each_expr_in(body, &mut |expr| {
+        let ast::Expr::Call(call) = expr else { return };
+        let ast::Expr::Name(callee) = &*call.func else {
+            return;
+        };
+        if found.is_some() || module.imports.qualified_name(&call.func).is_some() {
+            return;
+        }
+        let writes = match module.function_named(&model.syntax.name, callee.id.as_str()) {
+            Some(helper) => writes_parameters(helper.body),
+            None => true,
+        };
+        if !writes {
+            return;
+        }
+        for arg in &call.args {
+            if let ast::Expr::Name(name) = arg {
+                // An array, or a value of unknown kind (a state array passed along): not a
+                // number, which the callee could not change.
+                if !matches!(
+                    model.kind_of_name(name.id.as_str()),
+                    Kind::Scalar | Kind::Str
+                ) {
+                    found = Some(Hazard::CallMayWrite(name.id.as_str(), call.range));
+                    return;
+                }
+            }
+        }
+    });
+    found
+}
+
+/// Whether a body stores through a subscript or calls a mutating method on a name it does not
+/// bind itself (a parameter or a global).
+fn writes_parameters(body: &[ast::Stmt]) -> bool {
+    let bound = liveness::names_bound(body);
+    let outer =
+        |expr: &ast::Expr| matches!(expr, ast::Expr::Name(n) if !bound.contains(n.id.as_str()));
+    let mut writes = false;
+    walk::for_each_stmt(body, &mut |stmt| {
+        let targets: Vec<&ast::Expr> = match stmt {
+            ast::Stmt::Assign(assign) => assign.targets.iter().collect(),
+            ast::Stmt::AugAssign(assign) => vec![&*assign.target],
+            _ => Vec::new(),
+        };
+        for target in targets {
+            if let ast::Expr::Subscript(subscript) = target {
+                writes |= outer(&subscript.value);
+            }
+        }
+    });
+    walk::for_each_expr_in(body, &mut |expr| {
+        if let ast::Expr::Call(call) = expr {
+            if let ast::Expr::Attribute(attribute) = &*call.func {
+                writes |=
+                    MUTATING_METHODS.contains(&attribute.attr.as_str()) && outer(&attribute.value);
+            }
+        }
+    });
+    writes
 }
 
 #[cfg(test)]

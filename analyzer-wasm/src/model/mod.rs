@@ -4,21 +4,28 @@
 //! one [`FunctionModel`] per function (decorators, parameters, kinds, calls, branches, stores,
 //! loops). Both are plain Rust over rustpython-parser's AST, built in one pass each.
 
+mod context;
 mod function;
 mod imports;
+mod infer;
 mod kind;
 pub(crate) mod liveness;
 pub(crate) mod loops;
+pub(crate) mod numba_support;
+mod ops;
+mod usage;
 pub(crate) mod walk;
 
 use std::collections::{HashMap, HashSet};
 
 use rustpython_parser::ast::{self, Ranged};
 
-pub(crate) use function::{is_library_kernel, FunctionModel, FunctionSyntax, MUTATING_METHODS};
+pub(crate) use context::Tracing;
+pub(crate) use function::{FunctionModel, FunctionSyntax};
 pub(crate) use imports::{Imports, Library};
 pub(crate) use kind::{Framework, Kind};
 pub(crate) use loops::{LoopIter, LoopModel};
+pub(crate) use ops::{library_kernel_kind, MUTATING_METHODS};
 
 /// Module-level facts.
 #[derive(Debug)]
@@ -33,6 +40,13 @@ pub(crate) struct ModuleModel<'a> {
     pub(crate) local_imports: HashSet<&'a str>,
     /// Functions compiled by a module-level call: `g = torch.compile(f, dynamic=False)`.
     pub(crate) wrapped: HashMap<&'a str, Vec<(Framework, Option<&'a ast::ExprCall>)>>,
+    /// Every function of the module, outermost first ([`functions`]).
+    pub(crate) functions: Vec<FunctionSyntax<'a>>,
+    /// Functions without a JIT decorator that run compiled all the same: called from compiled
+    /// code, or passed to a JAX transform.
+    pub(crate) traced: HashMap<String, Tracing>,
+    /// Functions that compiled code calls (compiled themselves or not).
+    pub(crate) called_from_compiled: HashSet<String>,
 }
 
 /// Roots of libraries whose names are not the user's own code.
@@ -83,6 +97,9 @@ impl<'a> ModuleModel<'a> {
             declared_global: HashSet::new(),
             local_imports: HashSet::new(),
             wrapped: HashMap::new(),
+            functions: functions(suite),
+            traced: HashMap::new(),
+            called_from_compiled: HashSet::new(),
         };
         for stmt in suite {
             match stmt {
@@ -119,12 +136,75 @@ impl<'a> ModuleModel<'a> {
             }
         }
         collect_global_declarations(suite, &mut model.declared_global);
+        (model.traced, model.called_from_compiled) =
+            context::traced_functions(&model.functions, &model);
         model
     }
 
-    /// Records `g = torch.compile(f, ...)`, `g = jax.jit(f)`, `g = numba.njit(f)`.
+    /// The module's function that the name `id` refers to inside the function `scope`: a
+    /// nested function first, then one at module level.
+    pub(crate) fn function_named(&self, scope: &str, id: &str) -> Option<&FunctionSyntax<'a>> {
+        let mut prefix = scope;
+        loop {
+            // A method is not reachable by its bare name.
+            let found = self.functions.iter().filter(|f| !f.is_method).find(|f| {
+                if prefix.is_empty() {
+                    f.name == id
+                } else {
+                    f.name.len() == prefix.len() + 1 + id.len()
+                        && f.name.starts_with(prefix)
+                        && f.name.ends_with(id)
+                        && f.name.as_bytes()[prefix.len()] == b'.'
+                }
+            });
+            if found.is_some() || prefix.is_empty() {
+                return found;
+            }
+            prefix = prefix.rsplit_once('.').map_or("", |(outer, _)| outer);
+        }
+    }
+
+    /// Whether the module function `function` is compiled with `framework`: decorated, wrapped
+    /// by a module-level call, or traced by its caller.
+    pub(crate) fn is_compiled_with(
+        &self,
+        function: &FunctionSyntax<'_>,
+        framework: Framework,
+    ) -> bool {
+        let decorated = function.decorators.iter().any(|d| {
+            function::JitDecorator::parse(d, self).is_some_and(|d| d.framework == framework)
+        });
+        decorated
+            || self
+                .wrapped
+                .get(function.name.as_str())
+                .is_some_and(|w| w.iter().any(|(f, _)| *f == framework))
+            || self
+                .traced
+                .get(&function.name)
+                .is_some_and(|t| t.framework == framework)
+    }
+
+    /// Records `g = torch.compile(f, ...)`, `g = jax.jit(f)`, `g = numba.njit(f)` and
+    /// `g = numba.njit(parallel=True)(f)`.
     fn note_wrapper(&mut self, value: &'a ast::Expr) {
         let ast::Expr::Call(call) = value else { return };
+        // Ex) `numba.njit(parallel=True)(f)`: the options are the inner call's.
+        if let ast::Expr::Call(inner) = &*call.func {
+            let framework = self
+                .imports
+                .qualified_name(&inner.func)
+                .as_deref()
+                .and_then(Framework::of_decorator);
+            if let (Some(framework), Some(ast::Expr::Name(target))) = (framework, call.args.first())
+            {
+                self.wrapped
+                    .entry(target.id.as_str())
+                    .or_default()
+                    .push((framework, Some(inner)));
+            }
+            return;
+        }
         let Some(framework) = self
             .imports
             .qualified_name(&call.func)

@@ -11,7 +11,7 @@
 
 use rustpython_parser::ast::{self, Ranged};
 
-use crate::model::{walk, Framework, FunctionModel, Kind, LoopIter};
+use crate::model::{numba_support, walk, Framework, FunctionModel, FunctionSyntax, Kind, LoopIter};
 use crate::rewrites::edit::{self, TextEdit};
 use crate::rewrites::importer::Importer;
 use crate::rewrites::Context;
@@ -72,11 +72,40 @@ fn is_generator(body: &[ast::Stmt]) -> bool {
     found
 }
 
+/// The module's functions that a Numba rewrite of `model` must compile with it: those it
+/// calls that are not compiled yet and that Numba compiles as they are.
+pub(crate) fn numba_helpers<'a>(
+    context: &Context<'a>,
+    model: &FunctionModel<'_>,
+) -> Vec<&'a FunctionSyntax<'a>> {
+    numba_support::helpers_to_compile(model, model.syntax.body, context.module)
+        .into_iter()
+        .filter_map(|name| context.module.functions.iter().find(|f| f.name == name))
+        .filter(|helper| numba_support::helper_compiles(helper, context.module, 2))
+        .collect()
+}
+
+/// `@njit(cache=True)` above a helper that a compiled function calls.
+pub(crate) fn decorate_helper(
+    context: &Context<'_>,
+    helper: &FunctionSyntax<'_>,
+    importer: &mut Importer,
+) -> TextEdit {
+    let line_start = def_line_start_of(context.source, helper);
+    let indent = edit::indent_at(context.source, line_start).to_owned();
+    let njit = importer.name("numba", "njit");
+    TextEdit::insert(line_start, format!("{indent}@{njit}(cache=True)\n"))
+}
+
 /// The offset where the line of the `def` keyword starts (below any decorators).
 pub(crate) fn def_line_start(source: &str, model: &FunctionModel<'_>) -> usize {
-    let mut offset = match model.syntax.decorators.last() {
+    def_line_start_of(source, &model.syntax)
+}
+
+fn def_line_start_of(source: &str, syntax: &FunctionSyntax<'_>) -> usize {
+    let mut offset = match syntax.decorators.last() {
         Some(decorator) => decorator.end().to_usize(),
-        None => model.syntax.range.start().to_usize(),
+        None => syntax.range.start().to_usize(),
     };
     // Skip the rest of the decorator line, blank lines and comments up to `def`/`async`.
     let bytes = source.as_bytes();

@@ -175,13 +175,25 @@ fn build(
     with_fixes: bool,
     variant: Option<decorate::Variant>,
 ) -> Option<Candidate> {
-    let start = model.syntax.range.start().to_usize();
+    // Ex) a Numba loop that calls the module's `f`: `f` is compiled too, or `@njit` fails.
+    let helpers = if framework == Framework::Numba && variant.is_some() {
+        decorate::numba_helpers(context, model)
+    } else {
+        Vec::new()
+    };
+    let start = helpers
+        .iter()
+        .map(|helper| helper.range.start().to_usize())
+        .chain([model.syntax.range.start().to_usize()])
+        .min()
+        .unwrap_or_default();
     let mut importer = importer::Importer::new(context.suite, context.source, start);
     let mut edits = Vec::new();
     let mut titles = Vec::new();
     let mut notes = Vec::new();
     let mut review = false;
     let mut slug = framework.as_str().to_owned();
+    let mut checked = vec![model.syntax.name.clone()];
     if let Some(variant) = variant {
         let decoration = decorate::decorate(context, model, framework, variant, &mut importer)?;
         slug.push('-');
@@ -190,6 +202,14 @@ fn build(
         notes.extend(decoration.notes);
         review |= decoration.review;
         edits.extend(decoration.edits);
+        for helper in &helpers {
+            edits.push(decorate::decorate_helper(context, helper, &mut importer));
+            notes.push(format!(
+                "`{}` is compiled too: the loop calls it, and compiled code can only call compiled functions",
+                helper.name
+            ));
+            checked.push(helper.name.clone());
+        }
     }
     if with_fixes {
         let fixes = fixes(context, model, framework, &mut importer)?;
@@ -200,7 +220,11 @@ fn build(
         review |= fixes.review;
         edits.extend(fixes.edits);
     }
-    edits.extend(importer.into_edits());
+    // Imports first: an import and a decorator inserted at the same offset (a helper on the
+    // first line) must come in that order.
+    let mut edits_with_imports = importer.into_edits();
+    edits_with_imports.extend(edits);
+    let edits = edits_with_imports;
     Some(Candidate {
         slug,
         title: titles.join("; "),
@@ -208,6 +232,6 @@ fn build(
         review,
         notes,
         edits,
-        checked: vec![model.syntax.name.clone()],
+        checked,
     })
 }

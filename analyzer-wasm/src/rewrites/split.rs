@@ -12,7 +12,7 @@ use std::collections::HashSet;
 
 use rustpython_parser::ast::{self, Ranged};
 
-use crate::model::{liveness, walk, Framework, FunctionModel, Kind, Library};
+use crate::model::{liveness, numba_support, walk, Framework, FunctionModel, Kind, Library};
 use crate::rewrites::branchless::fresh;
 use crate::rewrites::edit::{self, TextEdit};
 use crate::rewrites::flow;
@@ -257,7 +257,9 @@ pub(crate) fn candidate(context: &Context<'_>, model: &FunctionModel<'_>) -> Opt
 /// operation is there to compile.
 pub(crate) fn compiles_whole(context: &Context<'_>, model: &FunctionModel<'_>) -> bool {
     let body = model.syntax.body;
-    let numeric = model.loops.iter().any(|l| l.touches_arrays()) || model.uses(Library::Numpy);
+    let numeric = model.numba_loop
+        || model.loops.iter().any(|l| l.touches_arrays())
+        || model.uses(Library::Numpy);
     numeric
         && model
             .params
@@ -488,6 +490,13 @@ fn expr_ok(
                     ast::Expr::Attribute(attribute) => {
                         ARRAY_METHODS.contains(&attribute.attr.as_str())
                     }
+                    // Ex) `f(x)` with `f` a numeric function of the module, compiled with it.
+                    ast::Expr::Name(name) => context
+                        .module
+                        .function_named(&model.syntax.name, name.id.as_str())
+                        .is_some_and(|helper| {
+                            numba_support::helper_compiles(helper, context.module, 2)
+                        }),
                     _ => false,
                 },
             } && call.keywords.is_empty();

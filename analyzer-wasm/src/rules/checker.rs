@@ -47,7 +47,7 @@ impl<'a, 'src> Checker<'a, 'src> {
         let compiled = rule
             .family
             .framework()
-            .is_none_or(|framework| function.jit_for(framework).is_some());
+            .is_none_or(|framework| function.is_compiled_with(framework));
         self.severity = match rule.severity {
             Severity::Error if !compiled => Severity::Warning,
             severity => severity,

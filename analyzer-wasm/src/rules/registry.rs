@@ -1,7 +1,7 @@
 //! The code table: every rule with its code, name, severity, family, documentation and check.
 //! Codes are never reused.
 
-use crate::model::{Framework, FunctionModel, ModuleModel};
+use crate::model::{Framework, FunctionModel};
 use crate::report::Severity;
 use crate::rules::{doc_text, general, jax, numba, summary, tensorflow, torch, Checker, RuleInfo};
 
@@ -44,15 +44,19 @@ impl Family {
     }
 
     /// Whether the family's rules look at `function`: its framework's rules when the function
-    /// targets it, GEN rules when the function or its module uses an array library.
-    pub(crate) fn applies_to(self, function: &FunctionModel<'_>, module: &ModuleModel<'_>) -> bool {
+    /// runs compiled with it or is a candidate for it, GEN rules when it is either for some
+    /// framework. Drivers, set-up code and plain Python say nothing.
+    pub(crate) fn applies_to(self, function: &FunctionModel<'_>) -> bool {
         match self.framework() {
             Some(framework) => function.targets(framework),
+            // Profitability belongs to the function that is compiled: a callee traced inside
+            // its caller's graph is no unit of its own.
             None => {
-                !function.libraries.is_empty()
-                    || ["numpy", "torch", "jax", "tensorflow"]
-                        .iter()
-                        .any(|m| module.imports.imports_module(m))
+                function.traced.is_none()
+                    && (function.does_array_work()
+                        || Framework::ALL
+                            .iter()
+                            .any(|framework| function.targets(*framework)))
             }
         }
     }

@@ -5,7 +5,10 @@ mod cost;
 
 use std::collections::BTreeMap;
 
-use crate::model::{Framework, FunctionModel, Library, LoopIter, ModuleModel};
+use crate::model::{
+    library_kernel_kind, numba_support, Framework, FunctionModel, Library, LoopIter, LoopModel,
+    ModuleModel,
+};
 use crate::report::{Config, Diagnostic, Estimate, Severity, Verdict};
 use crate::rules::{general, numba, Family, Rule};
 
@@ -20,7 +23,7 @@ pub(crate) fn judge(
     module: &ModuleModel<'_>,
     diagnostics: &[Diagnostic],
 ) -> Vec<Verdict> {
-    let work = work(function);
+    let work = work(function, module);
     let mut verdicts: Vec<Verdict> = Framework::ALL
         .iter()
         .map(|framework| verdict(*framework, function, module, diagnostics, work))
@@ -37,11 +40,11 @@ pub(crate) fn judge(
     verdicts
 }
 
-fn work(function: &FunctionModel<'_>) -> cost::Work {
+fn work(function: &FunctionModel<'_>, module: &ModuleModel<'_>) -> cost::Work {
     let loop_nest = function
         .loops
         .iter()
-        .filter(|l| l.depth == 1 && l.iter != LoopIter::TensorRange && l.touches_arrays())
+        .filter(|l| numba::interpreted_array_loop::compiles(function, l, module))
         .map(|l| numba::interpreted_array_loop::nest_depth(function, l))
         .max()
         .unwrap_or(0);
@@ -113,7 +116,7 @@ fn verdict(
         reasons.clear();
         blockers.clear();
     }
-    let (estimate, summary) = estimate(framework, function, diagnostics, work, failing);
+    let (estimate, summary) = estimate(framework, function, module, diagnostics, work, failing);
     let benefit = match estimate {
         Some(estimate) => cost::level(estimate),
         None => "harmful",
@@ -129,6 +132,9 @@ fn verdict(
         config,
         summary,
         strategy: None,
+        explains: !function.loops.is_empty()
+            || function.does_array_work()
+            || function.is_compiled(),
     }
 }
 
@@ -145,6 +151,7 @@ fn is_recompile(code: &str) -> bool {
 fn estimate(
     framework: Framework,
     function: &FunctionModel<'_>,
+    module: &ModuleModel<'_>,
     diagnostics: &[Diagnostic],
     work: cost::Work,
     failing: bool,
@@ -165,6 +172,25 @@ fn estimate(
             ),
         );
     }
+    if framework != Framework::Numba
+        && function.uses(own)
+        && !function.is_compiled()
+        && !function.targets(framework)
+    {
+        let why = if function.array_ops(own) == 0 {
+            "the body is set-up, I/O or calls into other code"
+        } else {
+            "it builds its arrays from scratch (set-up code), with no array input to work on"
+        };
+        return (
+            Some(cost::NOTHING),
+            format!(
+                "No {} array work for {} to compile: {why}.",
+                library_name(own),
+                framework.decorator()
+            ),
+        );
+    }
     if framework != Framework::Numba && !function.uses(own) {
         let what = if work.loop_nest > 0 || work.chain > 0 {
             "would need a port to its array API"
@@ -180,13 +206,21 @@ fn estimate(
         );
     }
     if failing {
-        return (
-            None,
-            format!(
+        let summary = match (&function.traced, function.jit_for(framework)) {
+            (Some(tracing), None) if tracing.framework == framework => format!(
+                "Traced already ({}), and it fails there as written: fix the errors listed as blockers.",
+                tracing.by
+            ),
+            (_, Some(_)) => format!(
+                "Compiled with {} already, and it fails as written: fix the errors listed as blockers.",
+                framework.decorator()
+            ),
+            _ => format!(
                 "Compiling with {} fails as written: fix the errors listed as blockers first.",
                 framework.decorator()
             ),
-        );
+        };
+        return (None, summary);
     }
     let has = |code: &str| diagnostics.iter().any(|d| d.code == code);
     if framework == Framework::Torch {
@@ -201,32 +235,101 @@ fn estimate(
             return (Some(cost::NOTHING), format!("{breaks} graph break(s) split the function into small graphs with Python in between: little to gain."));
         }
     }
-    if work.too_small && work.loop_nest == 0 {
+    if function.is_compiled_with(framework) {
+        let how = match (&function.traced, function.jit_for(framework)) {
+            (Some(tracing), None) => format!("Traced already ({})", tracing.by),
+            _ => format!("Compiled with {} already", framework.decorator()),
+        };
+        return (
+            Some(cost::NOTHING),
+            format!("{how}: adding a decorator gains nothing more."),
+        );
+    }
+    let candidate =
+        function.targets(framework) || function.does_array_work() || function.is_compiled();
+    if work.too_small && work.loop_nest == 0 && candidate {
         return (
             Some(cost::TOO_SMALL),
             "Too little work: the compiled call's overhead costs more than it saves.".to_owned(),
         );
     }
+    if work.loop_nest > 0 && framework == Framework::Numba {
+        if let Some(blocker) =
+            numba_support::function_blocker(function, module).filter(|b| !b.library_call)
+        {
+            return (
+                Some(cost::NOTHING),
+                format!(
+                    "The loop compiles, but the function {}: @njit fails on the whole function; move the loop into a kernel of its own.",
+                    blocker.what
+                ),
+            );
+        }
+    }
     if work.loop_nest > 0 {
         return match framework {
-            Framework::Numba => (Some(cost::loops(work.loop_nest)), format!("A {}-deep Python loop over array elements compiles to machine code.", work.loop_nest)),
+            Framework::Numba => {
+                let over = if function.loops.iter().any(LoopModel::touches_arrays) {
+                    "array elements"
+                } else {
+                    "numbers"
+                };
+                (
+                    Some(cost::loops(work.loop_nest)),
+                    format!(
+                        "A {}-deep Python loop over {over} compiles to machine code.",
+                        work.loop_nest
+                    ),
+                )
+            }
             _ => (Some(cost::NOTHING), "Python loops are unrolled while tracing: compile time grows with the trip count and the loop itself is not sped up.".to_owned()),
         };
     }
     if work.kernels > 0 && work.chain < general::fusible_elementwise_chain::MIN_CHAIN {
+        let mut kinds: Vec<&str> = function
+            .calls
+            .iter()
+            .filter_map(library_kernel_kind)
+            .collect();
+        if function.ops.kernels > kinds.len() {
+            kinds.push("matrix products (BLAS)");
+        }
+        kinds.dedup();
         return (
             Some(cost::KERNEL_BOUND),
-            "The time is in library kernels (BLAS/cuBLAS) that compiling does not change."
-                .to_owned(),
+            format!(
+                "The time is in library kernels ({}) that compiling does not change.",
+                kinds.join(", ")
+            ),
         );
     }
     if framework == Framework::Numba {
+        if let Some((line_loop, blocker)) = first_loop_blocker(function, module) {
+            let numeric = line_loop.touches_arrays()
+                || numba_support::is_numeric_loop(function, line_loop, module)
+                || line_loop.iter == LoopIter::Range;
+            let advice = if numeric {
+                "@njit fails on it as written; compile what it calls too, or move the numeric part into a kernel"
+            } else {
+                "no JIT compiles that; Numba takes loops over numbers and NumPy arrays (move the numbers into arrays first, or use built-ins and comprehensions)"
+            };
+            return (
+                Some(cost::NOTHING),
+                format!("The loop {}: {advice}.", blocker.what),
+            );
+        }
         if work.chain >= 2 {
             return (Some(cost::VECTORIZED_NUMPY), "Already vectorized NumPy: Numba only saves temporaries (parallel=True gains more).".to_owned());
         }
         return (
             Some(cost::NOTHING),
             "No loop or array work for Numba to speed up.".to_owned(),
+        );
+    }
+    if work.chain >= general::fusible_elementwise_chain::MIN_CHAIN && !function.loops.is_empty() {
+        return (
+            Some(cost::NOTHING),
+            "Its Python loops are unrolled while tracing (or break the graph): compile the loop body as a function of its own, not this one.".to_owned(),
         );
     }
     if work.chain >= general::fusible_elementwise_chain::MIN_CHAIN {
@@ -242,6 +345,18 @@ fn estimate(
         Some(cost::NOTHING),
         "Too few operations to fuse.".to_owned(),
     )
+}
+
+/// The first outermost loop that Numba does not compile as written, with what stops it.
+fn first_loop_blocker<'f, 'a>(
+    function: &'f FunctionModel<'a>,
+    module: &ModuleModel<'_>,
+) -> Option<(&'f LoopModel<'a>, numba_support::Blocker)> {
+    function
+        .loops
+        .iter()
+        .filter(|l| l.depth == 1 && l.iter != LoopIter::TensorRange)
+        .find_map(|l| numba_support::loop_blocker(function, l, module).map(|b| (l, b)))
 }
 
 fn library_name(library: Library) -> &'static str {

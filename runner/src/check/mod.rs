@@ -69,7 +69,12 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<bool> {
         });
     }
     let mut out = std::io::stdout().lock();
-    output::write(&mut out, args.output_format, &files, Layout { single_file })
+    let layout = Layout {
+        single_file,
+        all_verdicts: args.all_verdicts,
+        statistics: args.statistics,
+    };
+    output::write(&mut out, args.output_format, &files, layout)
         .context("could not write the results")?;
     drop(out);
 

@@ -1,8 +1,9 @@
 //! The cheap byte scan that decides whether a file is worth parsing at all.
 //!
-//! jitlens only has something to say about code that uses a numerical library, and most Python
-//! files in a project import none. Parsing is by far the largest cost of `check`, so a file is
-//! parsed only when one of its lines is an import statement of a numerical library:
+//! jitlens only has something to say about numerical code, and most Python files in a project
+//! are not. Parsing is by far the largest cost of `check`, so a file is parsed only when one of
+//! its lines is a `for ... in range(` loop (pure-Python numeric loops need no import) or an import
+//! statement of a numerical library:
 //!
 //! - `import numpy`, `import numpy as np`, `import os, torch.nn as nn`;
 //! - `from numba import njit`, `from jax.numpy import zeros`, `from scipy import linalg`;
@@ -26,6 +27,25 @@ pub(crate) const NUMERICAL_LIBRARIES: [&str; 7] = [
     "scipy",
     "cupy",
 ];
+
+/// Whether `source` is worth parsing: it imports a numerical library, or it has a `for` loop
+/// over a `range` (a pure-Python numeric loop is exactly what Numba is for, imports or not).
+pub(crate) fn worth_parsing(source: &[u8]) -> bool {
+    imports_numerical_library(source) || has_range_loop(source)
+}
+
+/// Whether a line starts (after indentation) with `for` and has ` in range(` on it.
+fn has_range_loop(source: &[u8]) -> bool {
+    memchr::memmem::find_iter(source, b" in range(").any(|at| {
+        let line_start = source[..at]
+            .iter()
+            .rposition(|&byte| byte == b'\n')
+            .map_or(0, |newline| newline + 1);
+        source[line_start..at]
+            .trim_ascii_start()
+            .starts_with(b"for ")
+    })
+}
 
 /// Whether `source` has an import statement of one of the [`NUMERICAL_LIBRARIES`].
 ///
@@ -134,6 +154,18 @@ mod tests {
         check("important = numpy\nfromage = 1\n", false);
         check("import numpyé\n", false);
         check("", false);
+    }
+
+    #[test]
+    fn range_loops_make_a_file_worth_parsing() {
+        assert!(worth_parsing(
+            b"def f(n):\n    for i in range(n):\n        pass\n"
+        ));
+        assert!(worth_parsing(b"import numpy\n"));
+        assert!(!worth_parsing(
+            b"x = [i for i in range(3)]\nfor k in items:\n    pass\n"
+        ));
+        assert!(!worth_parsing(b"# for i in range(n) in a comment line\n"));
     }
 
     #[test]

@@ -86,7 +86,7 @@ fn check_file(path: &Path, selection: &RuleSelection) -> Outcome {
             return Outcome::Failed(format!("could not read {}: {error}", path.display()))
         }
     };
-    if !prefilter::imports_numerical_library(&bytes) {
+    if !prefilter::worth_parsing(&bytes) {
         return Outcome::Skipped;
     }
     let source = match std::str::from_utf8(&bytes) {

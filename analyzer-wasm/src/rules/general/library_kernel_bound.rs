@@ -2,7 +2,7 @@
 
 use rustpython_parser::ast;
 
-use crate::model::{is_library_kernel, walk, FunctionModel};
+use crate::model::{library_kernel_kind, walk, Framework, FunctionModel};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -33,17 +33,29 @@ rule_doc! {
 
 /// GEN401
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    for call in function.calls.iter().filter(|c| is_library_kernel(c)) {
+    for call in &function.calls {
+        let Some(kind) = library_kernel_kind(call) else {
+            continue;
+        };
+        // Under Numba, `np.sort` is Numba's own compiled sort, not a library kernel.
+        if kind == "sorting" && function.is_compiled_with(Framework::Numba) {
+            continue;
+        }
         let name = call
             .qualified
             .clone()
             .unwrap_or_else(|| format!(".{}", call.short_name()));
-        checker.report(call.expr.range, format!("`{name}` already runs in an optimized library kernel (BLAS/cuBLAS): a JIT does not speed it up"));
+        checker.report(
+            call.expr.range,
+            format!("`{name}` already runs in an optimized library kernel ({kind}): a JIT does not speed it up"),
+        );
     }
     let mut found = Vec::new();
     walk::for_each_expr_in(function.syntax.body, &mut |expr| {
         if let ast::Expr::BinOp(bin_op) = expr {
-            if matches!(bin_op.op, ast::Operator::MatMult) {
+            if matches!(bin_op.op, ast::Operator::MatMult)
+                && function.kind_of(expr, checker.module).is_array()
+            {
                 found.push(bin_op.range);
             }
         }
@@ -51,7 +63,7 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     for range in found {
         checker.report(
             range,
-            "`@` already runs in an optimized BLAS/cuBLAS kernel: a JIT does not speed it up",
+            "`@` already runs in an optimized matrix-product kernel (BLAS): a JIT does not speed it up",
         );
     }
 }

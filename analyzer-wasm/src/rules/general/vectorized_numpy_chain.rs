@@ -31,7 +31,7 @@ rule_doc! {
 
 /// GEN404
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    if is_vectorized_numpy(function) {
+    if is_vectorized_numpy(function) && !function.is_compiled() {
         checker.report(checker.header(function), "already vectorized NumPy: `@njit` gains little (about 1.6x); `parallel=True` gains more");
     }
 }

@@ -37,7 +37,7 @@ rule_doc! {
 
 /// JX103
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    for (call, name) in function.outer_mutations() {
+    for (call, name) in function.outer_mutations(checker.module) {
         checker.report(
             call.expr.range,
             format!("mutating `{name}` outside the function happens only while tracing"),

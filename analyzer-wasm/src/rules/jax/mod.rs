@@ -18,6 +18,13 @@ use crate::model::{walk, Framework, FunctionModel, ModuleModel};
 /// The parameters `jax.jit` traces: all but `self` and the static ones.
 pub(crate) fn traced_params<'a>(function: &FunctionModel<'a>) -> Vec<&'a str> {
     let decorator = function.jit_for(Framework::Jax);
+    // Arguments of a jitted function or of a transform's function arrive traced; a function
+    // called from jitted code gets what its caller passes.
+    let compiled = decorator.is_some()
+        || function
+            .traced
+            .as_ref()
+            .is_some_and(|t| t.framework == Framework::Jax && t.arguments_traced);
     let static_names = decorator
         .map(|d| d.strings("static_argnames"))
         .unwrap_or_default();
@@ -31,7 +38,10 @@ pub(crate) fn traced_params<'a>(function: &FunctionModel<'a>) -> Vec<&'a str> {
         .filter(|(position, param)| {
             let is_self = function.syntax.is_method && *position == 0;
             let is_static = static_names.contains(&param.name) || static_numbers.contains(position);
-            !(is_self || is_static)
+            // Compiled, every argument that is not static is traced; a candidate's parameters
+            // are traced only when they are arrays (the others would be made static).
+            let traced = compiled || param.kind.is_array();
+            !(is_self || is_static) && traced
         })
         .map(|(_, param)| param.name)
         .collect()
@@ -113,12 +123,20 @@ pub(crate) fn shape_uses(function: &FunctionModel<'_>, names: &[&str]) -> Vec<Te
         if !shaped {
             continue;
         }
-        for arg in call.expr.args.iter().chain(call.keyword("shape")) {
-            walk::walk_expr(arg, &mut |sub| {
-                if is_named(sub) {
-                    found.push(sub.range());
-                }
-            });
+        // Ex) `jax.random.normal(key, shape)`: the key comes first and is an array.
+        let skip = usize::from(
+            call.qualified
+                .as_deref()
+                .is_some_and(|q| q.starts_with("jax.random.")),
+        );
+        for arg in call
+            .expr
+            .args
+            .iter()
+            .skip(skip)
+            .chain(call.keyword("shape"))
+        {
+            found.extend(shape_names(arg, &is_named));
         }
     }
     walk::for_each_expr_in(function.syntax.body, &mut |expr| {
@@ -135,4 +153,25 @@ pub(crate) fn shape_uses(function: &FunctionModel<'_>, names: &[&str]) -> Vec<Te
         }
     });
     found
+}
+
+/// The named values read in a shape argument, not counting the static parts: `x.shape[1]`,
+/// `x.ndim`, `len(x)` are known while tracing.
+fn shape_names(expr: &ast::Expr, is_named: &impl Fn(&ast::Expr) -> bool) -> Vec<TextRange> {
+    match expr {
+        ast::Expr::Attribute(attribute)
+            if matches!(attribute.attr.as_str(), "shape" | "ndim" | "size" | "dtype") =>
+        {
+            Vec::new()
+        }
+        ast::Expr::Call(call) if matches!(&*call.func, ast::Expr::Name(name) if name.id.as_str() == "len") => {
+            Vec::new()
+        }
+        other if is_named(other) => vec![other.range()],
+        other => {
+            let mut found = Vec::new();
+            walk::for_each_child(other, |child| found.extend(shape_names(child, is_named)));
+            found
+        }
+    }
 }

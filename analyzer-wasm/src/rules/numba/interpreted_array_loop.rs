@@ -2,13 +2,17 @@
 
 use rustpython_parser::ast::Ranged;
 
-use crate::model::{FunctionModel, LoopIter};
+use crate::model::{numba_support, FunctionModel, LoopIter, LoopModel, ModuleModel};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
     /// ## What it does
-    /// Finds outermost Python loops that index NumPy arrays element by element in a function
-    /// that is not compiled yet.
+    /// Finds outermost Python loops that index NumPy arrays element by element, or do
+    /// arithmetic on numbers over a `range`, in a function that is not compiled yet, when
+    /// everything the loop calls is something Numba compiles (NumPy, `math`, numbers, and the
+    /// module's own functions that are compiled or compile as they are). A loop that calls a
+    /// method of a Python object or a function Numba cannot compile is not reported: `@njit`
+    /// would fail on it.
     ///
     /// ## Why is this bad?
     /// Every iteration runs in the interpreter, boxing each element. Numba compiles such loops
@@ -39,15 +43,20 @@ rule_doc! {
 
 /// NB401
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    if function.is_jitted() {
+    if function.is_compiled() {
         return;
     }
     for loop_ in function
         .loops
         .iter()
-        .filter(|l| l.depth == 1 && l.iter != LoopIter::TensorRange && l.touches_arrays())
+        .filter(|l| compiles(function, l, checker.module))
     {
         let nest = nest_depth(function, loop_);
+        let over = if loop_.touches_arrays() {
+            "array elements"
+        } else {
+            "numbers"
+        };
         // Ex) "(`i` from 1 to `x.shape[0]`)"
         let span = match (loop_.var, loop_.bounds) {
             (Some(var), Some(bounds)) => {
@@ -61,16 +70,28 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         };
         checker.report(
             loop_.header,
-            format!("a {nest}-deep Python loop over array elements{span}: `@njit` compiles it to machine code"),
+            format!(
+                "a {nest}-deep Python loop over {over}{span}: `@njit` compiles it to machine code"
+            ),
         );
     }
 }
 
-/// How many loops deep the nest under `loop_` goes (1 for a loop without inner loops).
-pub(crate) fn nest_depth(
+/// Whether `loop_` is an outermost loop over array elements or numbers whose every call and
+/// value Numba compiles: the loops `@njit` speeds up as they are written.
+pub(crate) fn compiles(
     function: &FunctionModel<'_>,
-    loop_: &crate::model::LoopModel<'_>,
-) -> usize {
+    loop_: &LoopModel<'_>,
+    module: &ModuleModel<'_>,
+) -> bool {
+    loop_.depth == 1
+        && loop_.iter != LoopIter::TensorRange
+        && (loop_.touches_arrays() || numba_support::is_numeric_loop(function, loop_, module))
+        && numba_support::loop_blocker(function, loop_, module).is_none()
+}
+
+/// How many loops deep the nest under `loop_` goes (1 for a loop without inner loops).
+pub(crate) fn nest_depth(function: &FunctionModel<'_>, loop_: &LoopModel<'_>) -> usize {
     let start = loop_.stmt as *const _;
     let Some(position) = function
         .loops

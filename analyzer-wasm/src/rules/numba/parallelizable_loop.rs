@@ -1,6 +1,6 @@
 //! NB205: a `range` loop whose iterations are independent.
 
-use crate::model::{FunctionModel, LoopIter};
+use crate::model::{Framework, FunctionModel, LoopIter};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -35,7 +35,35 @@ rule_doc! {
 
 /// NB205
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
+    // A kernel that compiled code calls runs inside its caller's loops: threads belong there.
+    if checker
+        .module
+        .called_from_compiled
+        .contains(function.syntax.name.as_str())
+    {
+        return;
+    }
     for loop_ in parallelizable(function) {
+        // A compiled kernel that reduces two or more arrays into a scalar (a distance between
+        // two vectors) is called per pair by other code; threads belong in the caller's loop.
+        let writes = loop_.accesses.iter().any(|a| a.write);
+        let array_inputs = function.params.iter().filter(|p| p.kind.is_array()).count();
+        if function.is_compiled() && !writes && array_inputs >= 2 {
+            continue;
+        }
+        // A compiled kernel whose author did not ask for `parallel=True` is, on real code,
+        // nearly always called from loops elsewhere that hold the parallelism.
+        let parallel = function
+            .jit_for(Framework::Numba)
+            .is_some_and(|d| d.flag("parallel"));
+        if function.is_compiled() && !parallel {
+            continue;
+        }
+        // Numba runs only the outermost `prange` in parallel: with one already there, another
+        // loop's `prange` would serialise it or do nothing.
+        if function.loops.iter().any(|l| l.iter == LoopIter::Prange) {
+            continue;
+        }
         checker.report(
             loop_.header,
             "iterations are independent: `prange` with `parallel=True` can run them on all cores",

@@ -1,7 +1,10 @@
 //! NB202: a `prange` loop whose iterations depend on each other.
 
+use rustpython_parser::ast;
+use rustpython_parser::text_size::TextRange;
+
 use crate::model::loops::Hazard;
-use crate::model::{FunctionModel, LoopIter};
+use crate::model::{liveness, walk, FunctionModel, LoopIter, LoopModel};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -43,10 +46,41 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         let Some(hazard) = loop_.hazard else { continue };
         let (range, message) = match hazard {
             Hazard::CarriedArray(base, range) => (range, format!("`{base}` is read at another iteration's index than it is written: a race under `prange`")),
+            // Ex) `out[pos] = v` with `pos = indptr[i]`: disjoint per iteration, not a race.
+            Hazard::UnindexedWrite(_, range) if index_follows_iteration(loop_, range) => continue,
+            // The callee may well leave the array alone: not certain enough to warn.
+            Hazard::CallMayWrite(..) => continue,
             Hazard::UnindexedWrite(base, range) => (range, format!("write to `{base}` is not indexed by the loop variable: iterations race under `prange`")),
             Hazard::CarriedScalar(name) => (loop_.header, format!("`{name}` is carried from one iteration to the next: a race under `prange`")),
             Hazard::ContainerMutation(range) => (range, "mutating a container in a `prange` loop is not thread-safe".to_owned()),
         };
         checker.report(range, message);
     }
+}
+
+/// Whether the write at `range` is indexed by something that changes with the iteration: the
+/// loop variable, or a name the body binds (`pos = indptr[i]`, `j = k - rev_j`).
+fn index_follows_iteration(loop_: &LoopModel<'_>, range: TextRange) -> bool {
+    let bound = liveness::names_bound(std::slice::from_ref(loop_.stmt));
+    loop_
+        .accesses
+        .iter()
+        .filter(|access| access.write && access.range == range)
+        .flat_map(|access| access.indices.iter())
+        .any(|index| {
+            // Ex) `y[i % 4]`, `y[i // 2]`: iterations collide, whatever else the index holds.
+            if let ast::Expr::BinOp(bin_op) = index {
+                if matches!(bin_op.op, ast::Operator::Mod | ast::Operator::FloorDiv) {
+                    return false;
+                }
+            }
+            let mut moves = false;
+            walk::walk_expr(index, &mut |sub| {
+                if let ast::Expr::Name(name) = sub {
+                    moves |=
+                        bound.contains(name.id.as_str()) || loop_.var == Some(name.id.as_str());
+                }
+            });
+            moves
+        })
 }

@@ -43,7 +43,7 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
             "`print` runs only while tracing: use `tf.print`",
         );
     }
-    for (call, name) in function.outer_mutations() {
+    for (call, name) in function.outer_mutations(checker.module) {
         checker.report(
             call.expr.range,
             format!("mutating `{name}` happens only while tracing, not on every call"),

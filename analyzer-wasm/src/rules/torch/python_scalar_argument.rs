@@ -45,7 +45,18 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         return;
     }
     let module = checker.module;
-    for param in function.params.iter().filter(|p| p.kind == Kind::Scalar) {
+    // Numerical-stability constants (`eps=1e-8`) keep their default in every call.
+    let constant = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        ["eps", "epsilon", "tol", "atol", "rtol"]
+            .iter()
+            .any(|c| name == *c || name.ends_with(&format!("_{c}")))
+    };
+    for param in function
+        .params
+        .iter()
+        .filter(|p| p.kind == Kind::Scalar && !constant(p.name))
+    {
         let mut used_with_tensor = false;
         walk::for_each_expr_in(function.syntax.body, &mut |expr| {
             if let ast::Expr::BinOp(bin_op) = expr {

@@ -2,7 +2,7 @@
 
 use rustpython_parser::ast::Ranged;
 
-use crate::model::FunctionModel;
+use crate::model::{Framework, FunctionModel};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -34,9 +34,16 @@ rule_doc! {
 
 /// PT303
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
+    // Uncompiled, a shape branch is one of many shape specialisations the compile would make
+    // anyway; it is worth a word where the function is compiled.
+    if !function.is_compiled_with(Framework::Torch) {
+        return;
+    }
     for branch in &function.branches {
         let dependence = branch.dependence;
-        if dependence.shape && !dependence.tensor && !dependence.scalar_from_tensor {
+        // A guard that raises on bad input takes one side for every valid call.
+        if dependence.shape && !dependence.tensor && !dependence.scalar_from_tensor && !branch.guard
+        {
             checker.report(branch.test.range(), "branch on a tensor shape: each side compiles its own graph; mark dynamic dimensions");
         }
     }

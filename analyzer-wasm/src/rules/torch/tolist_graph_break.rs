@@ -35,7 +35,7 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         {
             checker.report(
                 call.expr.range,
-                "`.tolist()` of a float tensor breaks the graph: keep tensor operations",
+                "`.tolist()` of a tensor breaks the graph: keep tensor operations",
             );
         }
     }

@@ -1,23 +1,24 @@
 //! `--output-format json`: the Report of DESIGN.md.
 //!
 //! One named file prints its Report alone; anything else prints an array of Reports, each with
-//! a `path`. A file passed over for importing no numerical library has `"skipped": true` and
-//! empty lists.
+//! a `path`. A file passed over as not numerical has `"skipped": true` and empty lists. Verdicts
+//! that say nothing ("none") are left out, and so are functions left with no verdict and no
+//! diagnostic, unless `--all-verdicts` asks for them: on a large project the file stays a few MB.
 
 use std::io::{self, Write};
 
 use serde_json::Value;
 
-use crate::check::output::{FileReport, Layout};
+use crate::check::output::{verdicts_that_say_something, FileReport, Layout};
 
 /// Writes the Report, or the array of Reports, pretty-printed.
 pub(super) fn write(out: &mut impl Write, files: &[FileReport], layout: Layout) -> io::Result<()> {
     let value = match files {
-        [file] if layout.single_file => file_value(file, false)?,
+        [file] if layout.single_file => file_value(file, false, layout)?,
         _ => Value::Array(
             files
                 .iter()
-                .map(|file| file_value(file, true))
+                .map(|file| file_value(file, true, layout))
                 .collect::<io::Result<_>>()?,
         ),
     };
@@ -25,8 +26,26 @@ pub(super) fn write(out: &mut impl Write, files: &[FileReport], layout: Layout) 
     writeln!(out)
 }
 
-fn file_value(file: &FileReport, with_path: bool) -> io::Result<Value> {
-    let mut value = serde_json::to_value(&file.report)?;
+fn file_value(file: &FileReport, with_path: bool, layout: Layout) -> io::Result<Value> {
+    let mut value = if layout.all_verdicts {
+        serde_json::to_value(&file.report)?
+    } else {
+        // Functions keep only the verdicts that say something; a function with none is left
+        // out unless a diagnostic names it.
+        let mut report = file.report.clone();
+        let named: Vec<&str> = report
+            .diagnostics
+            .iter()
+            .filter_map(|d| d.function.as_deref())
+            .collect();
+        let mut functions = std::mem::take(&mut report.functions);
+        for function in &mut functions {
+            verdicts_that_say_something(&mut function.verdicts);
+        }
+        functions.retain(|f| !f.verdicts.is_empty() || named.contains(&f.name.as_str()));
+        report.functions = functions;
+        serde_json::to_value(&report)?
+    };
     if with_path {
         value["path"] = file.path.display().to_string().into();
     }
@@ -45,7 +64,17 @@ mod tests {
 
     fn parse(files: &[crate::check::output::FileReport], single_file: bool) -> Value {
         let text = render(
-            |out, files| super::write(out, files, Layout { single_file }),
+            |out, files| {
+                super::write(
+                    out,
+                    files,
+                    Layout {
+                        single_file,
+                        all_verdicts: true,
+                        statistics: false,
+                    },
+                )
+            },
             files,
         );
         serde_json::from_str(&text).unwrap()

@@ -33,6 +33,56 @@ pub(crate) struct Layout {
     /// The command line named exactly one file: JSON prints that file's Report alone, not an
     /// array.
     pub(crate) single_file: bool,
+    /// JSON keeps every verdict of every function (`--all-verdicts`), not only those that say
+    /// something.
+    pub(crate) all_verdicts: bool,
+    /// Text prints a count per rule instead of the findings (`--statistics`).
+    pub(crate) statistics: bool,
+}
+
+/// The verdicts of a function that say something: a gain to take (`high`, `medium`, `low`), a
+/// warning that compiling would hurt (`harmful`), and on code a user may want compiled, the best
+/// "none" (it says why no JIT helps). A "none" for every function and framework would bury the
+/// rest.
+pub(crate) fn verdicts_that_say_something(verdicts: &mut Vec<jitlens_analyzer::report::Verdict>) {
+    let mut kept_none = false;
+    verdicts.retain(|verdict| {
+        if verdict.benefit != "none" {
+            return true;
+        }
+        let keep = verdict.explains && !kept_none;
+        kept_none |= keep;
+        keep
+    });
+}
+
+/// The best high or medium verdict of every function, best estimated gain first, with the
+/// file it is in: what `check` ranks as opportunities.
+pub(crate) fn opportunities(
+    files: &[FileReport],
+) -> Vec<(
+    &FileReport,
+    &jitlens_analyzer::report::FunctionReport,
+    &jitlens_analyzer::report::Verdict,
+)> {
+    let mut found: Vec<_> = files
+        .iter()
+        .flat_map(|file| file.report.functions.iter().map(move |f| (file, f)))
+        .filter_map(|(file, function)| {
+            let best = function
+                .verdicts
+                .iter()
+                .find(|v| matches!(v.benefit.as_str(), "high" | "medium"))?;
+            Some((file, function, best))
+        })
+        .collect();
+    let gain = |verdict: &jitlens_analyzer::report::Verdict| {
+        verdict
+            .estimate
+            .map_or(0.0, |e| (e.speedup_low * e.speedup_high).sqrt())
+    };
+    found.sort_by(|a, b| gain(b.2).total_cmp(&gain(a.2)));
+    found
 }
 
 /// Writes `files` in `format`.
@@ -43,6 +93,7 @@ pub(crate) fn write(
     layout: Layout,
 ) -> io::Result<()> {
     match format {
+        OutputFormat::Text if layout.statistics => text::write_statistics(out, files),
         OutputFormat::Text => text::write(out, files),
         OutputFormat::Json => json::write(out, files, layout),
         OutputFormat::Sarif => sarif::write(out, files),

@@ -1,0 +1,241 @@
+//! The compilation context of each function: which functions of the module run traced or
+//! compiled already although they carry no JIT decorator of their own.
+//!
+//! - A function called from a compiled function is compiled with it: Numba needs it compiled to
+//!   call it, Dynamo and JAX trace through it.
+//! - A function passed to a JAX transform (`jax.lax.scan(step, ...)`, `jax.vmap(f)`,
+//!   `jax.grad(loss)`) or decorated with one (`@jax.vmap`, `@jax.custom_jvp`) is traced by JAX.
+//!
+//! Such a function is judged as compiled: a blocker in it is an error of its caller's JIT, and
+//! advising `jax.jit` on it is noise.
+
+use std::collections::{HashMap, HashSet};
+
+use rustpython_parser::ast;
+
+use crate::model::function::{FunctionSyntax, JitDecorator};
+use crate::model::imports::Imports;
+use crate::model::kind::Framework;
+use crate::model::walk;
+use crate::model::ModuleModel;
+
+/// Why a function without its own JIT decorator runs compiled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Tracing {
+    /// The JIT that compiles or traces it.
+    pub(crate) framework: Framework,
+    /// What does: "called from `step`", "passed to `jax.lax.scan`".
+    pub(crate) by: String,
+    /// Whether every argument arrives traced (a transform traces them all); a function called
+    /// from compiled code gets whatever its caller passes, Python values included.
+    pub(crate) arguments_traced: bool,
+}
+
+/// Transforms that wrap a function without tracing its arguments themselves
+/// (`nondiff_argnums` stay Python values).
+const WRAPPERS: &[&str] = &["jax.custom_jvp", "jax.custom_vjp"];
+
+/// JAX functions that trace the functions passed to them.
+const JAX_TRANSFORMS: &[&str] = &[
+    "jax.lax.cond",
+    "jax.lax.switch",
+    "jax.lax.scan",
+    "jax.lax.fori_loop",
+    "jax.lax.while_loop",
+    "jax.lax.map",
+    "jax.lax.associative_scan",
+    "jax.lax.custom_root",
+    "jax.lax.custom_linear_solve",
+    "jax.vmap",
+    "jax.pmap",
+    "jax.grad",
+    "jax.value_and_grad",
+    "jax.jacfwd",
+    "jax.jacrev",
+    "jax.hessian",
+    "jax.jvp",
+    "jax.vjp",
+    "jax.linearize",
+    "jax.checkpoint",
+    "jax.remat",
+    "jax.custom_jvp",
+    "jax.custom_vjp",
+    "jax.eval_shape",
+    "jax.shard_map",
+    "jax.experimental.shard_map.shard_map",
+];
+
+/// Which functions of the module run compiled without a decorator of their own, by qualified
+/// name.
+pub(crate) fn traced_functions(
+    functions: &[FunctionSyntax<'_>],
+    module: &ModuleModel<'_>,
+) -> (HashMap<String, Tracing>, HashSet<String>) {
+    let mut callees: HashSet<String> = HashSet::new();
+    let resolve = |scope: &str, id: &str| -> Option<String> {
+        module.function_named(scope, id).map(|f| f.name.clone())
+    };
+    let mut traced: HashMap<String, Tracing> = HashMap::new();
+    let mut compiled: Vec<(String, Framework)> = Vec::new();
+    for function in functions {
+        let own = function
+            .decorators
+            .iter()
+            .find_map(|d| JitDecorator::parse(d, module))
+            .map(|d| d.framework)
+            .or_else(|| {
+                module
+                    .wrapped
+                    .get(function.name.as_str())
+                    .and_then(|w| w.first())
+                    .map(|(framework, _)| *framework)
+            });
+        if let Some(framework) = own {
+            compiled.push((function.name.clone(), framework));
+        } else if let Some(transform) =
+            jax_transform_decorator(function.decorators, &module.imports)
+        {
+            traced.insert(
+                function.name.clone(),
+                Tracing {
+                    framework: Framework::Jax,
+                    arguments_traced: !WRAPPERS.contains(&transform.as_str()),
+                    by: format!("decorated with `{transform}`"),
+                },
+            );
+        }
+        // Ex) `jax.lax.scan(step, carry, xs)` anywhere in this function's body.
+        let scope = function.name.as_str();
+        let local = bound_names(function);
+        walk::for_each_expr_in(function.body, &mut |expr| {
+            let ast::Expr::Call(call) = expr else { return };
+            let Some(callee) = module.imports.qualified_name(&call.func) else {
+                return;
+            };
+            // Ex) `self._update = jax.jit(self.update)` in `__post_init__`.
+            if let Some(framework) = Framework::of_decorator(&callee) {
+                if let Some(ast::Expr::Attribute(attribute)) = call.args.first() {
+                    let on_self =
+                        matches!(&*attribute.value, ast::Expr::Name(n) if n.id.as_str() == "self");
+                    let class = function.is_method.then(|| scope.rsplit_once('.')).flatten();
+                    if let (true, Some((class, _))) = (on_self, class) {
+                        let method = format!("{class}.{}", attribute.attr);
+                        if functions.iter().any(|f| f.name == method) {
+                            traced.entry(method).or_insert_with(|| Tracing {
+                                framework,
+                                arguments_traced: true,
+                                by: format!("compiled by `{callee}(self.{})`", attribute.attr),
+                            });
+                        }
+                    }
+                }
+                return;
+            }
+            if !JAX_TRANSFORMS.contains(&callee.as_str()) {
+                return;
+            }
+            for arg in call
+                .args
+                .iter()
+                .chain(call.keywords.iter().map(|k| &k.value))
+            {
+                if let ast::Expr::Name(name) = arg {
+                    if local.contains(&name.id.as_str()) {
+                        continue;
+                    }
+                    if let Some(target) = resolve(scope, name.id.as_str()) {
+                        traced.entry(target).or_insert_with(|| Tracing {
+                            framework: Framework::Jax,
+                            arguments_traced: !WRAPPERS.contains(&callee.as_str()),
+                            by: format!("passed to `{callee}`"),
+                        });
+                    }
+                }
+            }
+        });
+    }
+    // Callees of compiled (and traced) functions, transitively.
+    let mut work: Vec<(String, Framework)> = compiled;
+    work.extend(traced.iter().map(|(name, t)| (name.clone(), t.framework)));
+    while let Some((caller, framework)) = work.pop() {
+        let Some(function) = functions.iter().find(|f| f.name == caller) else {
+            continue;
+        };
+        let local = bound_names(function);
+        walk::for_each_expr_in(function.body, &mut |expr| {
+            let ast::Expr::Call(call) = expr else { return };
+            let ast::Expr::Name(name) = &*call.func else {
+                return;
+            };
+            if local.contains(&name.id.as_str()) {
+                return;
+            }
+            let Some(callee) = resolve(&caller, name.id.as_str()) else {
+                return;
+            };
+            callees.insert(callee.clone());
+            let own = functions
+                .iter()
+                .find(|f| f.name == callee)
+                .is_some_and(|f| {
+                    f.decorators
+                        .iter()
+                        .any(|d| JitDecorator::parse(d, module).is_some())
+                });
+            if own || traced.contains_key(&callee) || callee == caller {
+                return;
+            }
+            traced.insert(
+                callee.clone(),
+                Tracing {
+                    framework,
+                    arguments_traced: false,
+                    by: format!("called from compiled `{caller}`"),
+                },
+            );
+            work.push((callee, framework));
+        });
+    }
+    (traced, callees)
+}
+
+/// The parameters of `function` and the names its body assigns: a name bound there is not the
+/// module's function of the same name.
+fn bound_names<'a>(function: &FunctionSyntax<'a>) -> Vec<&'a str> {
+    let args = function.args;
+    let mut names: Vec<&'a str> = args
+        .posonlyargs
+        .iter()
+        .chain(&args.args)
+        .chain(&args.kwonlyargs)
+        .map(|arg| arg.def.arg.as_str())
+        .chain(args.vararg.iter().map(|a| a.arg.as_str()))
+        .chain(args.kwarg.iter().map(|a| a.arg.as_str()))
+        .collect();
+    walk::for_each_expr_in(function.body, &mut |expr| {
+        if let ast::Expr::Name(name) = expr {
+            if matches!(name.ctx, ast::ExprContext::Store) {
+                names.push(name.id.as_str());
+            }
+        }
+    });
+    names
+}
+
+/// `@jax.vmap`, `@jax.custom_jvp`, `@partial(jax.vmap, ...)`: the transform's name.
+fn jax_transform_decorator(decorators: &[ast::Expr], imports: &Imports) -> Option<String> {
+    decorators.iter().find_map(|decorator| {
+        let callee = match decorator {
+            ast::Expr::Call(call) => {
+                let callee = imports.qualified_name(&call.func)?;
+                if callee == "functools.partial" {
+                    imports.qualified_name(call.args.first()?)?
+                } else {
+                    callee
+                }
+            }
+            other => imports.qualified_name(other)?,
+        };
+        JAX_TRANSFORMS.contains(&callee.as_str()).then_some(callee)
+    })
+}

@@ -1,0 +1,381 @@
+//! What Numba's nopython mode compiles, as far as a loop's calls and values go: numbers,
+//! arrays, NumPy, `math`, a few builtins, and the module's own functions when they are compiled
+//! with Numba already or are plain numeric code that `@njit` compiles too.
+//!
+//! A loop that calls anything else (a method of a Python object, a function of another module
+//! of the project, a helper that formats strings) does not compile as written, so "this loop
+//! compiles to machine code" would be false there.
+
+use rustpython_parser::ast;
+
+use crate::model::function::{FunctionModel, FunctionSyntax};
+use crate::model::kind::{Framework, Kind};
+use crate::model::loops::LoopModel;
+use crate::model::walk;
+use crate::model::ModuleModel;
+
+/// Builtins that Numba compiles.
+const BUILTINS: &[&str] = &[
+    "range",
+    "len",
+    "abs",
+    "min",
+    "max",
+    "int",
+    "float",
+    "bool",
+    "round",
+    "enumerate",
+    "zip",
+    "complex",
+    "pow",
+    "divmod",
+    "print",
+];
+
+/// Array methods and attributes that Numba compiles.
+const ARRAY_MEMBERS: &[&str] = &[
+    "shape",
+    "size",
+    "ndim",
+    "T",
+    "real",
+    "imag",
+    "dtype",
+    "sum",
+    "mean",
+    "max",
+    "min",
+    "copy",
+    "reshape",
+    "dot",
+    "transpose",
+    "prod",
+    "argmax",
+    "argmin",
+    "cumsum",
+    "astype",
+    "ravel",
+    "flatten",
+    "fill",
+    "conjugate",
+    "conj",
+    "std",
+    "var",
+    "any",
+    "all",
+    "nonzero",
+    "argsort",
+    "sort",
+    "item",
+];
+
+/// The first thing in a loop that Numba would not compile, with what it is.
+#[derive(Debug, Clone)]
+pub(crate) struct Blocker {
+    /// What it is: "calls `helper`, a Python function of another module".
+    pub(crate) what: String,
+    /// Whether it is a call of a library function that Numba does not support (`np.pad`,
+    /// `os.path.join`): a numeric loop with such a call is one fix away from compiling. Any
+    /// other blocker (Python objects, the project's own uncompilable functions) makes the loop
+    /// orchestration, not numeric work.
+    pub(crate) library_call: bool,
+}
+
+/// The first call or value in `loop_` that Numba's nopython mode does not compile.
+pub(crate) fn loop_blocker(
+    function: &FunctionModel<'_>,
+    loop_: &LoopModel<'_>,
+    module: &ModuleModel<'_>,
+) -> Option<Blocker> {
+    first_blocker(
+        std::slice::from_ref(loop_.stmt),
+        &|name| function.kind_of_name(name),
+        module,
+        &function.syntax.name,
+        2,
+    )
+}
+
+/// The first call or value anywhere in the function's body that Numba's nopython mode does not
+/// compile: `@njit` on the whole function fails there.
+pub(crate) fn function_blocker(
+    function: &FunctionModel<'_>,
+    module: &ModuleModel<'_>,
+) -> Option<Blocker> {
+    first_blocker(
+        function.syntax.body,
+        &|name| function.kind_of_name(name),
+        module,
+        &function.syntax.name,
+        2,
+    )
+}
+
+/// The module's own functions that `loop_` calls and that are not compiled yet: a rewrite that
+/// compiles the loop must compile these too.
+pub(crate) fn helpers_to_compile<'m>(
+    function: &FunctionModel<'_>,
+    body: &[ast::Stmt],
+    module: &'m ModuleModel<'_>,
+) -> Vec<&'m str> {
+    let mut found: Vec<&'m str> = Vec::new();
+    walk::for_each_expr_in(body, &mut |expr| {
+        let ast::Expr::Call(call) = expr else { return };
+        let ast::Expr::Name(name) = &*call.func else {
+            return;
+        };
+        if let Some(helper) = module.function_named(&function.syntax.name, name.id.as_str()) {
+            let compiled = module.is_compiled_with(helper, Framework::Numba);
+            if !compiled && !found.contains(&helper.name.as_str()) {
+                found.push(helper.name.as_str());
+            }
+        }
+    });
+    found
+}
+
+/// Whether Numba compiles the module function `helper` as it is (or has it compiled already).
+pub(crate) fn helper_compiles(
+    helper: &FunctionSyntax<'_>,
+    module: &ModuleModel<'_>,
+    depth: u8,
+) -> bool {
+    if module.is_compiled_with(helper, Framework::Numba) {
+        return true;
+    }
+    if depth == 0 || helper.is_method || !helper.decorators.is_empty() {
+        return false;
+    }
+    let args = helper.args;
+    if args.vararg.is_some() || args.kwarg.is_some() || !args.kwonlyargs.is_empty() {
+        return false;
+    }
+    // The helper's parameters take the caller's numbers and arrays; its locals are checked as
+    // they are used.
+    first_blocker(
+        helper.body,
+        &|_| Kind::Unknown,
+        module,
+        &helper.name,
+        depth - 1,
+    )
+    .is_none()
+        && helper.body.iter().all(|stmt| {
+            matches!(
+                stmt,
+                ast::Stmt::Assign(_)
+                    | ast::Stmt::AugAssign(_)
+                    | ast::Stmt::AnnAssign(_)
+                    | ast::Stmt::Return(_)
+                    | ast::Stmt::If(_)
+                    | ast::Stmt::For(_)
+                    | ast::Stmt::While(_)
+                    | ast::Stmt::Pass(_)
+            ) || is_docstring(stmt)
+        })
+}
+
+fn is_docstring(stmt: &ast::Stmt) -> bool {
+    matches!(stmt, ast::Stmt::Expr(e) if matches!(&*e.value, ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Str(_))))
+}
+
+fn first_blocker(
+    body: &[ast::Stmt],
+    kind_of: &dyn Fn(&str) -> Kind,
+    module: &ModuleModel<'_>,
+    scope: &str,
+    depth: u8,
+) -> Option<Blocker> {
+    let mut blocker: Option<Blocker> = None;
+    let mut python: Option<Blocker> = None;
+    let mut note = |what: String, library_call: bool| {
+        let slot = if library_call {
+            &mut blocker
+        } else {
+            &mut python
+        };
+        if slot.is_none() {
+            *slot = Some(Blocker { what, library_call });
+        }
+    };
+    walk::for_each_stmt(body, &mut |stmt| match stmt {
+        ast::Stmt::With(_) | ast::Stmt::Try(_) | ast::Stmt::Global(_) => {
+            note(
+                "has a `with`, `try` or `global` statement".to_owned(),
+                false,
+            );
+        }
+        ast::Stmt::Import(_) | ast::Stmt::ImportFrom(_) => {
+            note("imports a module".to_owned(), false);
+        }
+        ast::Stmt::FunctionDef(_) | ast::Stmt::ClassDef(_) | ast::Stmt::AsyncFunctionDef(_) => {
+            note("has a nested definition".to_owned(), false);
+        }
+        _ => (),
+    });
+    walk::for_each_expr_in(body, &mut |expr| match expr {
+        ast::Expr::Call(call) => {
+            if let Some((what, library_call)) = call_blocker(call, kind_of, module, scope, depth) {
+                note(what, library_call);
+            }
+        }
+        ast::Expr::Attribute(attribute) => {
+            let resolved = module.imports.qualified_name(expr).is_some_and(|q| {
+                q.starts_with("numpy.") || q.starts_with("math.") || q.starts_with("cmath.")
+            });
+            let base_kind = match &*attribute.value {
+                ast::Expr::Name(name) => kind_of(name.id.as_str()),
+                _ => Kind::Unknown,
+            };
+            let member = ARRAY_MEMBERS.contains(&attribute.attr.as_str())
+                || (base_kind == Kind::List && matches!(attribute.attr.as_str(), "append" | "pop"));
+            if !(resolved || member && base_kind != Kind::Str) {
+                note(
+                    format!(
+                        "reads the attribute `.{}` of a Python object",
+                        attribute.attr
+                    ),
+                    false,
+                );
+            }
+        }
+        ast::Expr::Name(name) => {
+            if let kind @ (Kind::Str | Kind::Dict | Kind::Set) = kind_of(name.id.as_str()) {
+                let what = match kind {
+                    Kind::Str => "a string",
+                    Kind::Dict => "a dict",
+                    _ => "a set",
+                };
+                note(format!("works on {what} (`{}`)", name.id), false);
+            }
+        }
+        ast::Expr::JoinedStr(_)
+        | ast::Expr::Dict(_)
+        | ast::Expr::Set(_)
+        | ast::Expr::DictComp(_)
+        | ast::Expr::SetComp(_)
+        | ast::Expr::GeneratorExp(_)
+        | ast::Expr::Lambda(_)
+        | ast::Expr::Yield(_)
+        | ast::Expr::YieldFrom(_)
+        | ast::Expr::Await(_) => {
+            note(
+                "builds Python objects (a dict, set, f-string, generator or lambda)".to_owned(),
+                false,
+            );
+        }
+        _ => (),
+    });
+    python.or(blocker)
+}
+
+fn call_blocker(
+    call: &ast::ExprCall,
+    kind_of: &dyn Fn(&str) -> Kind,
+    module: &ModuleModel<'_>,
+    scope: &str,
+    depth: u8,
+) -> Option<(String, bool)> {
+    if let ast::Expr::Name(name) = &*call.func {
+        let id = name.id.as_str();
+        if let Some(helper) = module.function_named(scope, id) {
+            return (!helper_compiles(helper, module, depth)).then(|| {
+                (
+                    format!("calls `{id}`, a Python function that Numba cannot compile as written"),
+                    false,
+                )
+            });
+        }
+        if module.local_imports.contains(id) {
+            return Some((
+                format!("calls `{id}` from another module of the project, which Numba compiles only if it is `@njit` too"),
+                false,
+            ));
+        }
+    }
+    match module.imports.qualified_name(&call.func) {
+        Some(qualified) => {
+            let supported = qualified.starts_with("numpy.")
+                && !qualified.starts_with("numpy.testing")
+                || qualified.starts_with("math.")
+                || qualified.starts_with("cmath.")
+                || qualified.starts_with("numba.")
+                || qualified
+                    .strip_prefix("builtins.")
+                    .is_some_and(|b| BUILTINS.contains(&b));
+            (!supported).then(|| {
+                (
+                    format!("calls `{qualified}`, which Numba does not compile"),
+                    true,
+                )
+            })
+        }
+        None => match &*call.func {
+            ast::Expr::Attribute(attribute) => {
+                // Ex) `((a[i] - a[j]) ** 2).sum()`: numbers have no array methods, so a computed
+                // receiver of one is an array.
+                let receiver = match &*attribute.value {
+                    ast::Expr::Name(name) => kind_of(name.id.as_str()),
+                    ast::Expr::Subscript(_)
+                    | ast::Expr::BinOp(_)
+                    | ast::Expr::UnaryOp(_)
+                    | ast::Expr::Call(_) => Kind::NdArray,
+                    _ => Kind::Unknown,
+                };
+                let method = attribute.attr.as_str();
+                // Ex) `d.sort(axis=0)`: Numba takes array methods without keywords.
+                let ok = (receiver.is_array()
+                    && ARRAY_MEMBERS.contains(&method)
+                    && call.keywords.is_empty())
+                    || (receiver == Kind::List && matches!(method, "append" | "pop"));
+                (!ok).then(|| {
+                    (
+                        format!("calls the method `.{method}()` of a Python object"),
+                        false,
+                    )
+                })
+            }
+            ast::Expr::Name(name) => Some((
+                format!(
+                    "calls `{}`, which is not a function of this module that Numba compiles",
+                    name.id
+                ),
+                false,
+            )),
+            _ => Some(("calls a computed function".to_owned(), false)),
+        },
+    }
+}
+
+/// Whether `loop_` is a loop over `range` doing arithmetic on numbers only (no arrays): the
+/// pure-Python numeric loop that Numba is for, even in a file that imports nothing.
+pub(crate) fn is_numeric_loop(
+    function: &FunctionModel<'_>,
+    loop_: &LoopModel<'_>,
+    module: &ModuleModel<'_>,
+) -> bool {
+    if !matches!(loop_.iter, crate::model::LoopIter::Range) {
+        return false;
+    }
+    let mut arithmetic = false;
+    let mut numbers_only = true;
+    walk::for_each_expr_in(std::slice::from_ref(loop_.stmt), &mut |expr| match expr {
+        ast::Expr::BinOp(_) => arithmetic = true,
+        ast::Expr::Name(name) => {
+            let id = name.id.as_str();
+            let known = matches!(function.kind_of_name(id), Kind::Scalar)
+                || function.kind_of_name(id).is_array()
+                || module.function_named(&function.syntax.name, id).is_some()
+                || module.imports.qualified_name(expr).is_some();
+            numbers_only &= known;
+        }
+        _ => (),
+    });
+    walk::for_each_stmt(std::slice::from_ref(loop_.stmt), &mut |stmt| {
+        if matches!(stmt, ast::Stmt::AugAssign(_)) {
+            arithmetic = true;
+        }
+    });
+    arithmetic && numbers_only && loop_blocker(function, loop_, module).is_none()
+}

@@ -1,0 +1,239 @@
+//! What library calls are: elementwise operations, reductions, optimized library kernels,
+//! static queries (answered from dtypes and shapes while tracing), and container mutations.
+
+use rustpython_parser::ast;
+
+use crate::model::function::CallSite;
+
+const ELEMENTWISE: &[&str] = &[
+    "sin",
+    "cos",
+    "tan",
+    "exp",
+    "exp2",
+    "log",
+    "log2",
+    "log10",
+    "log1p",
+    "expm1",
+    "sqrt",
+    "rsqrt",
+    "abs",
+    "absolute",
+    "tanh",
+    "sinh",
+    "cosh",
+    "sigmoid",
+    "relu",
+    "gelu",
+    "silu",
+    "softplus",
+    "pow",
+    "power",
+    "square",
+    "clip",
+    "clamp",
+    "maximum",
+    "minimum",
+    "where",
+    "erf",
+    "floor",
+    "ceil",
+    "sign",
+    "negative",
+    "neg",
+    "add",
+    "sub",
+    "subtract",
+    "mul",
+    "multiply",
+    "div",
+    "divide",
+    "true_divide",
+    "reciprocal",
+    "arctan",
+    "arcsin",
+    "arccos",
+    "atan",
+    "asin",
+    "acos",
+    "arctan2",
+    "atan2",
+    "hypot",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "softsign",
+    "tanhshrink",
+    "mish",
+    "round",
+    "trunc",
+    "fmod",
+    "remainder",
+    "logaddexp",
+    "lerp",
+    "addcmul",
+    "addcdiv",
+];
+
+const REDUCTIONS: &[&str] = &[
+    "sum",
+    "mean",
+    "max",
+    "min",
+    "prod",
+    "std",
+    "var",
+    "norm",
+    "argmax",
+    "argmin",
+    "cumsum",
+    "cumprod",
+    "logsumexp",
+    "softmax",
+    "log_softmax",
+    "reduce_sum",
+    "reduce_mean",
+    "reduce_max",
+    "amax",
+    "amin",
+    "nansum",
+    "nanmean",
+    "any",
+    "all",
+];
+
+/// Whether a function or method name is an elementwise operation.
+pub(crate) fn is_elementwise(name: &str) -> bool {
+    ELEMENTWISE.contains(&name)
+}
+
+/// Whether a function or method name is a reduction.
+pub(crate) fn is_reduction(name: &str) -> bool {
+    REDUCTIONS.contains(&name)
+}
+
+/// Whether a call runs an optimized library kernel (BLAS, LAPACK, FFT, convolution, sort).
+pub(crate) fn is_library_kernel(call: &CallSite<'_>) -> bool {
+    library_kernel_kind(call).is_some()
+}
+
+/// What kind of optimized library kernel a call runs, in words: "matrix products (BLAS)",
+/// "sorting"; `None` for anything else. Norms are reductions, not kernels.
+pub(crate) fn library_kernel_kind(call: &CallSite<'_>) -> Option<&'static str> {
+    let short = call.short_name();
+    let qualified = call.qualified.as_deref().unwrap_or("");
+    let root = qualified.split('.').next().unwrap_or("");
+    let numerical_root = matches!(
+        root,
+        "numpy" | "scipy" | "torch" | "jax" | "tensorflow" | "cupy"
+    );
+    if call.library().is_none() && !numerical_root {
+        return None;
+    }
+    if short == "einsum" && is_elementwise_einsum(call) {
+        return None;
+    }
+    // Norms are reductions; `cross`, `vecdot` and `diagonal` are elementwise or views.
+    if matches!(
+        short,
+        "norm"
+            | "matrix_norm"
+            | "vector_norm"
+            | "cross"
+            | "vecdot"
+            | "diagonal"
+            | "matrix_transpose"
+    ) {
+        return None;
+    }
+    if qualified.contains(".fft.") {
+        return Some("FFTs");
+    }
+    let kind = match short {
+        // `vdot` and `inner` of vectors are reductions; NumPy's `einsum` calls BLAS only with
+        // `optimize=`.
+        "einsum" if qualified.starts_with("numpy.") && call.keyword("optimize").is_none() => {
+            return None
+        }
+        "matmul" | "mm" | "bmm" | "einsum" | "dot" | "tensordot" | "linear" | "addmm"
+        | "baddbmm" | "matrix_power" | "multi_dot" => "matrix products (BLAS)",
+        "conv1d" | "conv2d" | "conv3d" | "conv" | "convolve" | "conv_transpose2d" => "convolutions",
+        "sort" | "argsort" => "sorting",
+        "scaled_dot_product_attention" => "fused attention",
+        "svd" | "solve" | "inv" | "cholesky" | "eig" | "eigh" | "qr" | "lstsq" | "det" | "pinv"
+        | "slogdet" | "eigvalsh" | "eigvals" | "cho_solve" | "solve_triangular" => {
+            "linear algebra (LAPACK)"
+        }
+        _ if qualified.contains(".linalg.") => "linear algebra (LAPACK)",
+        _ => return None,
+    };
+    Some(kind)
+}
+
+/// Whether an `einsum` sums over no index (`"ij,i->ij"`): a broadcast product, not BLAS.
+fn is_elementwise_einsum(call: &CallSite<'_>) -> bool {
+    let Some(ast::Expr::Constant(constant)) = call.expr.args.first() else {
+        return false;
+    };
+    let ast::Constant::Str(spec) = &constant.value else {
+        return false;
+    };
+    let Some((inputs, output)) = spec.split_once("->") else {
+        return false;
+    };
+    inputs
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .all(|index| output.contains(index))
+}
+
+/// Library functions that answer from dtypes, shapes or the runtime, never from array data: a
+/// JIT knows their result while tracing, so a branch on them is static.
+const STATIC_QUERIES: &[&str] = &[
+    "issubdtype",
+    "isdtype",
+    "result_type",
+    "promote_types",
+    "can_cast",
+    "ndim",
+    "shape",
+    "iscomplexobj",
+    "isrealobj",
+    "isscalar",
+    "is_tensor",
+    "is_floating_point",
+    "is_complex",
+    "is_grad_enabled",
+    "is_available",
+    "get_default_dtype",
+    "finfo",
+    "iinfo",
+    "device_count",
+    "process_count",
+    "process_index",
+    "local_device_count",
+    "broadcast_shapes",
+    "is_compiling",
+];
+
+/// Whether a library function or array method answers from dtypes, shapes, devices or the
+/// runtime (`is_floating_point`, `torch.jit.is_scripting`, `jnp.issubdtype`), never from data.
+pub(crate) fn is_static_query(name: &str) -> bool {
+    name.starts_with("is_") || STATIC_QUERIES.contains(&name)
+}
+
+/// Method names that change a container in place.
+pub(crate) const MUTATING_METHODS: &[&str] = &[
+    "append",
+    "extend",
+    "insert",
+    "pop",
+    "remove",
+    "clear",
+    "add",
+    "update",
+    "discard",
+    "setdefault",
+    "popitem",
+];

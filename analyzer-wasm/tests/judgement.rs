@@ -1,0 +1,376 @@
+//! The judgement that real code needs (issue 11): say nothing about functions no one compiles,
+//! keep unknown values unknown, follow calls into the module's own functions, know what is
+//! compiled already, name library calls for what they are, and answer for pure-Python numeric
+//! code. Each case is a small function of the kind found in real projects.
+
+use jitlens_analyzer::analyze;
+use jitlens_analyzer::report::{FunctionReport, Report, Severity, Verdict};
+
+fn function<'r>(report: &'r Report, name: &str) -> &'r FunctionReport {
+    report
+        .functions
+        .iter()
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no function {name}"))
+}
+
+fn verdict<'r>(report: &'r Report, name: &str, framework: &str) -> &'r Verdict {
+    function(report, name)
+        .verdicts
+        .iter()
+        .find(|v| v.framework == framework)
+        .unwrap()
+}
+
+fn codes_in(report: &Report, name: &str) -> Vec<String> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.function.as_deref() == Some(name))
+        .map(|d| d.code.clone())
+        .collect()
+}
+
+const NUMERIC_LOOP_WITH_HELPER: &str = "\
+def f(x):
+    return x * x + 0.5 * x
+
+
+def integrate(n):
+    total = 0.0
+    h = 1.0 / n
+    for i in range(n):
+        x = (i + 0.5) * h
+        total += f(x)
+    return total * h
+";
+
+#[test]
+fn a_pure_python_numeric_loop_is_numba_high_and_the_rewrite_compiles_its_helper_too() {
+    let report = analyze(NUMERIC_LOOP_WITH_HELPER);
+    let numba = verdict(&report, "integrate", "numba");
+    assert_eq!(numba.benefit, "high", "{numba:?}");
+    assert!(numba.summary.contains("over numbers"), "{numba:?}");
+    assert!(codes_in(&report, "integrate").contains(&"NB401".to_owned()));
+    let strategy = function(&report, "integrate")
+        .strategies
+        .iter()
+        .find(|s| s.framework == "numba")
+        .expect("a Numba rewrite");
+    assert_eq!(
+        strategy.source.matches("@numba.njit(cache=True)").count(),
+        2,
+        "both functions are compiled:\n{}",
+        strategy.source
+    );
+    assert!(strategy.source.starts_with("import numba\n"));
+    assert!(strategy
+        .notes
+        .iter()
+        .any(|n| n.contains("`f` is compiled too")));
+}
+
+#[test]
+fn a_loop_calling_an_uncompilable_helper_is_not_numba_high() {
+    let source = "\
+import numpy as np
+
+
+def describe(v):
+    return f\"{v:.2f}\"
+
+
+def table(x):
+    out = []
+    for i in range(x.shape[0]):
+        out.append(describe(x[i]))
+    return out
+";
+    let report = analyze(source);
+    let numba = verdict(&report, "table", "numba");
+    assert_eq!(numba.benefit, "none", "{numba:?}");
+    assert!(numba.summary.contains("`describe`"), "{numba:?}");
+    assert!(codes_in(&report, "table").is_empty());
+}
+
+#[test]
+fn code_no_jit_helps_gets_a_verdict_that_says_why() {
+    let source = "\
+def word_counts(lines):
+    counts = {}
+    for line in lines:
+        for word in line.split():
+            counts[word] = counts.get(word, 0) + 1
+    return counts
+";
+    let report = analyze(source);
+    let best = &function(&report, "word_counts").verdicts[0];
+    assert_eq!(best.benefit, "none");
+    assert!(best.explains, "{best:?}");
+    assert!(best.summary.contains("no JIT compiles that"), "{best:?}");
+    assert!(report.diagnostics.is_empty());
+}
+
+#[test]
+fn drivers_and_set_up_code_get_no_framework_advice() {
+    let source = "\
+import time
+import torch
+
+
+def main(path, device):
+    start = time.time()
+    model = torch.load(path)
+    if \"cuda\" in device:
+        model = model.cuda()
+    print(\"loaded in\", time.time() - start)
+    for batch in range(10):
+        print(model(batch))
+
+
+class Net(torch.nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.randn(n, n))
+        print(\"built\", n)
+";
+    let report = analyze(source);
+    assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+    for name in ["main", "Net.__init__"] {
+        let torch = verdict(&report, name, "torch");
+        assert_eq!(torch.benefit, "none", "{name}: {torch:?}");
+    }
+}
+
+#[test]
+fn unknown_parameters_and_static_queries_are_not_tensor_branches() {
+    let source = "\
+import jax.numpy as jnp
+import torch
+
+
+def scale(x, mode, leaves, transition_steps):
+    if mode == \"promote\":
+        x = x * 2
+    if not leaves:
+        return x
+    if transition_steps <= 0:
+        return torch.sin(x)
+    if x.is_floating_point() and torch.jit.is_scripting():
+        return x
+    if x.shape[0] > 4 and x.ndim == 2:
+        return torch.cos(x)
+    return torch.sin(x) * torch.cos(x)
+
+
+def promote(x):
+    if jnp.issubdtype(x.dtype, jnp.floating):
+        return jnp.sin(x)
+    return x
+";
+    let report = analyze(source);
+    let codes = codes_in(&report, "scale");
+    assert!(
+        !codes.iter().any(|c| c == "PT006" || c == "PT301"),
+        "{codes:?}"
+    );
+    let codes = codes_in(&report, "promote");
+    assert!(!codes.iter().any(|c| c.starts_with("JX0")), "{codes:?}");
+}
+
+#[test]
+fn a_parameter_shown_to_be_an_array_by_its_use_is_one() {
+    let source = "\
+import torch
+
+
+def gate(x, threshold):
+    n = (x > threshold).sum().item()
+    if n > x.numel() * 0.3:
+        return torch.sin(x)
+    return x
+";
+    let report = analyze(source);
+    let codes = codes_in(&report, "gate");
+    for code in ["PT001", "PT006"] {
+        assert!(codes.contains(&code.to_owned()), "{code} in {codes:?}");
+    }
+}
+
+#[test]
+fn functions_traced_by_a_jax_transform_or_a_compiled_caller_are_judged_as_compiled() {
+    let source = "\
+import jax
+import jax.numpy as jnp
+
+
+def step(carry, x):
+    if x > 0:
+        carry = carry + x
+    return carry, jnp.sin(x)
+
+
+def run(xs):
+    return jax.lax.scan(step, 0.0, xs)
+
+
+def helper(v):
+    return jnp.cos(v) * 2 + jnp.sin(v)
+
+
+@jax.jit
+def outer(v):
+    return helper(v) + 1
+";
+    let report = analyze(source);
+    let step = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "JX001" && d.function.as_deref() == Some("step"))
+        .expect("JX001 in the scanned function");
+    assert_eq!(step.severity, Severity::Error, "traced: it fails today");
+    let jax = verdict(&report, "step", "jax");
+    assert!(jax.summary.contains("Traced already"), "{jax:?}");
+    assert!(
+        !matches!(jax.benefit.as_str(), "high" | "medium"),
+        "{jax:?}"
+    );
+    let helper = verdict(&report, "helper", "jax");
+    assert!(
+        helper.summary.contains("called from compiled `outer`"),
+        "{helper:?}"
+    );
+}
+
+#[test]
+fn a_compiled_function_gets_a_verdict_that_says_so() {
+    let source = "\
+import numba
+import numpy as np
+
+
+@numba.njit(cache=True)
+def total(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            s += x[i, j] * x[i, j]
+    return s
+
+
+def plain(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += x[i] * 2.0
+    return s
+
+
+fast = numba.njit(parallel=True)(plain)
+";
+    let report = analyze(source);
+    for name in ["total", "plain"] {
+        let numba = verdict(&report, name, "numba");
+        assert_eq!(numba.benefit, "none", "{name}: {numba:?}");
+        assert!(
+            numba.summary.contains("Compiled with numba.njit already"),
+            "{name}: {numba:?}"
+        );
+        assert!(numba.config.is_none());
+    }
+}
+
+#[test]
+fn no_prange_for_a_loop_whose_call_advances_shared_state_or_for_a_kernel_of_compiled_code() {
+    let source = "\
+import numba
+import numpy as np
+
+
+def advance(state):
+    state[0] = (state[0] * 1103515245 + 12345) % 2147483648
+    return state[0]
+
+
+def draw(out, state):
+    for i in range(out.shape[0]):
+        out[i] = advance(state) * 1.0
+    return out
+
+
+@numba.njit
+def distance(x, y):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += (x[i] - y[i]) ** 2
+    return s
+
+
+@numba.njit(parallel=True)
+def all_pairs(data, out):
+    for i in numba.prange(data.shape[0]):
+        for j in range(data.shape[0]):
+            out[i, j] = distance(data[i], data[j])
+    return out
+";
+    let report = analyze(source);
+    for name in ["draw", "distance"] {
+        let codes = codes_in(&report, name);
+        assert!(!codes.contains(&"NB205".to_owned()), "{name}: {codes:?}");
+    }
+}
+
+#[test]
+fn library_calls_are_named_for_what_they_are() {
+    let source = "\
+import numpy as np
+
+
+def rank(x, w):
+    order = np.argsort(x)
+    size = np.linalg.norm(x)
+    return order, size, x @ w
+";
+    let report = analyze(source);
+    let messages: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "GEN401")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("argsort") && m.contains("(sorting)")),
+        "{messages:?}"
+    );
+    assert!(!messages.iter().any(|m| m.contains("norm")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("BLAS")), "{messages:?}");
+}
+
+#[test]
+fn a_method_call_on_a_closed_over_object_is_not_a_mutation() {
+    let source = "\
+import jax
+import jax.numpy as jnp
+
+history = []
+
+
+def make(optimizer):
+    @jax.jit
+    def update(grads, state):
+        updates, state = optimizer.update(grads, state)
+        history.append(updates)
+        return jnp.sin(updates), state
+    return update
+";
+    let report = analyze(source);
+    let mutated: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "JX103")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(mutated.len(), 1, "{mutated:?}");
+    assert!(mutated[0].contains("history"), "{mutated:?}");
+}
