@@ -15,7 +15,7 @@ use crate::model::walk;
 use crate::model::ModuleModel;
 
 /// Builtins that Numba compiles.
-const BUILTINS: &[&str] = &[
+pub(crate) const BUILTINS: &[&str] = &[
     "range",
     "len",
     "abs",
@@ -34,7 +34,7 @@ const BUILTINS: &[&str] = &[
 ];
 
 /// Array methods and attributes that Numba compiles.
-const ARRAY_MEMBERS: &[&str] = &[
+pub(crate) const ARRAY_MEMBERS: &[&str] = &[
     "shape",
     "size",
     "ndim",

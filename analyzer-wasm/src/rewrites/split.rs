@@ -28,26 +28,6 @@ struct RecordsLoop<'a> {
     keys: Vec<(&'a str, String, Vec<ast::ExprSubscript>)>,
 }
 
-const BUILTINS: &[&str] = &[
-    "range", "len", "min", "max", "abs", "float", "int", "bool", "round",
-];
-const ARRAY_METHODS: &[&str] = &[
-    "sum",
-    "mean",
-    "max",
-    "min",
-    "copy",
-    "reshape",
-    "dot",
-    "transpose",
-    "prod",
-    "argmax",
-    "argmin",
-    "cumsum",
-    "fill",
-];
-const ARRAY_ATTRIBUTES: &[&str] = &["shape", "size", "ndim", "T", "real", "imag"];
-
 /// The split of one function, if it needs one and has a loop to move.
 pub(crate) fn candidate(context: &Context<'_>, model: &FunctionModel<'_>) -> Option<Candidate> {
     let source = context.source;
@@ -484,11 +464,11 @@ fn expr_ok(
                         || qualified.starts_with("math.")
                         || qualified
                             .strip_prefix("builtins.")
-                            .is_some_and(|b| BUILTINS.contains(&b))
+                            .is_some_and(|b| numba_support::BUILTINS.contains(&b))
                 }
                 None => match &*call.func {
                     ast::Expr::Attribute(attribute) => {
-                        ARRAY_METHODS.contains(&attribute.attr.as_str())
+                        numba_support::ARRAY_MEMBERS.contains(&attribute.attr.as_str())
                     }
                     // Ex) `f(x)` with `f` a numeric function of the module, compiled with it.
                     ast::Expr::Name(name) => context
@@ -508,7 +488,7 @@ fn expr_ok(
                 .qualified_name(sub)
                 .is_some_and(|q| q.starts_with("numpy.") || q.starts_with("math."));
             let attr = attribute.attr.as_str();
-            ok &= resolved || ARRAY_ATTRIBUTES.contains(&attr) || ARRAY_METHODS.contains(&attr);
+            ok &= resolved || numba_support::ARRAY_MEMBERS.contains(&attr);
         }
         ast::Expr::JoinedStr(_)
         | ast::Expr::Dict(_)
