@@ -238,12 +238,22 @@ pub(crate) fn app() -> Html {
             if let Some(runner) = runner.clone() {
                 pairing.set(Pairing::Checking);
                 wasm_bindgen_futures::spawn_local(async move {
-                    pairing.set(match runner.health().await {
-                        Ok(health) => Pairing::Connected {
-                            version: health.version,
-                            environment: runner.environment().await.map_err(|e| e.to_string()),
-                        },
-                        Err(error) => Pairing::Failed(error.to_string()),
+                    let health = match runner.health().await {
+                        Ok(health) => health,
+                        Err(error) => {
+                            pairing.set(Pairing::Failed(error.to_string()));
+                            return;
+                        }
+                    };
+                    // Connected as soon as the runner answers: its environment comes from a
+                    // Python probe that imports the frameworks, which takes seconds.
+                    pairing.set(Pairing::Connected {
+                        version: health.version.clone(),
+                        environment: None,
+                    });
+                    pairing.set(Pairing::Connected {
+                        version: health.version,
+                        environment: Some(runner.environment().await.map_err(|e| e.to_string())),
                     });
                 });
             }

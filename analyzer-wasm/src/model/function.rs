@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use rustpython_parser::ast::{self, Ranged};
 use rustpython_parser::text_size::TextRange;
 
+use crate::model::eager;
 use crate::model::imports::{last_segment, Library};
 use crate::model::infer::infer;
 use crate::model::kind::{Framework, Kind};
@@ -311,6 +312,11 @@ pub(crate) struct FunctionModel<'a> {
     /// Whether the body is numbers, arrays and library calls throughout: no Python objects, no
     /// I/O, no calls into functions Numba cannot compile (library calls Numba lacks aside).
     pub(crate) numeric_body: bool,
+    /// Parts of the body that run only when not compiling (`if not is_compiling():`).
+    pub(crate) eager_only: Vec<TextRange>,
+    /// `torch.compile` never takes it: `@torch.compiler.disable` or a project's
+    /// `@disable_compiler`, or its arrays come from Python's `random` (a data pipeline).
+    pub(crate) torch_excluded: bool,
 }
 
 impl<'a> FunctionModel<'a> {
@@ -363,6 +369,7 @@ impl<'a> FunctionModel<'a> {
             library_ops,
             ..
         } = builder;
+        let syntax_body = syntax.body;
         let mut model = Self {
             syntax,
             jit,
@@ -379,8 +386,16 @@ impl<'a> FunctionModel<'a> {
             library_ops,
             numba_loop: false,
             numeric_body: false,
+            eager_only: eager::eager_only_regions(syntax_body, module),
+            torch_excluded: false,
         };
         model.loops = loops::collect(&model, module);
+        model.torch_excluded = compile_disabled(model.syntax.decorators, module)
+            || model.calls.iter().any(|call| {
+                call.qualified
+                    .as_deref()
+                    .is_some_and(|q| q.starts_with("random."))
+            });
         // Numeric loops, in a function that is numeric code throughout: a driver around a loop
         // (I/O, Python objects, the project's other functions) is no candidate.
         model.numeric_body = numba_support::function_blocker(&model, module)
@@ -449,6 +464,7 @@ impl<'a> FunctionModel<'a> {
             // scratch (buffers, index tables, random parameters) is set-up code.
             // Or a Python loop over the library's array elements (`x[i].item()` per element),
             // the pattern a rewrite vectorises.
+            Framework::Torch if self.torch_excluded => false,
             other => {
                 let library = other.library();
                 let array = Kind::array_of(library);
@@ -606,6 +622,28 @@ impl<'a> FunctionModel<'a> {
         });
         found
     }
+}
+
+/// `@torch.compiler.disable`, `@torch._dynamo.disable`, or a project's `@disable_compiler`.
+fn compile_disabled(decorators: &[ast::Expr], module: &ModuleModel<'_>) -> bool {
+    decorators.iter().any(|decorator| {
+        let target = match decorator {
+            ast::Expr::Call(call) => &*call.func,
+            other => other,
+        };
+        let name = match module.imports.qualified_name(target) {
+            Some(qualified) => qualified,
+            None => match target {
+                ast::Expr::Name(name) => name.id.to_string(),
+                ast::Expr::Attribute(attribute) => attribute.attr.to_string(),
+                _ => return false,
+            },
+        };
+        matches!(
+            name.as_str(),
+            "torch.compiler.disable" | "torch._dynamo.disable"
+        ) || last_segment(&name).contains("disable_compil")
+    })
 }
 
 fn same_name(left: &ast::Expr, right: &ast::Expr) -> bool {
@@ -857,8 +895,26 @@ impl<'a> Builder<'a, '_> {
                     && matches!(if_stmt.body.last(), Some(ast::Stmt::Raise(_)));
                 self.branch_of(&if_stmt.test, raises);
                 self.expr(&if_stmt.test);
+                // One side runs: the chain is the longer side's, not both added up (a `mode`
+                // string choosing between pooling kinds).
+                let before = self.ops;
                 self.block(&if_stmt.body);
+                let after_body = self.ops;
+                self.ops = before;
                 self.block(&if_stmt.orelse);
+                let after_else = self.ops;
+                self.ops = OpCounts {
+                    elementwise: before.elementwise
+                        + (after_body.elementwise - before.elementwise)
+                            .max(after_else.elementwise - before.elementwise),
+                    reductions: before.reductions
+                        + (after_body.reductions - before.reductions)
+                            .max(after_else.reductions - before.reductions),
+                    kernels: before.kernels
+                        + (after_body.kernels - before.kernels)
+                            .max(after_else.kernels - before.kernels),
+                    statements: after_else.statements + after_body.statements - before.statements,
+                };
             }
             ast::Stmt::Assert(assert) => {
                 self.branch_of(&assert.test, true);

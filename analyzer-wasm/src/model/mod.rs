@@ -5,6 +5,7 @@
 //! loops). Both are plain Rust over rustpython-parser's AST, built in one pass each.
 
 mod context;
+mod eager;
 mod function;
 mod imports;
 mod infer;

@@ -5,7 +5,7 @@ use rustpython_parser::text_size::{TextRange, TextSize};
 use crate::line_index::LineIndex;
 use crate::model::{FunctionModel, ModuleModel};
 use crate::report::{Diagnostic, Range, Severity};
-use crate::rules::Rule;
+use crate::rules::{Family, Rule};
 
 /// Collects the diagnostics of the rules run on one function.
 pub(crate) struct Checker<'a, 'src> {
@@ -17,6 +17,7 @@ pub(crate) struct Checker<'a, 'src> {
     function: String,
     rule: Option<&'static Rule>,
     severity: Severity,
+    eager_only: Vec<TextRange>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -35,6 +36,7 @@ impl<'a, 'src> Checker<'a, 'src> {
             function: function.to_owned(),
             rule: None,
             severity: Severity::Info,
+            eager_only: Vec::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -52,6 +54,12 @@ impl<'a, 'src> Checker<'a, 'src> {
             Severity::Error if !compiled => Severity::Warning,
             severity => severity,
         };
+        // What runs only when not compiling breaks no graph and recompiles nothing.
+        self.eager_only = if matches!(rule.family, Family::Torch | Family::General) {
+            function.eager_only.clone()
+        } else {
+            Vec::new()
+        };
         (rule.check)(self, function);
         self.rule = None;
     }
@@ -59,6 +67,13 @@ impl<'a, 'src> Checker<'a, 'src> {
     /// Reports a finding of the running rule.
     pub(crate) fn report(&mut self, range: TextRange, message: impl Into<String>) {
         let Some(rule) = self.rule else { return };
+        if self
+            .eager_only
+            .iter()
+            .any(|region| region.contains_range(range))
+        {
+            return;
+        }
         self.diagnostics.push(Diagnostic {
             code: rule.code.to_owned(),
             name: rule.name.to_owned(),

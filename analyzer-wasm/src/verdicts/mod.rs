@@ -177,7 +177,9 @@ fn estimate(
         && !function.is_compiled()
         && !function.targets(framework)
     {
-        let why = if function.array_ops(own) == 0 {
+        let why = if framework == Framework::Torch && function.torch_excluded {
+            "it is excluded from compiling (a `disable` decorator, or a data pipeline driven by Python's `random`)"
+        } else if function.array_ops(own) == 0 {
             "the body is set-up, I/O or calls into other code"
         } else {
             "it builds its arrays from scratch (set-up code), with no array input to work on"

@@ -322,11 +322,14 @@ pub(crate) fn runner_panel(props: &RunnerPanelProps) -> Html {
 
     let environment = match &props.pairing {
         Pairing::Connected {
-            environment: Ok(environment),
+            environment: Some(Ok(environment)),
             ..
         } => environment_view(environment),
         Pairing::Connected {
-            environment: Err(why),
+            environment: None, ..
+        } => html! { <p class="muted">{ "Asking the runner's Python for its environment…" }</p> },
+        Pairing::Connected {
+            environment: Some(Err(why)),
             ..
         } => {
             html! { <p class="muted">{ format!("The runner's environment is unknown: {why}") }</p> }

@@ -15,7 +15,8 @@ pub(crate) enum Pairing {
         /// The runner's version.
         version: String,
         /// Python, versions, CPU and GPUs, or why they are unknown.
-        environment: Result<Environment, String>,
+        /// `None` while the runner's Python is still being asked.
+        environment: Option<Result<Environment, String>>,
     },
     /// The runner could not be reached or refused us.
     Failed(String),

@@ -30,7 +30,12 @@ rule_doc! {
 
 /// GEN403
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    if is_too_small(function) {
+    // A helper that compiled code calls pays no call overhead: it is compiled into its caller.
+    let inlined = checker
+        .module
+        .called_from_compiled
+        .contains(function.syntax.name.as_str());
+    if is_too_small(function) && !inlined {
         checker.report(
             checker.header(function),
             "too little work to repay the call overhead of a JIT",
