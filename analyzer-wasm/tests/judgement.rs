@@ -374,3 +374,114 @@ def make(optimizer):
     assert_eq!(mutated.len(), 1, "{mutated:?}");
     assert!(mutated[0].contains("history"), "{mutated:?}");
 }
+
+#[test]
+fn code_that_never_runs_compiled_gets_no_torch_findings() {
+    let source = "\
+import torch
+from torch.compiler import is_compiling
+
+
+def check_boxes(boxes, verbose=False):
+    if not is_compiling():
+        if (boxes[:, 2] < boxes[:, 0]).any():
+            raise ValueError(\"bad boxes\")
+    if verbose:
+        print(\"boxes\", boxes.shape)
+    return torch.sin(boxes) * torch.cos(boxes)
+
+
+def early(x):
+    if is_compiling():
+        return torch.sin(x)
+    if x.sum() > 0:
+        return x
+    return torch.cos(x)
+
+
+@torch.compiler.disable
+def host_side(x):
+    return torch.sin(x).sum().item() + 1.0
+
+
+def score(x):
+    return (torch.sin(x) * x).sum().item()
+";
+    let report = analyze(source);
+    for name in ["check_boxes", "early", "host_side", "score"] {
+        let codes = codes_in(&report, name);
+        assert!(
+            !codes
+                .iter()
+                .any(|c| c.starts_with("PT0") || c.starts_with("PT3")),
+            "{name}: {codes:?}"
+        );
+    }
+}
+
+#[test]
+fn a_sentinel_infinity_is_no_nan_check_for_fastmath() {
+    let source = "\
+import numba
+import numpy as np
+
+
+@numba.njit(fastmath=True)
+def nearest(d):
+    best = np.inf
+    for i in range(d.shape[0]):
+        if d[i] < best:
+            best = d[i]
+    return best
+
+
+@numba.njit(fastmath=True)
+def finite_sum(d):
+    s = 0.0
+    for i in range(d.shape[0]):
+        if np.isfinite(d[i]):
+            s += d[i]
+    return s
+";
+    let report = analyze(source);
+    assert!(!codes_in(&report, "nearest").contains(&"NB201".to_owned()));
+    assert!(codes_in(&report, "finite_sum").contains(&"NB201".to_owned()));
+}
+
+#[test]
+fn profitability_notes_speak_only_where_they_hold() {
+    let source = "\
+import jax.numpy as jnp
+import numpy as np
+import torch
+
+
+def delegate(x):
+    return helper(x) + 1
+
+
+def helper(x):
+    return torch.sin(x) * torch.cos(x) + torch.exp(x) - x
+
+
+def normalize_rows(x):
+    return np.einsum(\"ij,ij->i\", x, x) ** 0.5 * np.cos(x).sum()
+
+
+def loss(logits, labels):
+    return -jnp.sum(labels * jnp.log(jnp.exp(logits) / jnp.sum(jnp.exp(logits))))
+";
+    let report = analyze(source);
+    assert!(
+        !codes_in(&report, "delegate").contains(&"GEN403".to_owned()),
+        "the work is in `helper`"
+    );
+    assert!(
+        !codes_in(&report, "normalize_rows").contains(&"GEN404".to_owned()),
+        "Numba does not compile np.einsum"
+    );
+    assert!(!codes_in(&report, "loss").contains(&"GEN402".to_owned()));
+    let jax = verdict(&report, "loss", "jax");
+    assert_eq!(jax.benefit, "low", "{jax:?}");
+    assert!(jax.summary.contains("jit that step"), "{jax:?}");
+}

@@ -5,6 +5,7 @@
 //!   `torch.jit.is_scripting() or`): the body.
 //! - `if is_compiling(): ... else: ...`: the `else` block.
 //! - `if is_compiling(): return ...`: every statement after it in the same block.
+//! - `if verbose:` on a parameter that defaults to `False`: the body.
 //!
 //! A graph break or a recompile there is not one: Dynamo never traces it.
 
@@ -15,17 +16,29 @@ use crate::model::imports::last_segment;
 use crate::model::walk;
 use crate::model::ModuleModel;
 
-/// The ranges of `body` that run only when not compiling.
-pub(crate) fn eager_only_regions(body: &[ast::Stmt], module: &ModuleModel<'_>) -> Vec<TextRange> {
+/// The ranges of `body` that run only when not compiling, or only when a flag that is off by
+/// default (`verbose=False`) is turned on: Dynamo specialises on the flag's value, so the default
+/// call traces none of it.
+pub(crate) fn eager_only_regions(
+    body: &[ast::Stmt],
+    module: &ModuleModel<'_>,
+    off_flags: &[&str],
+) -> Vec<TextRange> {
     let mut regions = Vec::new();
-    collect(body, module, &mut regions);
+    collect(body, module, off_flags, &mut regions);
     regions
 }
 
-fn collect(body: &[ast::Stmt], module: &ModuleModel<'_>, regions: &mut Vec<TextRange>) {
+fn collect(
+    body: &[ast::Stmt],
+    module: &ModuleModel<'_>,
+    off_flags: &[&str],
+    regions: &mut Vec<TextRange>,
+) {
     for (position, stmt) in body.iter().enumerate() {
         if let ast::Stmt::If(if_stmt) = stmt {
-            if runs_only_eagerly(&if_stmt.test, module) {
+            let off_flag = matches!(&*if_stmt.test, ast::Expr::Name(name) if off_flags.contains(&name.id.as_str()));
+            if runs_only_eagerly(&if_stmt.test, module) || off_flag {
                 regions.extend(span(&if_stmt.body));
             } else if is_compiling(&if_stmt.test, module) {
                 regions.extend(span(&if_stmt.orelse));
@@ -39,7 +52,7 @@ fn collect(body: &[ast::Stmt], module: &ModuleModel<'_>, regions: &mut Vec<TextR
             }
         }
         for block in walk::child_blocks(stmt) {
-            collect(block, module, regions);
+            collect(block, module, off_flags, regions);
         }
     }
 }

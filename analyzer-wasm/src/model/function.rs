@@ -317,6 +317,10 @@ pub(crate) struct FunctionModel<'a> {
     /// `torch.compile` never takes it: `@torch.compiler.disable` or a project's
     /// `@disable_compiler`, or its arrays come from Python's `random` (a data pipeline).
     pub(crate) torch_excluded: bool,
+    /// Every `return` hands back Python values taken out of arrays (`x.item()`, `t.tolist()`,
+    /// `bool(...)`): the function exists to read data to the host (a metric, a check, a hook),
+    /// so a graph break there is its purpose.
+    pub(crate) returns_host_values: bool,
 }
 
 impl<'a> FunctionModel<'a> {
@@ -370,6 +374,13 @@ impl<'a> FunctionModel<'a> {
             ..
         } = builder;
         let syntax_body = syntax.body;
+        let off_flags: Vec<&str> = params
+            .iter()
+            .filter(|p| {
+                matches!(p.default, Some(ast::Expr::Constant(c)) if matches!(c.value, ast::Constant::Bool(false)))
+            })
+            .map(|p| p.name)
+            .collect();
         let mut model = Self {
             syntax,
             jit,
@@ -386,10 +397,12 @@ impl<'a> FunctionModel<'a> {
             library_ops,
             numba_loop: false,
             numeric_body: false,
-            eager_only: eager::eager_only_regions(syntax_body, module),
+            eager_only: eager::eager_only_regions(syntax_body, module, &off_flags),
             torch_excluded: false,
+            returns_host_values: false,
         };
         model.loops = loops::collect(&model, module);
+        model.returns_host_values = returns_host_values(&model, module);
         model.torch_excluded = compile_disabled(model.syntax.decorators, module)
             || model.calls.iter().any(|call| {
                 call.qualified
@@ -465,6 +478,7 @@ impl<'a> FunctionModel<'a> {
             // Or a Python loop over the library's array elements (`x[i].item()` per element),
             // the pattern a rewrite vectorises.
             Framework::Torch if self.torch_excluded => false,
+            _ if self.returns_host_values => false,
             other => {
                 let library = other.library();
                 let array = Kind::array_of(library);
@@ -565,30 +579,46 @@ impl<'a> FunctionModel<'a> {
     /// Whether the function reads NaN or infinity semantics (`isnan`, `isinf`, `isfinite`,
     /// `x != x`, `np.nan`, `np.inf`, `float("nan")`).
     pub(crate) fn nan_reads(&self, module: &ModuleModel<'_>) -> Vec<TextRange> {
+        self.nan_uses(module, true)
+    }
+
+    /// The NaN and infinity tests alone (`isnan`, `isfinite`, `x != x`), without the constants
+    /// (`np.inf` stored as a sentinel is no test that `fastmath` folds away).
+    pub(crate) fn nan_checks(&self, module: &ModuleModel<'_>) -> Vec<TextRange> {
+        self.nan_uses(module, false)
+    }
+
+    fn nan_uses(&self, module: &ModuleModel<'_>, constants: bool) -> Vec<TextRange> {
         let mut found = Vec::new();
         walk::for_each_expr_in(self.syntax.body, &mut |expr| match expr {
             ast::Expr::Attribute(_) | ast::Expr::Name(_) => {
                 if let Some(qualified) = module.imports.qualified_name(expr) {
-                    if matches!(
+                    let constant = matches!(
                         last_segment(&qualified),
-                        "isnan"
-                            | "isinf"
-                            | "isfinite"
-                            | "nan"
-                            | "inf"
-                            | "NaN"
-                            | "NAN"
-                            | "Inf"
-                            | "PINF"
-                            | "NINF"
-                            | "isposinf"
-                            | "isneginf"
-                            | "nan_to_num"
-                            | "nanmax"
-                            | "nanmin"
-                            | "nansum"
-                            | "nanmean"
-                    ) {
+                        "nan" | "inf" | "NaN" | "NAN" | "Inf" | "PINF" | "NINF"
+                    );
+                    if (constants || !constant)
+                        && matches!(
+                            last_segment(&qualified),
+                            "isnan"
+                                | "isinf"
+                                | "isfinite"
+                                | "nan"
+                                | "inf"
+                                | "NaN"
+                                | "NAN"
+                                | "Inf"
+                                | "PINF"
+                                | "NINF"
+                                | "isposinf"
+                                | "isneginf"
+                                | "nan_to_num"
+                                | "nanmax"
+                                | "nanmin"
+                                | "nansum"
+                                | "nanmean"
+                        )
+                    {
                         found.push(expr.range());
                     }
                 }
@@ -606,8 +636,9 @@ impl<'a> FunctionModel<'a> {
             }
             // Ex) `float("nan")`, `float("inf")`
             ast::Expr::Call(call)
-                if module.imports.qualified_name(&call.func).as_deref()
-                    == Some("builtins.float") =>
+                if constants
+                    && module.imports.qualified_name(&call.func).as_deref()
+                        == Some("builtins.float") =>
             {
                 if let Some(ast::Expr::Constant(c)) = call.args.first() {
                     if let ast::Constant::Str(s) = &c.value {
@@ -622,6 +653,35 @@ impl<'a> FunctionModel<'a> {
         });
         found
     }
+}
+
+/// Whether every `return` of the body gives back a Python value read out of arrays.
+fn returns_host_values(model: &FunctionModel<'_>, module: &ModuleModel<'_>) -> bool {
+    let mut returns = 0;
+    let mut host = 0;
+    walk::for_each_stmt(model.syntax.body, &mut |stmt| {
+        let ast::Stmt::Return(ret) = stmt else { return };
+        returns += 1;
+        let Some(value) = ret.value.as_deref() else {
+            return;
+        };
+        let is_host = match value {
+            ast::Expr::Name(name) => model.tensor_scalars.contains(name.id.as_str()),
+            ast::Expr::Call(call) => {
+                let method = matches!(&*call.func, ast::Expr::Attribute(a) if matches!(a.attr.as_str(), "item" | "tolist"));
+                let conversion = matches!(
+                    module.imports.qualified_name(&call.func).as_deref(),
+                    Some("builtins.float" | "builtins.int" | "builtins.bool")
+                ) && call.args.first().is_some_and(|arg| {
+                    model.kind_of(arg, module).is_array() || matches!(arg, ast::Expr::Call(_))
+                });
+                method || conversion
+            }
+            _ => false,
+        };
+        host += usize::from(is_host);
+    });
+    returns > 0 && returns == host
 }
 
 /// `@torch.compiler.disable`, `@torch._dynamo.disable`, or a project's `@disable_compiler`.

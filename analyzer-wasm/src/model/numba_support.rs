@@ -70,6 +70,39 @@ pub(crate) const ARRAY_MEMBERS: &[&str] = &[
     "item",
 ];
 
+/// NumPy functions Numba does not compile.
+pub(crate) const UNSUPPORTED_NUMPY: &[&str] = &[
+    "numpy.einsum",
+    "numpy.pad",
+    "numpy.vectorize",
+    "numpy.apply_along_axis",
+    "numpy.apply_over_axes",
+    "numpy.random.default_rng",
+    "numpy.loadtxt",
+    "numpy.savetxt",
+    "numpy.genfromtxt",
+    "numpy.save",
+    "numpy.load",
+    "numpy.frompyfunc",
+    "numpy.piecewise",
+    "numpy.set_printoptions",
+    "numpy.errstate",
+    "numpy.array2string",
+    "numpy.array_str",
+    "numpy.fromfile",
+];
+
+/// Keyword arguments of NumPy functions that Numba does not take.
+pub(crate) const UNSUPPORTED_NUMPY_KEYWORDS: &[&str] = &[
+    "keepdims",
+    "order",
+    "return_counts",
+    "return_index",
+    "return_inverse",
+    "out",
+    "where",
+];
+
 /// The first thing in a loop that Numba would not compile, with what it is.
 #[derive(Debug, Clone)]
 pub(crate) struct Blocker {
@@ -296,8 +329,15 @@ fn call_blocker(
     }
     match module.imports.qualified_name(&call.func) {
         Some(qualified) => {
+            let unsupported_numpy = UNSUPPORTED_NUMPY.contains(&qualified.as_str())
+                || UNSUPPORTED_NUMPY_KEYWORDS.iter().any(|keyword| {
+                    call.keywords
+                        .iter()
+                        .any(|k| k.arg.as_ref().is_some_and(|arg| arg.as_str() == *keyword))
+                });
             let supported = qualified.starts_with("numpy.")
                 && !qualified.starts_with("numpy.testing")
+                && !unsupported_numpy
                 || qualified.starts_with("math.")
                 || qualified.starts_with("cmath.")
                 || qualified.starts_with("numba.")

@@ -198,6 +198,7 @@ const STATIC_QUERIES: &[&str] = &[
     "can_cast",
     "ndim",
     "shape",
+    "size",
     "iscomplexobj",
     "isrealobj",
     "isscalar",

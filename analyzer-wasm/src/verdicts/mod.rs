@@ -177,7 +177,9 @@ fn estimate(
         && !function.is_compiled()
         && !function.targets(framework)
     {
-        let why = if framework == Framework::Torch && function.torch_excluded {
+        let why = if function.returns_host_values {
+            "it exists to read array data back as Python values (every `return` is one), which is what breaks a graph"
+        } else if framework == Framework::Torch && function.torch_excluded {
             "it is excluded from compiling (a `disable` decorator, or a data pipeline driven by Python's `random`)"
         } else if function.array_ops(own) == 0 {
             "the body is set-up, I/O or calls into other code"
@@ -332,6 +334,18 @@ fn estimate(
         return (
             Some(cost::NOTHING),
             "Its Python loops are unrolled while tracing (or break the graph): compile the loop body as a function of its own, not this one.".to_owned(),
+        );
+    }
+    if work.chain >= general::fusible_elementwise_chain::MIN_CHAIN
+        && framework == Framework::Jax
+        && general::fusible_elementwise_chain::traced_by_its_caller_as_a_rule(function)
+    {
+        return (
+            Some(cost::VECTORIZED_NUMPY),
+            format!(
+                "{} elementwise operations would fuse if it were called on its own, but JAX code is traced inside a jitted caller (a training or solver step): jit that step, not each helper.",
+                work.chain
+            ),
         );
     }
     if work.chain >= general::fusible_elementwise_chain::MIN_CHAIN {

@@ -1,6 +1,6 @@
 //! GEN402: a chain of elementwise tensor operations that a JIT fuses.
 
-use crate::model::{FunctionModel, Library};
+use crate::model::{Framework, FunctionModel, Library};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -38,7 +38,7 @@ pub(crate) const MIN_CHAIN: usize = 4;
 
 /// GEN402
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    if !is_fusible_chain(function) {
+    if !is_fusible_chain(function) || traced_by_its_caller_as_a_rule(function) {
         return;
     }
     let ops = function.ops.elementwise + function.ops.reductions;
@@ -53,4 +53,14 @@ pub(crate) fn is_fusible_chain(function: &FunctionModel<'_>) -> bool {
     framework_arrays
         && function.loops.is_empty()
         && function.ops.elementwise + function.ops.reductions >= MIN_CHAIN
+}
+
+/// JAX code that is not jitted itself: JAX programs jit the outermost step (a training or
+/// solver step) and trace every helper inside it, so fusing the helper on its own is not the
+/// decision to make.
+pub(crate) fn traced_by_its_caller_as_a_rule(function: &FunctionModel<'_>) -> bool {
+    function.uses(Library::Jax)
+        && !function.uses(Library::Torch)
+        && !function.uses(Library::TensorFlow)
+        && !function.is_compiled_with(Framework::Jax)
 }

@@ -1,6 +1,6 @@
 //! GEN403: a function too small to repay a call through a JIT.
 
-use crate::model::FunctionModel;
+use crate::model::{FunctionModel, Library, MUTATING_METHODS};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -50,4 +50,19 @@ pub(crate) fn is_too_small(function: &FunctionModel<'_>) -> bool {
         && ops == 1
         && function.ops.statements <= 3
         && function.ops.kernels == 0
+        && holds_its_work(function)
+}
+
+/// Whether every call is a library function, a builtin or an array method: a function that
+/// calls other code (a kernel, a submodule, a callable) has its work there, not too little.
+fn holds_its_work(function: &FunctionModel<'_>) -> bool {
+    function.calls.iter().all(|call| {
+        let library_or_builtin = call.qualified.as_deref().is_some_and(|qualified| {
+            Library::of(qualified).is_some()
+                || qualified.starts_with("builtins.")
+                || qualified.starts_with("math.")
+        });
+        let container_method = call.method.is_some_and(|m| MUTATING_METHODS.contains(&m));
+        library_or_builtin || call.receiver_kind.is_array() || container_method
+    })
 }

@@ -41,7 +41,7 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     if !decorator.flag("fastmath") {
         return;
     }
-    for range in function.nan_reads(checker.module) {
+    for range in function.nan_checks(checker.module) {
         checker.report(range, "`fastmath` assumes no NaN or infinity: this check is folded away and gives wrong results");
     }
 }

@@ -1,6 +1,6 @@
 //! NB009: a NumPy function (or keyword) Numba does not implement.
 
-use crate::model::FunctionModel;
+use crate::model::{numba_support, FunctionModel};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -30,37 +30,6 @@ rule_doc! {
     /// Pass a `np.random.Generator` in as an argument instead of creating one inside.
 }
 
-const UNSUPPORTED: &[&str] = &[
-    "numpy.einsum",
-    "numpy.pad",
-    "numpy.vectorize",
-    "numpy.apply_along_axis",
-    "numpy.apply_over_axes",
-    "numpy.random.default_rng",
-    "numpy.loadtxt",
-    "numpy.savetxt",
-    "numpy.genfromtxt",
-    "numpy.save",
-    "numpy.load",
-    "numpy.frompyfunc",
-    "numpy.piecewise",
-    "numpy.set_printoptions",
-    "numpy.errstate",
-    "numpy.array2string",
-    "numpy.array_str",
-    "numpy.fromfile",
-];
-
-const UNSUPPORTED_KEYWORDS: &[&str] = &[
-    "keepdims",
-    "order",
-    "return_counts",
-    "return_index",
-    "return_inverse",
-    "out",
-    "where",
-];
-
 /// NB009
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for call in &function.calls {
@@ -70,14 +39,14 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         if !qualified.starts_with("numpy.") {
             continue;
         }
-        if UNSUPPORTED.contains(&qualified.as_str()) {
+        if numba_support::UNSUPPORTED_NUMPY.contains(&qualified.as_str()) {
             checker.report(
                 call.expr.range,
                 format!("`{qualified}` is not supported by Numba"),
             );
             continue;
         }
-        if let Some(keyword) = UNSUPPORTED_KEYWORDS
+        if let Some(keyword) = numba_support::UNSUPPORTED_NUMPY_KEYWORDS
             .iter()
             .find(|k| call.keyword(k).is_some())
         {
