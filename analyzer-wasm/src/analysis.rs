@@ -3,7 +3,7 @@
 use rustpython_parser::ast;
 
 use crate::line_index::LineIndex;
-use crate::model::{functions, FunctionModel, ModuleModel};
+use crate::model::{FunctionModel, ModuleModel};
 use crate::report::{FunctionReport, Range, Report};
 use crate::rules::{Checker, RULES};
 use crate::verdicts;
@@ -12,7 +12,7 @@ use crate::verdicts;
 pub(crate) fn run(suite: &[ast::Stmt], source: &str, index: &LineIndex<'_>) -> Report {
     let module = ModuleModel::build(suite);
     let mut report = Report::default();
-    for syntax in functions(suite) {
+    for syntax in module.functions.iter().cloned() {
         let name = syntax.name.clone();
         let range = syntax.range;
         let model = FunctionModel::build(syntax, &module);

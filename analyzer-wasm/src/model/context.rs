@@ -31,6 +31,40 @@ pub(crate) struct Tracing {
     pub(crate) arguments_traced: bool,
 }
 
+/// The last name of every JAX transform and JIT entry point above: the cheap test a call
+/// passes before its name is resolved.
+const TRANSFORM_NAMES: &[&str] = &[
+    "cond",
+    "switch",
+    "scan",
+    "fori_loop",
+    "while_loop",
+    "map",
+    "associative_scan",
+    "custom_root",
+    "custom_linear_solve",
+    "vmap",
+    "pmap",
+    "grad",
+    "value_and_grad",
+    "jacfwd",
+    "jacrev",
+    "hessian",
+    "jvp",
+    "vjp",
+    "linearize",
+    "checkpoint",
+    "remat",
+    "custom_jvp",
+    "custom_vjp",
+    "eval_shape",
+    "shard_map",
+    "jit",
+    "compile",
+    "njit",
+    "function",
+];
+
 /// Transforms that wrap a function without tracing its arguments themselves
 /// (`nondiff_argnums` stay Python values).
 const WRAPPERS: &[&str] = &["jax.custom_jvp", "jax.custom_vjp"];
@@ -75,6 +109,9 @@ pub(crate) fn traced_functions(
     let resolve = |scope: &str, id: &str| -> Option<String> {
         module.function_named(scope, id).map(|f| f.name.clone())
     };
+    let imports_a_jit = ["jax", "torch", "numba", "tensorflow"]
+        .iter()
+        .any(|m| module.imports.imports_module(m));
     let mut traced: HashMap<String, Tracing> = HashMap::new();
     let mut compiled: Vec<(String, Framework)> = Vec::new();
     for function in functions {
@@ -104,11 +141,24 @@ pub(crate) fn traced_functions(
                 },
             );
         }
-        // Ex) `jax.lax.scan(step, carry, xs)` anywhere in this function's body.
+        // Ex) `jax.lax.scan(step, carry, xs)` anywhere in this function's body; a module that
+        // imports no JIT has none.
+        if !imports_a_jit {
+            continue;
+        }
         let scope = function.name.as_str();
-        let local = bound_names(function);
+        let mut local: Option<Vec<&str>> = None;
         walk::for_each_expr_in(function.body, &mut |expr| {
             let ast::Expr::Call(call) = expr else { return };
+            // Resolving a name allocates: only for calls that end in a transform's name.
+            let short = match &*call.func {
+                ast::Expr::Attribute(attribute) => attribute.attr.as_str(),
+                ast::Expr::Name(name) => name.id.as_str(),
+                _ => return,
+            };
+            if !TRANSFORM_NAMES.contains(&short) {
+                return;
+            }
             let Some(callee) = module.imports.qualified_name(&call.func) else {
                 return;
             };
@@ -140,6 +190,7 @@ pub(crate) fn traced_functions(
                 .chain(call.keywords.iter().map(|k| &k.value))
             {
                 if let ast::Expr::Name(name) = arg {
+                    let local = local.get_or_insert_with(|| bound_names(function));
                     if local.contains(&name.id.as_str()) {
                         continue;
                     }

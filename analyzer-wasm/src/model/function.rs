@@ -312,6 +312,8 @@ pub(crate) struct FunctionModel<'a> {
     /// Whether the body is numbers, arrays and library calls throughout: no Python objects, no
     /// I/O, no calls into functions Numba cannot compile (library calls Numba lacks aside).
     pub(crate) numeric_body: bool,
+    /// Whether the body yields or awaits (a generator or a coroutine).
+    pub(crate) suspends: bool,
     /// Parts of the body that run only when not compiling (`if not is_compiling():`).
     pub(crate) eager_only: Vec<TextRange>,
     /// `torch.compile` never takes it: `@torch.compiler.disable` or a project's
@@ -360,6 +362,7 @@ impl<'a> FunctionModel<'a> {
             deep_learning: [Library::Torch, Library::Jax, Library::TensorFlow]
                 .iter()
                 .any(|l| libraries.contains(l)),
+            suspends: false,
             loop_depth: 0,
         };
         builder.block(syntax.body);
@@ -371,6 +374,7 @@ impl<'a> FunctionModel<'a> {
             stores,
             ops,
             library_ops,
+            suspends,
             ..
         } = builder;
         let syntax_body = syntax.body;
@@ -397,6 +401,7 @@ impl<'a> FunctionModel<'a> {
             library_ops,
             numba_loop: false,
             numeric_body: false,
+            suspends,
             eager_only: eager::eager_only_regions(syntax_body, module, &off_flags),
             torch_excluded: false,
             returns_host_values: false,
@@ -512,14 +517,7 @@ impl<'a> FunctionModel<'a> {
     fn may_be_compiled(&self) -> bool {
         let short = self.syntax.name.rsplit('.').next().unwrap_or("");
         let special = short.starts_with("__") && short.ends_with("__") && short != "__call__";
-        let mut suspends = false;
-        walk::for_each_expr_in(self.syntax.body, &mut |expr| {
-            suspends |= matches!(
-                expr,
-                ast::Expr::Yield(_) | ast::Expr::YieldFrom(_) | ast::Expr::Await(_)
-            );
-        });
-        !special && !suspends
+        !special && !self.suspends
     }
 
     /// The kind of a local name (parameters included).
@@ -853,6 +851,8 @@ struct Builder<'a, 'm> {
     library_ops: HashMap<Library, usize>,
     /// The function uses torch, JAX or TensorFlow.
     deep_learning: bool,
+    /// A `yield`, `yield from` or `await` was seen.
+    suspends: bool,
     loop_depth: usize,
 }
 
@@ -1184,6 +1184,9 @@ impl<'a> Builder<'a, '_> {
                 self.ops.elementwise += 1;
             }
             ast::Expr::IfExp(if_exp) => self.branch(&if_exp.test),
+            ast::Expr::Yield(_) | ast::Expr::YieldFrom(_) | ast::Expr::Await(_) => {
+                self.suspends = true;
+            }
             ast::Expr::NamedExpr(named) => {
                 let kind = self.kind(&named.value);
                 if let ast::Expr::Name(name) = &*named.target {

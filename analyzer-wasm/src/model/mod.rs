@@ -43,6 +43,9 @@ pub(crate) struct ModuleModel<'a> {
     pub(crate) wrapped: HashMap<&'a str, Vec<(Framework, Option<&'a ast::ExprCall>)>>,
     /// Every function of the module, outermost first ([`functions`]).
     pub(crate) functions: Vec<FunctionSyntax<'a>>,
+    /// The index in `functions` of each function reachable by its qualified name (methods are
+    /// not: they are reached through their object), the first definition of a name.
+    function_index: HashMap<String, usize>,
     /// Functions without a JIT decorator that run compiled all the same: called from compiled
     /// code, or passed to a JAX transform.
     pub(crate) traced: HashMap<String, Tracing>,
@@ -99,6 +102,7 @@ impl<'a> ModuleModel<'a> {
             local_imports: HashSet::new(),
             wrapped: HashMap::new(),
             functions: functions(suite),
+            function_index: HashMap::new(),
             traced: HashMap::new(),
             called_from_compiled: HashSet::new(),
         };
@@ -136,6 +140,14 @@ impl<'a> ModuleModel<'a> {
                 _ => (),
             }
         }
+        for (index, function) in model.functions.iter().enumerate() {
+            if !function.is_method {
+                model
+                    .function_index
+                    .entry(function.name.clone())
+                    .or_insert(index);
+            }
+        }
         collect_global_declarations(suite, &mut model.declared_global);
         (model.traced, model.called_from_compiled) =
             context::traced_functions(&model.functions, &model);
@@ -148,16 +160,12 @@ impl<'a> ModuleModel<'a> {
         let mut prefix = scope;
         loop {
             // A method is not reachable by its bare name.
-            let found = self.functions.iter().filter(|f| !f.is_method).find(|f| {
-                if prefix.is_empty() {
-                    f.name == id
-                } else {
-                    f.name.len() == prefix.len() + 1 + id.len()
-                        && f.name.starts_with(prefix)
-                        && f.name.ends_with(id)
-                        && f.name.as_bytes()[prefix.len()] == b'.'
-                }
-            });
+            let found = if prefix.is_empty() {
+                self.function_index.get(id)
+            } else {
+                self.function_index.get(format!("{prefix}.{id}").as_str())
+            }
+            .map(|index| &self.functions[*index]);
             if found.is_some() || prefix.is_empty() {
                 return found;
             }

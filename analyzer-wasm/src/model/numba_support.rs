@@ -220,87 +220,118 @@ fn first_blocker(
     scope: &str,
     depth: u8,
 ) -> Option<Blocker> {
-    let mut blocker: Option<Blocker> = None;
-    let mut python: Option<Blocker> = None;
-    let mut note = |what: String, library_call: bool| {
-        let slot = if library_call {
-            &mut blocker
-        } else {
-            &mut python
-        };
-        if slot.is_none() {
-            *slot = Some(Blocker { what, library_call });
-        }
-    };
+    let mut found = Found::default();
     walk::for_each_stmt(body, &mut |stmt| match stmt {
         ast::Stmt::With(_) | ast::Stmt::Try(_) | ast::Stmt::Global(_) => {
-            note(
+            found.note(
                 "has a `with`, `try` or `global` statement".to_owned(),
                 false,
             );
         }
         ast::Stmt::Import(_) | ast::Stmt::ImportFrom(_) => {
-            note("imports a module".to_owned(), false);
+            found.note("imports a module".to_owned(), false);
         }
         ast::Stmt::FunctionDef(_) | ast::Stmt::ClassDef(_) | ast::Stmt::AsyncFunctionDef(_) => {
-            note("has a nested definition".to_owned(), false);
+            found.note("has a nested definition".to_owned(), false);
         }
         _ => (),
     });
-    walk::for_each_expr_in(body, &mut |expr| match expr {
-        ast::Expr::Call(call) => {
-            if let Some((what, library_call)) = call_blocker(call, kind_of, module, scope, depth) {
-                note(what, library_call);
-            }
+    walk::for_each_expr_in(body, &mut |expr| {
+        // The first Python-object blocker decides; the rest of the walk costs nothing.
+        if found.python.is_some() {
+            return;
         }
-        ast::Expr::Attribute(attribute) => {
-            let resolved = module.imports.qualified_name(expr).is_some_and(|q| {
-                q.starts_with("numpy.") || q.starts_with("math.") || q.starts_with("cmath.")
-            });
-            let base_kind = match &*attribute.value {
-                ast::Expr::Name(name) => kind_of(name.id.as_str()),
-                _ => Kind::Unknown,
-            };
-            let member = ARRAY_MEMBERS.contains(&attribute.attr.as_str())
-                || (base_kind == Kind::List && matches!(attribute.attr.as_str(), "append" | "pop"));
-            if !(resolved || member && base_kind != Kind::Str) {
-                note(
-                    format!(
-                        "reads the attribute `.{}` of a Python object",
-                        attribute.attr
-                    ),
+        found.expr(expr, kind_of, module, scope, depth);
+    });
+    found.python.or(found.library)
+}
+
+/// The first blockers of each kind, as the walk finds them.
+#[derive(Default)]
+struct Found {
+    python: Option<Blocker>,
+    library: Option<Blocker>,
+}
+
+impl Found {
+    fn note(&mut self, what: String, library_call: bool) {
+        let slot = if library_call {
+            &mut self.library
+        } else {
+            &mut self.python
+        };
+        if slot.is_none() {
+            *slot = Some(Blocker { what, library_call });
+        }
+    }
+
+    fn expr(
+        &mut self,
+        expr: &ast::Expr,
+        kind_of: &dyn Fn(&str) -> Kind,
+        module: &ModuleModel<'_>,
+        scope: &str,
+        depth: u8,
+    ) {
+        match expr {
+            ast::Expr::Call(call) => {
+                if let Some((what, library_call)) =
+                    call_blocker(call, kind_of, module, scope, depth)
+                {
+                    self.note(what, library_call);
+                }
+            }
+            ast::Expr::Attribute(attribute) => {
+                let base_kind = match &*attribute.value {
+                    ast::Expr::Name(name) => kind_of(name.id.as_str()),
+                    _ => Kind::Unknown,
+                };
+                let member = ARRAY_MEMBERS.contains(&attribute.attr.as_str())
+                    || (base_kind == Kind::List
+                        && matches!(attribute.attr.as_str(), "append" | "pop"));
+                // The name lookup allocates: only when the member test does not settle it.
+                let supported = member && base_kind != Kind::Str
+                    || module.imports.qualified_name(expr).is_some_and(|q| {
+                        q.starts_with("numpy.") || q.starts_with("math.") || q.starts_with("cmath.")
+                    });
+                if !supported {
+                    self.note(
+                        format!(
+                            "reads the attribute `.{}` of a Python object",
+                            attribute.attr
+                        ),
+                        false,
+                    );
+                }
+            }
+            ast::Expr::Name(name) => {
+                if let kind @ (Kind::Str | Kind::Dict | Kind::Set) = kind_of(name.id.as_str()) {
+                    let what = match kind {
+                        Kind::Str => "a string",
+                        Kind::Dict => "a dict",
+                        _ => "a set",
+                    };
+                    self.note(format!("works on {what} (`{}`)", name.id), false);
+                }
+            }
+            ast::Expr::JoinedStr(_)
+            | ast::Expr::Dict(_)
+            | ast::Expr::Set(_)
+            | ast::Expr::DictComp(_)
+            | ast::Expr::SetComp(_)
+            | ast::Expr::GeneratorExp(_)
+            | ast::Expr::Lambda(_)
+            | ast::Expr::Yield(_)
+            | ast::Expr::YieldFrom(_)
+            | ast::Expr::Await(_) => {
+                self.note(
+                    "builds Python objects (a dict, set, f-string, generator or lambda)".to_owned(),
                     false,
                 );
             }
+            _ => (),
         }
-        ast::Expr::Name(name) => {
-            if let kind @ (Kind::Str | Kind::Dict | Kind::Set) = kind_of(name.id.as_str()) {
-                let what = match kind {
-                    Kind::Str => "a string",
-                    Kind::Dict => "a dict",
-                    _ => "a set",
-                };
-                note(format!("works on {what} (`{}`)", name.id), false);
-            }
-        }
-        ast::Expr::JoinedStr(_)
-        | ast::Expr::Dict(_)
-        | ast::Expr::Set(_)
-        | ast::Expr::DictComp(_)
-        | ast::Expr::SetComp(_)
-        | ast::Expr::GeneratorExp(_)
-        | ast::Expr::Lambda(_)
-        | ast::Expr::Yield(_)
-        | ast::Expr::YieldFrom(_)
-        | ast::Expr::Await(_) => {
-            note(
-                "builds Python objects (a dict, set, f-string, generator or lambda)".to_owned(),
-                false,
-            );
-        }
-        _ => (),
-    });
-    python.or(blocker)
+    }
 }
 
 fn call_blocker(
