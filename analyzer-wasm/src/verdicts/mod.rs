@@ -52,7 +52,7 @@ fn work(function: &FunctionModel<'_>, module: &ModuleModel<'_>) -> cost::Work {
         loop_nest,
         chain: function.ops.elementwise + function.ops.reductions,
         kernels: function.ops.kernels,
-        too_small: general::too_small_function::is_too_small(function),
+        too_small: general::too_small_function::is_too_small(function, module),
     }
 }
 

@@ -1,6 +1,8 @@
 //! GEN403: a function too small to repay a call through a JIT.
 
-use crate::model::{FunctionModel, Library, MUTATING_METHODS};
+use rustpython_parser::ast;
+
+use crate::model::{FunctionModel, Library, ModuleModel};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -35,7 +37,19 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         .module
         .called_from_compiled
         .contains(function.syntax.name.as_str());
-    if is_too_small(function) && !inlined {
+    // A Numba ufunc pays its dispatch once per array, not per element.
+    let ufunc = function.syntax.decorators.iter().any(|decorator| {
+        let target = match decorator {
+            ast::Expr::Call(call) => &*call.func,
+            other => other,
+        };
+        checker
+            .module
+            .imports
+            .qualified_name(target)
+            .is_some_and(|q| matches!(q.as_str(), "numba.vectorize" | "numba.guvectorize"))
+    });
+    if is_too_small(function, checker.module) && !inlined && !ufunc {
         checker.report(
             checker.header(function),
             "too little work to repay the call overhead of a JIT",
@@ -43,26 +57,61 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     }
 }
 
+/// Standard-library modules whose calls do no array work to speak of (`time.perf_counter`).
+const STANDARD_LIBRARY: &[&str] = &[
+    "builtins",
+    "math",
+    "cmath",
+    "time",
+    "os",
+    "sys",
+    "re",
+    "logging",
+    "warnings",
+    "functools",
+    "itertools",
+    "operator",
+    "random",
+];
+
 /// Whether the function does too little work for a JIT.
-pub(crate) fn is_too_small(function: &FunctionModel<'_>) -> bool {
+pub(crate) fn is_too_small(function: &FunctionModel<'_>, module: &ModuleModel<'_>) -> bool {
     let ops = function.ops.elementwise + function.ops.reductions + function.ops.kernels;
     function.loops.is_empty()
         && ops == 1
         && function.ops.statements <= 3
         && function.ops.kernels == 0
-        && holds_its_work(function)
+        && !delegates(function, module)
 }
 
-/// Whether every call is a library function, a builtin or an array method: a function that
-/// calls other code (a kernel, a submodule, a callable) has its work there, not too little.
-fn holds_its_work(function: &FunctionModel<'_>) -> bool {
-    function.calls.iter().all(|call| {
-        let library_or_builtin = call.qualified.as_deref().is_some_and(|qualified| {
-            Library::of(qualified).is_some()
-                || qualified.starts_with("builtins.")
-                || qualified.starts_with("math.")
-        });
-        let container_method = call.method.is_some_and(|m| MUTATING_METHODS.contains(&m));
-        library_or_builtin || call.receiver_kind.is_array() || container_method
+/// Whether the function hands its work to other code: a function of the module or of another
+/// module of the project, a callable it was given, or a submodule (`self.attn(x)`). Its work is
+/// there, not too little.
+fn delegates(function: &FunctionModel<'_>, module: &ModuleModel<'_>) -> bool {
+    function.calls.iter().any(|call| match &*call.expr.func {
+        // Ex) `otu.tree_l2_norm(x)`: another package's (or the project's) function.
+        _ if call.qualified.as_deref().is_some_and(|q| {
+            let root = q.split('.').next().unwrap_or(q);
+            Library::of(q).is_none() && !STANDARD_LIBRARY.contains(&root)
+        }) =>
+        {
+            true
+        }
+        ast::Expr::Name(name) => {
+            let id = name.id.as_str();
+            let callable = call.qualified.is_none() && function.is_local(id);
+            module.function_named(&function.syntax.name, id).is_some()
+                || module.local_imports.contains(id)
+                || callable
+        }
+        ast::Expr::Attribute(attribute) => {
+            let mut base = &*attribute.value;
+            while let ast::Expr::Attribute(inner) = base {
+                base = &inner.value;
+            }
+            call.qualified.is_none()
+                && matches!(base, ast::Expr::Name(n) if n.id.as_str() == "self")
+        }
+        _ => true,
     })
 }
