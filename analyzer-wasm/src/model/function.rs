@@ -309,9 +309,9 @@ pub(crate) struct FunctionModel<'a> {
     /// library call moved out: over array elements, or arithmetic on numbers over a `range`,
     /// with no Python objects or uncompilable project functions in it.
     pub(crate) numba_loop: bool,
-    /// Whether the body is numbers, arrays and library calls throughout: no Python objects, no
-    /// I/O, no calls into functions Numba cannot compile (library calls Numba lacks aside).
-    pub(crate) numeric_body: bool,
+    /// The first thing in the whole body that Numba does not compile; `None` when it compiles
+    /// as it is. Computed once: the candidate test, the verdicts and GEN404 all read it.
+    pub(crate) body_blocker: Option<numba_support::Blocker>,
     /// Whether the body yields or awaits (a generator or a coroutine).
     pub(crate) suspends: bool,
     /// Parts of the body that run only when not compiling (`if not is_compiling():`).
@@ -400,7 +400,7 @@ impl<'a> FunctionModel<'a> {
             ops,
             library_ops,
             numba_loop: false,
-            numeric_body: false,
+            body_blocker: None,
             suspends,
             eager_only: eager::eager_only_regions(syntax_body, module, &off_flags),
             torch_excluded: false,
@@ -416,9 +416,8 @@ impl<'a> FunctionModel<'a> {
             });
         // Numeric loops, in a function that is numeric code throughout: a driver around a loop
         // (I/O, Python objects, the project's other functions) is no candidate.
-        model.numeric_body = numba_support::function_blocker(&model, module)
-            .is_none_or(|blocker| blocker.library_call);
-        model.numba_loop = model.numeric_body
+        model.body_blocker = numba_support::function_blocker(&model, module);
+        model.numba_loop = model.numeric_body()
             && model
                 .loops
                 .iter()
@@ -502,9 +501,17 @@ impl<'a> FunctionModel<'a> {
     /// even where no JIT applies.
     pub(crate) fn does_array_work(&self) -> bool {
         self.may_be_compiled()
-            && self.numeric_body
+            && self.numeric_body()
             && self.library_ops.values().any(|n| *n > 0)
             && self.params.iter().any(|p| p.kind.is_array())
+    }
+
+    /// Whether the body is numbers, arrays and library calls throughout: no Python objects, no
+    /// I/O, no calls into functions Numba cannot compile (library calls Numba lacks aside).
+    pub(crate) fn numeric_body(&self) -> bool {
+        self.body_blocker
+            .as_ref()
+            .is_none_or(|blocker| blocker.library_call)
     }
 
     /// Array operations of `library` in the body.

@@ -314,16 +314,7 @@ impl Found {
                     self.note(format!("works on {what} (`{}`)", name.id), false);
                 }
             }
-            ast::Expr::JoinedStr(_)
-            | ast::Expr::Dict(_)
-            | ast::Expr::Set(_)
-            | ast::Expr::DictComp(_)
-            | ast::Expr::SetComp(_)
-            | ast::Expr::GeneratorExp(_)
-            | ast::Expr::Lambda(_)
-            | ast::Expr::Yield(_)
-            | ast::Expr::YieldFrom(_)
-            | ast::Expr::Await(_) => {
+            other if builds_python_objects(other) => {
                 self.note(
                     "builds Python objects (a dict, set, f-string, generator or lambda)".to_owned(),
                     false,
@@ -332,6 +323,24 @@ impl Found {
             _ => (),
         }
     }
+}
+
+/// Whether an expression builds a Python object nopython mode does not: a dict, a set, an
+/// f-string, a generator, a lambda, or a `yield`/`await`.
+pub(crate) fn builds_python_objects(expr: &ast::Expr) -> bool {
+    matches!(
+        expr,
+        ast::Expr::JoinedStr(_)
+            | ast::Expr::Dict(_)
+            | ast::Expr::Set(_)
+            | ast::Expr::DictComp(_)
+            | ast::Expr::SetComp(_)
+            | ast::Expr::GeneratorExp(_)
+            | ast::Expr::Lambda(_)
+            | ast::Expr::Yield(_)
+            | ast::Expr::YieldFrom(_)
+            | ast::Expr::Await(_)
+    )
 }
 
 fn call_blocker(

@@ -490,20 +490,12 @@ fn expr_ok(
             let attr = attribute.attr.as_str();
             ok &= resolved || numba_support::ARRAY_MEMBERS.contains(&attr);
         }
-        ast::Expr::JoinedStr(_)
-        | ast::Expr::Dict(_)
-        | ast::Expr::Set(_)
-        | ast::Expr::List(_)
+        // A kernel takes no lists, unpacking or walrus either: its wrapper keeps those.
+        ast::Expr::List(_)
         | ast::Expr::ListComp(_)
-        | ast::Expr::DictComp(_)
-        | ast::Expr::SetComp(_)
-        | ast::Expr::GeneratorExp(_)
-        | ast::Expr::Lambda(_)
-        | ast::Expr::Yield(_)
-        | ast::Expr::YieldFrom(_)
-        | ast::Expr::Await(_)
         | ast::Expr::Starred(_)
         | ast::Expr::NamedExpr(_) => ok = false,
+        other if numba_support::builds_python_objects(other) => ok = false,
         _ => (),
     });
     ok

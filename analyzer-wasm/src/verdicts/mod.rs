@@ -258,9 +258,7 @@ fn estimate(
         );
     }
     if work.loop_nest > 0 && framework == Framework::Numba {
-        if let Some(blocker) =
-            numba_support::function_blocker(function, module).filter(|b| !b.library_call)
-        {
+        if let Some(blocker) = function.body_blocker.as_ref().filter(|b| !b.library_call) {
             return (
                 Some(cost::NOTHING),
                 format!(

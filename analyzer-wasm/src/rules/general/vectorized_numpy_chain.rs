@@ -1,6 +1,6 @@
 //! GEN404: NumPy code that is already vectorized.
 
-use crate::model::{numba_support, FunctionModel, Library};
+use crate::model::{FunctionModel, Library};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -32,7 +32,7 @@ rule_doc! {
 /// GEN404
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     // Only where `@njit` takes the function as it is (`np.einsum`, `keepdims=` do not compile).
-    let compiles = numba_support::function_blocker(function, checker.module).is_none();
+    let compiles = function.body_blocker.is_none();
     if is_vectorized_numpy(function) && !function.is_compiled() && compiles {
         checker.report(checker.header(function), "already vectorized NumPy: `@njit` gains little (about 1.6x); `parallel=True` gains more");
     }
