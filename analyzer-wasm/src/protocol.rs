@@ -295,6 +295,24 @@ impl JobResult {
     }
 }
 
+/// What `GET /api/health` answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    /// Always `ok`: the runner is up.
+    pub status: String,
+    /// The runner's version.
+    pub version: String,
+}
+
+/// What `POST /api/jobs` and `DELETE /api/jobs/{id}` answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Accepted {
+    /// The job's id.
+    pub id: String,
+    /// Queued for a new job; for a cancelled one, its status after the cancel.
+    pub status: JobStatus,
+}
+
 /// What `GET /api/jobs` answers: a page of jobs, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobPage {

@@ -139,6 +139,9 @@ pub struct Verdict {
     /// helps, and what would instead.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub explains: bool,
+    /// Why no rewrite is on offer, for a "high" or "medium" verdict that has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_rewrite: Option<String>,
 }
 
 /// A JIT decorator with its options, as jitlens proposes it.

@@ -294,3 +294,49 @@ fn testgen_refuses_what_it_cannot_test() {
     );
     assert!(ast::Suite::parse(&module, "<module>").is_ok());
 }
+
+#[test]
+fn a_complex_escape_loop_compiles_whole_with_njit() {
+    // Complex numbers, `abs` of one, a `while` with a compound condition and `np.zeros(...,
+    // dtype=)` are all nopython Numba (python/probes/test_numba.py checks it).
+    let source = fixture("mandelbrot.py");
+    let report = analyze(&source);
+    let mandelbrot = function(&report, "mandelbrot");
+    let numba = &mandelbrot.verdicts[0];
+    assert_eq!(
+        (numba.framework.as_str(), numba.benefit.as_str()),
+        ("numba", "high")
+    );
+    assert_eq!(numba.strategy.as_deref(), Some("mandelbrot:numba-njit"));
+    assert!(numba.no_rewrite.is_none());
+    let njit = strategy(mandelbrot, "numba-njit");
+    assert!(
+        njit.source
+            .contains("@numba.njit(cache=True)\ndef mandelbrot("),
+        "{}",
+        njit.source
+    );
+}
+
+#[test]
+fn a_rated_function_without_a_rewrite_says_which_statement_stops_it() {
+    // stumpy 1.14.1's `_jagged_list_to_array`, cut down: the early return of a list literal keeps
+    // the body out of a kernel, and no run of statements around the loop is free of it.
+    let source = "import numpy as np\n\n\ndef fill(a, fill_value, dtype):\n    if not a:\n        \
+                  return np.array([[]])\n    width = max([len(row) for row in a])\n    \
+                  out = np.full((len(a), width), fill_value, dtype=dtype)\n    \
+                  for i, row in enumerate(a):\n        out[i, : row.size] = row\n    return out\n";
+    let report = analyze(source);
+    let fill = function(&report, "fill");
+    let numba = fill
+        .verdicts
+        .iter()
+        .find(|v| v.framework == "numba")
+        .unwrap();
+    if numba.strategy.is_none() && matches!(numba.benefit.as_str(), "high" | "medium") {
+        let why = numba.no_rewrite.as_deref().unwrap_or_default();
+        assert!(why.contains("line 5 (`if not a:`)"), "{why}");
+    } else {
+        panic!("the fixture must be rated and have no rewrite: {numba:?}");
+    }
+}

@@ -315,3 +315,25 @@ def test_NB401():
     x = np.random.default_rng(0).random((5, 3))
     assert np.allclose(compiled(x), pairwise(x))
     assert len(compiled.nopython_signatures) == 1
+
+
+def test_complex_numbers_abs_and_compound_while_compile():
+    """What the kernel check accepts for analyzer-wasm/tests/fixtures/rewrites/mandelbrot.py:
+    `complex(...)`, `abs` of a complex, a `while` with `and`, `np.zeros(..., dtype=)`."""
+
+    def mandelbrot(width, height, max_iter):
+        out = np.zeros((height, width), dtype=np.int64)
+        for row in range(height):
+            for col in range(width):
+                c = complex(-2.0 + 3.0 * col / width, -1.5 + 3.0 * row / height)
+                z = 0j
+                n = 0
+                while abs(z) <= 2.0 and n < max_iter:
+                    z = z * z + c
+                    n += 1
+                out[row, col] = n
+        return out
+
+    compiled = njit(mandelbrot)
+    np.testing.assert_array_equal(compiled(24, 16, 50), mandelbrot(24, 16, 50))
+    assert compiled.nopython_signatures, "compiled in nopython mode"

@@ -68,8 +68,14 @@ pub(crate) fn run(request: &FixRequest<'_>) -> anyhow::Result<bool> {
                 applied.push((name.clone(), strategy.clone()));
             }
             None if request.function.is_some() => {
+                let why = function
+                    .verdicts
+                    .iter()
+                    .find_map(|v| v.no_rewrite.as_deref())
+                    .map(|why| format!(": {why}"))
+                    .unwrap_or_default();
                 bail!(
-                    "no rewrite for `{name}` with framework {}",
+                    "no rewrite for `{name}` with framework {}{why}",
                     request.framework
                 )
             }
@@ -109,6 +115,23 @@ pub(crate) fn run(request: &FixRequest<'_>) -> anyhow::Result<bool> {
                     for note in &strategy.notes {
                         writeln!(out, "      note: {note}")?;
                     }
+                }
+            }
+            // Ex) a loop rated Numba "high" whose body no rewrite covers: say so, and why.
+            for function in report.functions.iter().filter(|f| !names.contains(&f.name)) {
+                for verdict in &function.verdicts {
+                    let Some(why) = &verdict.no_rewrite else {
+                        continue;
+                    };
+                    writeln!(
+                        out,
+                        "{}:{}: {} ({} {}): {why}",
+                        path.display(),
+                        function.range.start.line,
+                        function.name,
+                        verdict.framework,
+                        verdict.benefit
+                    )?;
                 }
             }
             writeln!(

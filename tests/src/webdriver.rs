@@ -119,6 +119,31 @@ impl Browser {
         self.session_command("POST", "/url", &json!({ "url": url }));
     }
 
+    /// Resizes the browser window, as a user's screen would be.
+    pub fn set_window_size(&self, width: u32, height: u32) {
+        self.session_command(
+            "POST",
+            "/window/rect",
+            &json!({ "width": width, "height": height }),
+        );
+    }
+
+    /// Saves the viewport as `name.png` in the folder `JITLENS_SCREENSHOTS` names, when it is
+    /// set: the pictures a person looks at after a change to the page.
+    pub fn screenshot(&self, name: &str) {
+        use base64::Engine;
+        let Some(dir) = std::env::var_os("JITLENS_SCREENSHOTS") else {
+            return;
+        };
+        let encoded = self.session_command("GET", "/screenshot", &Value::Null);
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(encoded.as_str().expect("a base64 screenshot"))
+            .expect("the screenshot is base64");
+        let dir = PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).expect("create the screenshot folder");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("write the screenshot");
+    }
+
     /// Runs `script` (a function body; `arguments` holds `args`) and returns its result.
     pub fn execute(&self, script: &str, args: &[Value]) -> Value {
         self.session_command(

@@ -139,3 +139,39 @@ fn testgen_writes_a_module_and_refuses_bad_targets() {
     assert_eq!(code, 2);
     assert!(stderr.contains("no function `missing`"), "{stderr}");
 }
+
+#[test]
+fn a_complex_escape_loop_gets_njit_and_a_function_without_a_rewrite_says_why() {
+    let (code, stdout, _) = jitlens(
+        &["fix", "analyzer-wasm/tests/fixtures/rewrites/mandelbrot.py"],
+        &workspace_root(),
+    );
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("  * mandelbrot:numba-njit [numba, safe] Compile with @numba.njit"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 rewrite(s) chosen"), "{stdout}");
+
+    let dir = fresh_dir("fix-no-rewrite");
+    let file = dir.join("jagged.py");
+    std::fs::write(
+        &file,
+        "import numpy as np\n\n\ndef fill(a, fill_value, dtype):\n    if not a:\n        \
+         return np.array([[]])\n    width = max([len(row) for row in a])\n    \
+         out = np.full((len(a), width), fill_value, dtype=dtype)\n    \
+         for i, row in enumerate(a):\n        out[i, : row.size] = row\n    return out\n",
+    )
+    .unwrap();
+    // Nothing to apply: exit code 1, as for any file without a rewrite.
+    let (code, stdout, _) = jitlens(&["fix", "jagged.py"], &dir);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout
+            .contains("jagged.py:4: fill (numba high): No rewrite on offer: line 5 (`if not a:`)"),
+        "{stdout}"
+    );
+    let (code, _, stderr) = jitlens(&["fix", "jagged.py", "--function", "fill"], &dir);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("line 5 (`if not a:`)"), "{stderr}");
+}

@@ -50,16 +50,6 @@ fn paste(browser: &Browser, text: &str) {
     );
 }
 
-/// Sets a form field by id and fires the event the page listens to.
-fn set_field(browser: &Browser, id: &str, value: &str, event: &str) {
-    browser.execute(
-        "const e = document.getElementById(arguments[0]);
-         e.value = arguments[1];
-         e.dispatchEvent(new Event(arguments[2], {bubbles: true}));",
-        &[json!(id), json!(value), json!(event)],
-    );
-}
-
 fn texts_of(browser: &Browser, selector: &str) -> Vec<String> {
     let texts = browser.execute(
         "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent);",
@@ -98,6 +88,16 @@ fn pasting_adaptive_processing_shows_its_diagnostics_a_branchless_rewrite_and_a_
 
     browser.click(&browser.find("#tab-rewrite"));
     browser.wait_for_text(".diff", |text| text.contains("torch.where"));
+    // Each tab is named by what its rewrite does, so no two read the same.
+    let tabs = texts_of(&browser, ".rewrite .tab");
+    assert!(
+        tabs.iter().any(|tab| tab == "torch: branchless"),
+        "{tabs:?}"
+    );
+    let mut unique = tabs.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), tabs.len(), "{tabs:?}");
     let added = texts_of(&browser, ".diff .line.added");
     let removed = texts_of(&browser, ".diff .line.removed");
     assert!(
@@ -125,6 +125,16 @@ fn pasting_adaptive_processing_shows_its_diagnostics_a_branchless_rewrite_and_a_
     std::fs::write(&file, module).expect("write the test");
     let (passed, text) = pytest(&file);
     assert!(passed && text.contains(" passed"), "{text}");
+
+    // The Run pane starts from the function's own arrays: torch, with tensors to set up.
+    browser.click(&browser.find("#tab-run"));
+    browser.find("#framework-picker");
+    assert_eq!(browser.value_of("#framework-picker"), "torch");
+    let placeholder = browser
+        .attribute_of("#setup", "placeholder")
+        .unwrap_or_default();
+    assert!(placeholder.contains("x = torch.rand("), "{placeholder}");
+    browser.screenshot("run-pane-torch-defaults");
 }
 
 #[test]
@@ -134,14 +144,29 @@ fn a_numba_job_from_the_page_shows_the_table_and_the_chart() {
     let browser = Browser::start();
     browser.open(&serve.url);
     browser.find("#editor");
-    paste(&browser, PAIRWISE);
+    paste(&browser, "def mine(x):\n    return x\n");
+    // A first visit's one-click example: its code, framework and setup, with no typing.
+    browser.click(&browser.find("#example-2"));
+    browser.screenshot("example-opened");
     browser.wait_for_text("#functions", |text| text.contains("pairwise_distance"));
+    assert_eq!(browser.value_of("#editor"), PAIRWISE);
+    let notice = browser.text_of("#example-notice");
+    assert!(notice.contains("Your own work is kept"), "{notice}");
     browser.click(&browser.find("#tab-run"));
     browser.wait_for_text("#runner-status", |text| text.contains("connected"));
+    // The pane shows the runner's interpreter, how it was found and which JITs run there.
+    // The probe imports every framework: it can take longer than an element wait.
+    let env = wait_for("the runner's environment", Duration::from_secs(180), || {
+        let shown = browser.text_of(".runner");
+        assert!(!shown.contains("environment is unknown"), "{shown}");
+        Some(browser.text_of("#runner-env")).filter(|text| text.contains("found by --python"))
+    });
+    assert!(env.contains(python.to_str().unwrap()), "{env}");
+    assert!(browser.text_of("#runner-jits").contains("numba ✓"), "{env}");
     browser.find("#framework-picker");
-    set_field(&browser, "framework-picker", "numba", "change");
-    browser.find("#setup");
-    set_field(&browser, "setup", "X = np.random.rand(100, 3)", "input");
+    assert_eq!(browser.value_of("#framework-picker"), "numba");
+    assert!(browser.value_of("#setup").contains("X = np.random"));
+    browser.screenshot("run-pane-example");
     browser.click(&browser.find("#run"));
 
     let speedup = wait_for("the job's results", Duration::from_secs(300), || {
@@ -155,4 +180,8 @@ fn a_numba_job_from_the_page_shows_the_table_and_the_chart() {
     assert_eq!(browser.count("#samples-chart"), 1);
     let points = browser.count("#samples-chart circle");
     assert!(points >= 6, "{points} samples drawn");
+    browser.screenshot("run-pane-results");
+    // The user's own work comes back.
+    browser.click(&browser.find("#restore"));
+    assert_eq!(browser.value_of("#editor"), "def mine(x):\n    return x\n");
 }

@@ -252,3 +252,44 @@ fn env_reports_the_interpreter_and_usable_jits() {
     // The probe runs once; the second answer comes from the cache and is identical.
     assert_eq!(api(&serve, "GET", "/api/env", b"").json(), env);
 }
+
+/// The page parses each answer with the protocol type named here (`web/src/services`); a route
+/// whose real answer does not parse is a pane that shows "unexpected answer from the runner".
+fn parse_as<T: serde::de::DeserializeOwned>(route: &str, body: &str) -> T {
+    serde_json::from_str(body).unwrap_or_else(|error| {
+        panic!("the page cannot read {route}: {error}\nthe runner answered: {body}")
+    })
+}
+
+#[test]
+fn every_answer_the_page_reads_parses_into_the_pages_types() {
+    use jitlens_analyzer::protocol::{Accepted, Health, JobPage, JobResult, Progress, RunnerEnv};
+
+    let serve = Serve::start_runner(None, &[]);
+    let health: Health = parse_as("/api/health", &api(&serve, "GET", "/api/health", b"").body);
+    assert_eq!(health.status, "ok");
+    let env: RunnerEnv = parse_as("/api/env", &api(&serve, "GET", "/api/env", b"").body);
+    assert_eq!(env.found_by, "--python");
+    assert!(!env.environment.python.is_empty(), "{env:?}");
+
+    let submitted = api(
+        &serve,
+        "POST",
+        "/api/jobs",
+        quick_failing_job("gone").to_string().as_bytes(),
+    );
+    let accepted: Accepted = parse_as("POST /api/jobs", &submitted.body);
+    wait_until(&serve, &accepted.id, &["failed"], Duration::from_secs(60));
+    let path = format!("/api/jobs/{}", accepted.id);
+    let result: JobResult = parse_as(&path, &api(&serve, "GET", &path, b"").body);
+    assert_eq!(result.id, accepted.id);
+    let page: JobPage = parse_as("/api/jobs", &api(&serve, "GET", "/api/jobs", b"").body);
+    assert_eq!(page.jobs[0].id, accepted.id);
+    let cancelled: Accepted = parse_as("DELETE", &api(&serve, "DELETE", &path, b"").body);
+    assert_eq!(cancelled.id, accepted.id);
+    let events = jitlens_tests::jobs::events(&serve, &accepted.id);
+    assert!(!events.is_empty());
+    for event in events {
+        let _: Progress = parse_as("the event stream", &event.to_string());
+    }
+}

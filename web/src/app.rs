@@ -14,26 +14,14 @@ use crate::components::rewrite::Rewrite;
 use crate::components::runner_panel::RunnerPanel;
 use crate::components::runner_status::{Pairing, RunnerStatus};
 use crate::components::verdicts::Verdicts;
+use crate::examples::{self, Example};
 use crate::fragment;
+use crate::run_defaults::FrameworkChoice;
 use crate::services::autosave::{self, RUNNER_BASE, SETUP, SOURCE, SOURCE_BEFORE_LINK};
 use crate::services::runner::Runner;
 use crate::services::{browser, clock};
 use crate::share::{self, Options, SharedProfile, SharedResults, SharedState};
-
-/// The example shown on a first visit: the product brief's torch function that compiles badly.
-const EXAMPLE: &str = r#"import torch
-
-
-def adaptive_processing(x, threshold=0.5):
-    mask = x > threshold
-    num_large = mask.sum().item()
-    if num_large > x.numel() * 0.3:
-        result = torch.matmul(x, x.T)
-        result = result.mean(dim=0)
-    else:
-        result = x.mean(dim=1)
-    return result
-"#;
+use crate::text::timing;
 
 /// An analysis slower than this (milliseconds) waits for a pause in typing.
 const SLOW_ANALYSIS_MS: f64 = 12.0;
@@ -89,6 +77,11 @@ enum LinkNotice {
     },
     /// The link could not be opened; the editor holds the user's own work.
     Broken(String),
+    /// An example is in the editor; `kept_own` when the user's own work was set aside.
+    Example {
+        label: &'static str,
+        kept_own: bool,
+    },
 }
 
 /// Everything the page starts from: the fragment's share state, else the autosave.
@@ -102,7 +95,10 @@ struct Start {
 
 fn start() -> Start {
     let own = autosave::load(SOURCE);
-    let own_or_example = || own.clone().unwrap_or_else(|| EXAMPLE.to_owned());
+    let own_or_example = || {
+        own.clone()
+            .unwrap_or_else(|| examples::ADAPTIVE_PROCESSING.source.to_owned())
+    };
     let setup = autosave::load(SETUP).filter(|setup| !setup.is_empty());
     match fragment::current_share().map(|encoded| share::decode(&encoded)) {
         Some(Ok(state)) => {
@@ -164,12 +160,16 @@ pub(crate) fn app() -> Html {
     let initial = use_memo((), |()| start());
     let source = use_state(|| Rc::new(initial.source.clone()));
     let function = use_state(|| initial.options.function.clone());
+    // The user's (or the link's) framework; otherwise the Run pane follows the code.
     let framework = use_state(|| {
         initial
             .options
             .framework
             .clone()
-            .unwrap_or_else(|| "numba".to_owned())
+            .map(|framework| FrameworkChoice {
+                function: initial.options.function.clone(),
+                framework,
+            })
     });
     let setup = use_state(|| initial.options.setup.clone().unwrap_or_default());
     let results = use_state(|| initial.results.clone());
@@ -204,12 +204,18 @@ pub(crate) fn app() -> Html {
     // on a large module (a slow analysis) it waits for a pause in typing, so keys stay smooth.
     let analyzed = use_state(|| (*source).clone());
     let last_millis = use_mut_ref(|| 0.0f64);
+    let recent_millis = use_mut_ref(Vec::<f64>::new);
     let pending = use_mut_ref(|| None::<Timeout>);
     let analysis = {
-        let last_millis = last_millis.clone();
+        let (last_millis, recent_millis) = (last_millis.clone(), recent_millis.clone());
         use_memo((*analyzed).clone(), move |source| {
             let analysis = analyze_timed(source);
             *last_millis.borrow_mut() = analysis.millis;
+            let mut recent = recent_millis.borrow_mut();
+            if recent.len() == timing::RECENT {
+                recent.remove(0);
+            }
+            recent.push(analysis.millis);
             analysis
         })
     };
@@ -262,7 +268,7 @@ pub(crate) fn app() -> Html {
 
     let on_change = {
         let (source, analyzed) = (source.clone(), analyzed.clone());
-        let link_in_address = link_in_address.clone();
+        let (link_in_address, pending) = (link_in_address.clone(), pending.clone());
         Callback::from(move |text: String| {
             autosave::store(SOURCE, &text);
             if link_in_address.replace(false) {
@@ -284,8 +290,10 @@ pub(crate) fn app() -> Html {
     let on_restore = {
         let (source, notice, link_in_address) =
             (source.clone(), notice.clone(), link_in_address.clone());
-        let analyzed = analyzed.clone();
+        let (analyzed, pending) = (analyzed.clone(), pending.clone());
         Callback::from(move |_| {
+            // An analysis still waiting for a pause in typing is of the text being replaced.
+            pending.borrow_mut().take();
             if let Some(own) = autosave::load(SOURCE_BEFORE_LINK) {
                 autosave::store(SOURCE, &own);
                 autosave::remove(SOURCE_BEFORE_LINK);
@@ -298,6 +306,51 @@ pub(crate) fn app() -> Html {
             notice.set(LinkNotice::None);
         })
     };
+    let on_example = {
+        let (source, analyzed, notice) = (source.clone(), analyzed.clone(), notice.clone());
+        let (function, framework, setup) = (function.clone(), framework.clone(), setup.clone());
+        let (link_in_address, pending) = (link_in_address.clone(), pending.clone());
+        move |example: Example| {
+            let (source, analyzed, notice) = (source.clone(), analyzed.clone(), notice.clone());
+            let (function, framework, setup) = (function.clone(), framework.clone(), setup.clone());
+            let (link_in_address, pending) = (link_in_address.clone(), pending.clone());
+            Callback::from(move |_| {
+                pending.borrow_mut().take();
+                // The user's own work is set aside, as for a link, so it can be restored.
+                let own = autosave::load(SOURCE)
+                    .filter(|own| examples::EXAMPLES.iter().all(|e| e.source != own.as_str()));
+                if let Some(own) = &own {
+                    autosave::store(SOURCE_BEFORE_LINK, own);
+                }
+                autosave::store(SOURCE, example.source);
+                autosave::store(SETUP, example.setup);
+                let text = Rc::new(example.source.to_owned());
+                source.set(text.clone());
+                analyzed.set(text);
+                function.set(Some(example.function.to_owned()));
+                framework.set(Some(FrameworkChoice {
+                    function: Some(example.function.to_owned()),
+                    framework: example.framework.to_owned(),
+                }));
+                setup.set(example.setup.to_owned());
+                link_in_address.replace(false);
+                fragment::replace("s", None);
+                notice.set(LinkNotice::Example {
+                    label: example.label,
+                    kept_own: own.is_some() || autosave::load(SOURCE_BEFORE_LINK).is_some(),
+                });
+            })
+        }
+    };
+    let example_buttons = examples::EXAMPLES
+        .iter()
+        .enumerate()
+        .map(|(index, example)| {
+            html! {
+                <button id={format!("example-{index}")} type="button" class="link"
+                        onclick={on_example(*example)}>{ example.label }</button>
+            }
+        });
     let on_dismiss = {
         let notice = notice.clone();
         Callback::from(move |_| notice.set(LinkNotice::None))
@@ -307,7 +360,13 @@ pub(crate) fn app() -> Html {
             code: (**source).clone(),
             options: Options {
                 function: (*function).clone(),
-                framework: Some((*framework).clone()),
+                framework: (*framework)
+                    .as_ref()
+                    .filter(|choice| match &*function {
+                        Some(function) => choice.applies_to(function),
+                        None => choice.function.is_none(),
+                    })
+                    .map(|choice| choice.framework.clone()),
                 setup: Some((*setup).clone()).filter(|setup| !setup.trim().is_empty()),
             },
             results: (*results).clone(),
@@ -352,8 +411,14 @@ pub(crate) fn app() -> Html {
         Callback::from(move |name: String| function.set(Some(name)))
     };
     let on_framework = {
-        let framework = framework.clone();
-        Callback::from(move |name: String| framework.set(name))
+        let (framework, function) = (framework.clone(), function.clone());
+        Callback::from(move |choice: FrameworkChoice| {
+            // The choice pins the function it was made for (the pane may have shown the first).
+            if choice.function.is_some() {
+                function.set(choice.function.clone());
+            }
+            framework.set(Some(choice));
+        })
     };
     let on_setup = {
         let setup = setup.clone();
@@ -378,7 +443,17 @@ pub(crate) fn app() -> Html {
                 { "Opened a shared link." }
                 if *kept_own {
                     { " Your own work is kept: " }
-                    <button id="restore" type="button" onclick={on_restore}>{ "Restore my work" }</button>
+                    <button id="restore" type="button" onclick={on_restore.clone()}>{ "Restore my work" }</button>
+                }
+                <button type="button" class="link" onclick={on_dismiss.clone()}>{ "Dismiss" }</button>
+            </div>
+        },
+        LinkNotice::Example { label, kept_own } => html! {
+            <div id="example-notice" class="notice" role="status">
+                { format!("Opened the example “{label}”: its setup is in the Run pane, ready to run.") }
+                if *kept_own {
+                    { " Your own work is kept: " }
+                    <button id="restore" type="button" onclick={on_restore.clone()}>{ "Restore my work" }</button>
                 }
                 <button type="button" class="link" onclick={on_dismiss.clone()}>{ "Dismiss" }</button>
             </div>
@@ -400,7 +475,7 @@ pub(crate) fn app() -> Html {
         }
     };
     let status = html! {
-        <span id="analysis-time" class="muted">{ format!("analyzed in {:.1} ms", analysis.millis) }</span>
+        <span id="analysis-time" class="muted">{ timing::analysis_time(&recent_millis.borrow()) }</span>
     };
     let pane = match *tab {
         Tab::Report => html! {
@@ -433,6 +508,7 @@ pub(crate) fn app() -> Html {
                 <button id="copy-link" type="button" onclick={on_copy_link}>{ "Copy link" }</button>
                 <RunnerStatus pairing={(*pairing).clone()} />
             </header>
+            <nav id="examples" class="examples" aria-label="Examples">{ "Try an example: " }{ for example_buttons }</nav>
             { banner }
             if let Some((url, said)) = &*share_url {
                 <div class="notice share" role="status">

@@ -4,8 +4,10 @@
 
 mod app;
 mod components;
+mod examples;
 mod fragment;
 mod rule_docs;
+mod run_defaults;
 mod services;
 mod share;
 mod text;

@@ -103,6 +103,30 @@ pub(crate) const UNSUPPORTED_NUMPY_KEYWORDS: &[&str] = &[
     "where",
 ];
 
+/// Whether Numba's nopython mode compiles `call` to the library function `qualified`: NumPy
+/// (less the calls and keywords it lacks), `math`, `cmath`, Numba's own and the builtins it
+/// knows. Builtins and `math` take no keywords there.
+pub(crate) fn library_call_compiles(qualified: &str, call: &ast::ExprCall) -> bool {
+    let has_keyword = |names: &[&str]| {
+        call.keywords.iter().any(|k| {
+            k.arg
+                .as_ref()
+                .is_none_or(|arg| names.contains(&arg.as_str()))
+        })
+    };
+    if qualified.starts_with("numpy.") {
+        return !qualified.starts_with("numpy.testing")
+            && !UNSUPPORTED_NUMPY.contains(&qualified)
+            && !has_keyword(UNSUPPORTED_NUMPY_KEYWORDS);
+    }
+    let known = qualified.starts_with("math.")
+        || qualified.starts_with("cmath.")
+        || qualified
+            .strip_prefix("builtins.")
+            .is_some_and(|b| BUILTINS.contains(&b));
+    qualified.starts_with("numba.") || known && call.keywords.is_empty()
+}
+
 /// The first thing in a loop that Numba would not compile, with what it is.
 #[derive(Debug, Clone)]
 pub(crate) struct Blocker {
@@ -369,21 +393,7 @@ fn call_blocker(
     }
     match module.imports.qualified_name(&call.func) {
         Some(qualified) => {
-            let unsupported_numpy = UNSUPPORTED_NUMPY.contains(&qualified.as_str())
-                || UNSUPPORTED_NUMPY_KEYWORDS.iter().any(|keyword| {
-                    call.keywords
-                        .iter()
-                        .any(|k| k.arg.as_ref().is_some_and(|arg| arg.as_str() == *keyword))
-                });
-            let supported = qualified.starts_with("numpy.")
-                && !qualified.starts_with("numpy.testing")
-                && !unsupported_numpy
-                || qualified.starts_with("math.")
-                || qualified.starts_with("cmath.")
-                || qualified.starts_with("numba.")
-                || qualified
-                    .strip_prefix("builtins.")
-                    .is_some_and(|b| BUILTINS.contains(&b));
+            let supported = library_call_compiles(&qualified, call);
             (!supported).then(|| {
                 (
                     format!("calls `{qualified}`, which Numba does not compile"),

@@ -64,9 +64,6 @@ pub(crate) fn attach(
     let all = functions(suite);
     for syntax in all.iter().cloned() {
         // Ex) `@overload` stubs and redefinitions: only the last definition of a name runs.
-        if all.iter().filter(|other| other.name == syntax.name).count() > 1 {
-            continue;
-        }
         let start_line = index.position(syntax.range.start().to_usize()).line;
         let Some(function) = report
             .functions
@@ -75,19 +72,67 @@ pub(crate) fn attach(
         else {
             continue;
         };
+        if all.iter().filter(|other| other.name == syntax.name).count() > 1 {
+            for verdict in &mut function.verdicts {
+                if matches!(verdict.benefit.as_str(), "high" | "medium") {
+                    verdict.no_rewrite = Some(format!(
+                        "No rewrite on offer: `{}` is defined more than once here, and jitlens \
+                         rewrites only a function whose name is defined once.",
+                        syntax.name
+                    ));
+                }
+            }
+            continue;
+        }
         let model = FunctionModel::build(syntax, &module);
-        let strategies: Vec<Strategy> = candidates(&context, &model)
-            .into_iter()
-            .filter_map(|candidate| verify::verify(&context, index, &model.syntax.name, candidate))
-            .collect();
+        let mut strategies: Vec<Strategy> = Vec::new();
+        let mut refusals: Vec<(Framework, String)> = Vec::new();
+        for candidate in candidates(&context, &model) {
+            let framework = candidate.framework;
+            match verify::verify(&context, index, &model.syntax.name, candidate) {
+                Ok(strategy) => strategies.push(strategy),
+                Err(why) => refusals.push((framework, why)),
+            }
+        }
         for verdict in &mut function.verdicts {
             verdict.strategy = strategies
                 .iter()
                 .find(|s| s.framework == verdict.framework)
                 .map(|s| s.id.clone());
+            if verdict.strategy.is_none() && matches!(verdict.benefit.as_str(), "high" | "medium") {
+                verdict.no_rewrite = Some(why_no_rewrite(
+                    &context,
+                    &model,
+                    &verdict.framework,
+                    &refusals,
+                ));
+            }
         }
         function.strategies = strategies;
     }
+}
+
+/// Why a function rated worth compiling with `framework` has no rewrite: the first candidate's
+/// refusal, else what stopped every candidate from being built.
+fn why_no_rewrite(
+    context: &Context<'_>,
+    model: &FunctionModel<'_>,
+    framework: &str,
+    refusals: &[(Framework, String)],
+) -> String {
+    if let Some((_, why)) = refusals.iter().find(|(f, _)| f.as_str() == framework) {
+        return format!("No rewrite on offer: {why}.");
+    }
+    if framework == Framework::Numba.as_str() {
+        if let Some(refused) = split::refused_statement(context, model) {
+            return format!(
+                "No rewrite on offer: line {} (`{}`) is outside what jitlens compiles into a \
+                 Numba kernel, and no run of the other statements holds the loop.",
+                refused.line, refused.text
+            );
+        }
+    }
+    format!("No rewrite on offer: jitlens has no {framework} rewrite for this function's shape; compile it by hand and measure with `jitlens bench`.")
 }
 
 /// Every candidate for one function, best first within each framework.

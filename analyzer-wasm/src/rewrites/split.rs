@@ -48,7 +48,7 @@ pub(crate) fn candidate(context: &Context<'_>, model: &FunctionModel<'_>) -> Opt
     let ok: Vec<bool> = body
         .iter()
         .zip(&records)
-        .map(|(stmt, records)| kernelable(context, model, stmt, records.as_ref()))
+        .map(|(stmt, records)| kernelable(context, model, stmt, records.as_ref(), false))
         .collect();
     // The longest run of compilable statements that holds a loop.
     let mut best: Option<(usize, usize)> = None;
@@ -232,6 +232,36 @@ pub(crate) fn candidate(context: &Context<'_>, model: &FunctionModel<'_>) -> Opt
     })
 }
 
+/// A statement of a function's body that the kernel check refuses.
+pub(crate) struct Refused {
+    /// Its first line, 1-based.
+    pub(crate) line: usize,
+    /// That line's text, trimmed and cut to 60 characters.
+    pub(crate) text: String,
+}
+
+/// The first statement of the body that cannot go into a Numba kernel (returns aside).
+pub(crate) fn refused_statement(
+    context: &Context<'_>,
+    model: &FunctionModel<'_>,
+) -> Option<Refused> {
+    let stmt = model.syntax.body.iter().find(|stmt| {
+        !kernelable(context, model, stmt, None, true) && !is_plain_return(context, model, stmt)
+    })?;
+    let start = stmt.range().start().to_usize();
+    let line = line_of(context.source, start);
+    let text: String = context
+        .source
+        .get(start..)?
+        .lines()
+        .next()?
+        .trim()
+        .chars()
+        .take(60)
+        .collect();
+    Some(Refused { line, text })
+}
+
 /// Whether Numba can compile the whole function as it is: every top-level statement passes
 /// the kernel check (a final `return` of numbers or arrays included) and a loop or an array
 /// operation is there to compile.
@@ -246,7 +276,7 @@ pub(crate) fn compiles_whole(context: &Context<'_>, model: &FunctionModel<'_>) -
             .iter()
             .all(|p| !matches!(p.kind, Kind::List | Kind::Dict | Kind::Str | Kind::Set))
         && body.iter().all(|stmt| {
-            kernelable(context, model, stmt, None) || is_plain_return(context, model, stmt)
+            kernelable(context, model, stmt, None, true) || is_plain_return(context, model, stmt)
         })
 }
 
@@ -379,11 +409,14 @@ fn is_plain_return(context: &Context<'_>, model: &FunctionModel<'_>, stmt: &ast:
 }
 
 /// Whether Numba compiles `stmt` (conservatively: numbers, arrays, NumPy and `math`).
+/// `returns`: whether a `return` may stand in it (a whole function; a kernel cut out of one
+/// must run to its end).
 fn kernelable(
     context: &Context<'_>,
     model: &FunctionModel<'_>,
     stmt: &ast::Stmt,
     records: Option<&RecordsLoop<'_>>,
+    returns: bool,
 ) -> bool {
     let mut ok = true;
     walk::for_each_stmt(std::slice::from_ref(stmt), &mut |s| {
@@ -399,6 +432,7 @@ fn kernelable(
             | ast::Stmt::Pass(_)
             | ast::Stmt::Break(_)
             | ast::Stmt::Continue(_) => true,
+            ast::Stmt::Return(_) => returns,
             _ => false,
         };
         for expr in walk::own_exprs(s) {
@@ -457,29 +491,31 @@ fn expr_ok(
         }
         ast::Expr::Call(call) => {
             ok &= match context.module.imports.qualified_name(&call.func) {
+                // Numba's random streams are not NumPy's: a kernel drawing numbers would not
+                // compute what the original did.
                 Some(qualified) => {
-                    qualified.starts_with("numpy.")
-                        && !qualified.starts_with("numpy.random.")
-                        && !qualified.contains(".testing")
-                        || qualified.starts_with("math.")
-                        || qualified
-                            .strip_prefix("builtins.")
-                            .is_some_and(|b| numba_support::BUILTINS.contains(&b))
+                    !qualified.starts_with("numpy.random.")
+                        && numba_support::library_call_compiles(&qualified, call)
                 }
                 None => match &*call.func {
+                    // Ex) `d.sort(axis=0)`: Numba takes array methods without keywords.
                     ast::Expr::Attribute(attribute) => {
                         numba_support::ARRAY_MEMBERS.contains(&attribute.attr.as_str())
+                            && call.keywords.is_empty()
                     }
                     // Ex) `f(x)` with `f` a numeric function of the module, compiled with it.
-                    ast::Expr::Name(name) => context
-                        .module
-                        .function_named(&model.syntax.name, name.id.as_str())
-                        .is_some_and(|helper| {
-                            numba_support::helper_compiles(helper, context.module, 2)
-                        }),
+                    ast::Expr::Name(name) => {
+                        context
+                            .module
+                            .function_named(&model.syntax.name, name.id.as_str())
+                            .is_some_and(|helper| {
+                                numba_support::helper_compiles(helper, context.module, 2)
+                            })
+                            && call.keywords.is_empty()
+                    }
                     _ => false,
                 },
-            } && call.keywords.is_empty();
+            };
         }
         ast::Expr::Attribute(attribute) => {
             let resolved = context

@@ -15,14 +15,14 @@ use crate::report::{Diagnostic, Severity, Strategy};
 use crate::rewrites::edit::{self, TextEdit};
 use crate::rewrites::{Candidate, Context};
 
-/// The strategy for `candidate`, or `None` when its rewrite does not parse or still carries an
-/// error of its framework in a function it compiles.
+/// The strategy for `candidate`, or why it is refused: its rewrite does not parse, or still
+/// carries an error of its framework in a function it compiles.
 pub(crate) fn verify(
     context: &Context<'_>,
     index: &LineIndex<'_>,
     function: &str,
     candidate: Candidate,
-) -> Option<Strategy> {
+) -> Result<Strategy, String> {
     let Candidate {
         slug,
         title,
@@ -32,14 +32,16 @@ pub(crate) fn verify(
         mut edits,
         checked,
     } = candidate;
+    let unbuilt =
+        || format!("jitlens could not build its `{title}` rewrite (a bug: please report it)");
     if !edit::normalize(context.source, &mut edits) {
-        return None;
+        return Err(unbuilt());
     }
-    let reduced = reduced_module(context, &edits)?;
+    let reduced = reduced_module(context, &edits).ok_or_else(unbuilt)?;
     // A candidate that does not parse comes back with parse errors.
     let report = crate::analyze_without_strategies(&reduced);
     if !report.parse_errors.is_empty() {
-        return None;
+        return Err(unbuilt());
     }
     let prefix = family_prefix(framework.as_str());
     let mut warned = false;
@@ -50,7 +52,12 @@ pub(crate) fn verify(
         .filter(|d| d.function.as_ref().is_some_and(|f| checked.contains(f)))
     {
         if is_blocking(diagnostic) {
-            return None;
+            return Err(format!(
+                "with {title}, {} still stops `{}`: {}",
+                diagnostic.code,
+                diagnostic.function.as_deref().unwrap_or(function),
+                diagnostic.message
+            ));
         }
         warned |= diagnostic.severity == Severity::Warning;
     }
@@ -58,10 +65,10 @@ pub(crate) fn verify(
         .iter()
         .all(|name| report.functions.iter().any(|f| &f.name == name))
     {
-        return None;
+        return Err(unbuilt());
     }
     let applicability = if review || warned { "review" } else { "safe" };
-    Some(Strategy {
+    Ok(Strategy {
         id: format!("{function}:{slug}"),
         title,
         framework: framework.as_str().to_owned(),

@@ -5,11 +5,13 @@
 //! module embeds both sources as strings and loads each into its own module at test time, so it
 //! runs with plain pytest wherever the user's frameworks are installed.
 
+mod setup;
 mod skeleton;
 mod spec;
 
 use crate::report::{InputSpec, Strategy};
 
+pub use setup::{array_framework, setup_example};
 pub use spec::input_spec;
 
 const TEMPLATE: &str = include_str!("template.py");

@@ -135,6 +135,7 @@ fn verdict(
         explains: !function.loops.is_empty()
             || function.does_array_work()
             || function.is_compiled(),
+        no_rewrite: None,
     }
 }
 

@@ -2,16 +2,9 @@
 
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Serialize;
+use jitlens_analyzer::protocol::Health;
 
 use super::AppState;
-
-/// What `/api/health` answers.
-#[derive(Debug, Serialize)]
-struct Health {
-    status: &'static str,
-    version: &'static str,
-}
 
 /// The health route.
 pub(crate) fn router() -> Router<AppState> {
@@ -20,7 +13,7 @@ pub(crate) fn router() -> Router<AppState> {
 
 async fn health() -> Json<Health> {
     Json(Health {
-        status: "ok",
-        version: env!("CARGO_PKG_VERSION"),
+        status: "ok".to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
     })
 }

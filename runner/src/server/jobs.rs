@@ -9,8 +9,8 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use axum::{Json, Router};
 use futures_util::stream::{self, Stream};
-use jitlens_analyzer::protocol::{JobPage, JobRequest, JobResult, JobStatus, Progress};
-use serde::{Deserialize, Serialize};
+use jitlens_analyzer::protocol::{Accepted, JobPage, JobRequest, JobResult, JobStatus, Progress};
+use serde::Deserialize;
 use tokio::sync::broadcast;
 
 use super::error::{ApiError, AppJson};
@@ -26,13 +26,6 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/jobs", get(list).post(submit))
         .route("/api/jobs/{id}", get(fetch).delete(cancel))
         .route("/api/jobs/{id}/events", get(events))
-}
-
-/// What `POST /api/jobs` and `DELETE /api/jobs/{id}` answer.
-#[derive(Debug, Serialize)]
-struct Accepted {
-    id: String,
-    status: JobStatus,
 }
 
 async fn submit(

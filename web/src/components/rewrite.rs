@@ -1,5 +1,5 @@
 //! The rewrite pane: each strategy for the chosen function as a side-by-side diff against the
-//! original, a tab per strategy (named by its framework), with copy and download, and the pytest
+//! original, a tab per strategy (named by what it does), with copy and download, and the pytest
 //! module that checks the rewrite against the original (the one `jitlens testgen` writes).
 
 use std::rc::Rc;
@@ -25,6 +25,47 @@ pub(crate) struct RewriteProps {
     pub(crate) on_function: Callback<String>,
 }
 
+/// A tab's name: what the rewrite does, from its id's slug (`f:torch-compile-branchless`):
+/// `torch.compile + branchless`, `torch: branchless`, `numba.njit`, `numba: split kernel`.
+fn tab_label(strategy: &Strategy) -> String {
+    let framework = strategy.framework.as_str();
+    let slug = strategy.id.rsplit_once(':').map_or("", |(_, slug)| slug);
+    let rest = slug
+        .strip_prefix(framework)
+        .unwrap_or(slug)
+        .trim_start_matches('-');
+    let (decorator, options) = match framework {
+        "numba" => ("numba.njit", rest.strip_prefix("njit")),
+        "torch" => ("torch.compile", rest.strip_prefix("compile")),
+        "jax" => ("jax.jit", rest.strip_prefix("jit")),
+        "tensorflow" => ("tf.function", rest.strip_prefix("function")),
+        _ => ("", None),
+    };
+    let (decorated, fixes) = match options {
+        Some(options) => match options.strip_prefix("-parallel") {
+            Some(fixes) => (Some(format!("{decorator}(parallel=True)")), fixes),
+            None => (Some(decorator.to_owned()), options),
+        },
+        None => (None, rest),
+    };
+    let fixes = fixes.trim_start_matches('-');
+    let what = match fixes {
+        "" => None,
+        "branchless" => Some("branchless"),
+        "functional-updates" => Some("functional updates"),
+        "branchless-updates" => Some("branchless, functional updates"),
+        "split" => Some("split kernel"),
+        "vectorize-count" => Some("vectorised"),
+        other => Some(other),
+    };
+    match (decorated, what) {
+        (Some(decorated), Some(what)) => format!("{decorated} + {what}"),
+        (Some(decorated), None) => decorated,
+        (None, Some(what)) => format!("{framework}: {what}"),
+        (None, None) => framework.to_owned(),
+    }
+}
+
 fn diff_table(before: &str, after: &str) -> Html {
     let rows = side_by_side(before, after).into_iter().map(|row| match row {
         Row::Same { left, right, text } => html! {
@@ -45,6 +86,7 @@ fn diff_table(before: &str, after: &str) -> Html {
     });
     html! {
         <table class="diff" aria-label="The original (left) beside the rewrite (right)">
+            <colgroup><col class="num" /><col /><col class="num" /><col /></colgroup>
             <thead><tr><th colspan="2">{ "original" }</th><th colspan="2">{ "rewrite" }</th></tr></thead>
             <tbody>{ for rows }</tbody>
         </table>
@@ -182,13 +224,22 @@ pub(crate) fn rewrite(props: &RewriteProps) -> Html {
         html! {
             <button type="button" role="tab" aria-selected={(index == tab).to_string()}
                     class={classes!("tab", (index == tab).then_some("active"))} {onclick}>
-                { &strategy.framework }
+                { tab_label(strategy) }
             </button>
         }
     });
     let body = match strategies.get(tab) {
         None => {
-            html! { <p id="no-rewrite" class="muted">{ "No rewrite offered for this function." }</p> }
+            let reasons = function.verdicts.iter().filter_map(|verdict| {
+                let why = verdict.no_rewrite.as_ref()?;
+                Some(html! { <li>{ format!("{} ({}): {why}", verdict.framework, verdict.benefit) }</li> })
+            });
+            html! {
+                <div id="no-rewrite">
+                    <p class="muted">{ "No rewrite offered for this function." }</p>
+                    <ul>{ for reasons }</ul>
+                </div>
+            }
         }
         Some(strategy) => {
             let file_name = format!(
@@ -223,5 +274,52 @@ pub(crate) fn rewrite(props: &RewriteProps) -> Html {
             }
             { body }
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strategy(id: &str, framework: &str) -> Strategy {
+        Strategy {
+            id: id.to_owned(),
+            title: String::new(),
+            framework: framework.to_owned(),
+            applicability: "safe".to_owned(),
+            notes: Vec::new(),
+            edits: Vec::new(),
+            source: String::new(),
+        }
+    }
+
+    #[test]
+    fn tabs_are_named_by_what_the_rewrite_does() {
+        let cases = [
+            ("f:torch-branchless", "torch", "torch: branchless"),
+            ("f:torch-compile", "torch", "torch.compile"),
+            (
+                "f:torch-compile-branchless",
+                "torch",
+                "torch.compile + branchless",
+            ),
+            ("Model.f:numba-njit", "numba", "numba.njit"),
+            (
+                "f:numba-njit-parallel",
+                "numba",
+                "numba.njit(parallel=True)",
+            ),
+            ("f:numba-split", "numba", "numba: split kernel"),
+            (
+                "f:jax-jit-functional-updates",
+                "jax",
+                "jax.jit + functional updates",
+            ),
+            ("f:tensorflow-function", "tensorflow", "tf.function"),
+            ("f:numba-vectorize-count", "numba", "numba: vectorised"),
+        ];
+        for (id, framework, label) in cases {
+            assert_eq!(tab_label(&strategy(id, framework)), label, "{id}");
+        }
     }
 }

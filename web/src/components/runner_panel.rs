@@ -4,7 +4,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use jitlens_analyzer::protocol::{Environment, JobKind, JobRequest, JobStatus};
+use jitlens_analyzer::protocol::{JobKind, JobRequest, JobStatus, RunnerEnv};
 use jitlens_analyzer::Report;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -13,6 +13,7 @@ use crate::components::function_picker::FunctionPicker;
 use crate::components::profile::{ProfileSummary, Profiled};
 use crate::components::results::{status_words, Results};
 use crate::components::runner_status::Pairing;
+use crate::run_defaults::{run_defaults, FrameworkChoice, RunDefaults};
 use crate::services::runner::{parse_pairing, Runner};
 use crate::services::{browser, job_stream};
 use crate::share::{SharedProfile, SharedResults};
@@ -37,10 +38,10 @@ pub(crate) struct RunnerPanelProps {
     pub(crate) function: Option<String>,
     /// Called when the user picks another function.
     pub(crate) on_function: Callback<String>,
-    /// The chosen framework.
-    pub(crate) framework: String,
-    /// Called when the user picks another framework.
-    pub(crate) on_framework: Callback<String>,
+    /// The framework the user picked, if any; otherwise the function's default holds.
+    pub(crate) framework: Option<FrameworkChoice>,
+    /// Called when the user picks another framework for the function shown.
+    pub(crate) on_framework: Callback<FrameworkChoice>,
     /// The setup code.
     pub(crate) setup: String,
     /// Called with the new setup code on every edit.
@@ -212,16 +213,30 @@ impl Launcher {
     }
 }
 
-fn environment_view(environment: &Environment) -> Html {
+fn environment_view(runner_env: &RunnerEnv) -> Html {
+    let environment = &runner_env.environment;
     let versions = environment.versions.iter().map(|(name, version)| {
         html! { <li>{ format!("{name} {version}") }</li> }
     });
+    let jits = runner_env
+        .jits
+        .iter()
+        .map(|jit| match (jit.usable, &jit.reason) {
+            (true, _) => html! { <li class="ok">{ format!("{} ✓", jit.framework) }</li> },
+            (false, reason) => html! {
+                <li class="bad" title={ reason.clone().unwrap_or_default() }>
+                    { format!("{} ✗ {}", jit.framework, reason.as_deref().unwrap_or("not usable")) }
+                </li>
+            },
+        });
     html! {
         <dl id="runner-env" class="figures">
-            <dt>{ "Python" }</dt><dd>{ &environment.python }</dd>
+            <dt>{ "Python" }</dt>
+            <dd>{ format!("{}, found by {}", environment.python, runner_env.found_by) }</dd>
             <dt>{ "CPU" }</dt><dd>{ &environment.cpu }</dd>
             <dt>{ "GPUs" }</dt><dd>{ if environment.gpus.is_empty() { "none".to_owned() } else { environment.gpus.join(", ") } }</dd>
             <dt>{ "frameworks" }</dt><dd><ul class="inline">{ for versions }</ul></dd>
+            <dt>{ "JITs" }</dt><dd><ul id="runner-jits" class="inline">{ for jits }</ul></dd>
         </dl>
     }
 }
@@ -259,13 +274,6 @@ pub(crate) fn runner_panel(props: &RunnerPanelProps) -> Html {
             }
         })
     };
-    let on_framework = {
-        let on_framework = props.on_framework.clone();
-        Callback::from(move |event: Event| {
-            let select: HtmlSelectElement = event.target_unchecked_into();
-            on_framework.emit(select.value());
-        })
-    };
     let on_setup = {
         let on_setup = props.on_setup.clone();
         Callback::from(move |event: InputEvent| {
@@ -279,6 +287,38 @@ pub(crate) fn runner_panel(props: &RunnerPanelProps) -> Html {
         .clone()
         .filter(|name| props.report.functions.iter().any(|f| &f.name == name))
         .or_else(|| props.report.functions.first().map(|f| f.name.clone()));
+    let defaults = {
+        let function = function.clone().unwrap_or_default();
+        use_memo(
+            (props.source.clone(), props.report.clone(), function),
+            |(source, report, function)| match function.is_empty() {
+                true => None,
+                false => Some(run_defaults(source, report, function)),
+            },
+        )
+    };
+    let framework = match (&props.framework, &function, &*defaults) {
+        (Some(choice), Some(function), _) if choice.applies_to(function) => {
+            choice.framework.clone()
+        }
+        (_, _, Some(RunDefaults { framework, .. })) => framework.clone(),
+        _ => FRAMEWORKS[0].to_owned(),
+    };
+    let example_setup = (*defaults)
+        .as_ref()
+        .map(|defaults| defaults.setup.clone())
+        .unwrap_or_default();
+    let on_framework = {
+        let on_framework = props.on_framework.clone();
+        let function = function.clone();
+        Callback::from(move |event: Event| {
+            let select: HtmlSelectElement = event.target_unchecked_into();
+            on_framework.emit(FrameworkChoice {
+                function: function.clone(),
+                framework: select.value(),
+            });
+        })
+    };
     let connected = matches!(props.pairing, Pairing::Connected { .. });
     let busy = matches!(*job, Job::Submitting | Job::Running { .. });
 
@@ -289,10 +329,15 @@ pub(crate) fn runner_panel(props: &RunnerPanelProps) -> Html {
         on_result: props.on_result.clone(),
         on_profile: props.on_profile.clone(),
     };
-    let setup = Some(props.setup.clone()).filter(|setup| !setup.trim().is_empty());
-    let on_run = launcher.callback(function.clone().map(|function| {
-        benchmark_request(&props.source, function, &props.framework, setup.clone())
-    }));
+    // An empty setup runs the example the field shows.
+    let setup = Some(props.setup.clone())
+        .filter(|setup| !setup.trim().is_empty())
+        .or_else(|| Some(example_setup.clone()).filter(|setup| !setup.is_empty()));
+    let on_run = launcher.callback(
+        function
+            .clone()
+            .map(|function| benchmark_request(&props.source, function, &framework, setup.clone())),
+    );
     let on_profile = launcher.callback(
         function
             .clone()
@@ -365,7 +410,7 @@ pub(crate) fn runner_panel(props: &RunnerPanelProps) -> Html {
         }
     };
     let framework_options = FRAMEWORKS.iter().map(|name| {
-        html! { <option value={*name} selected={props.framework == *name}>{ *name }</option> }
+        html! { <option value={*name} selected={framework == *name}>{ *name }</option> }
     });
 
     html! {
@@ -390,9 +435,9 @@ pub(crate) fn runner_panel(props: &RunnerPanelProps) -> Html {
                     <select id="framework-picker" onchange={on_framework}>{ for framework_options }</select>
                 </label>
             </div>
-            <label for="setup">{ "Setup: Python that defines the function's arguments (optional)" }</label>
+            <label for="setup">{ "Setup: Python that defines the function's arguments (left empty, the example shown runs)" }</label>
             <textarea id="setup" class="setup" rows="4" spellcheck="false" wrap="off"
-                      placeholder="import numpy as np\nx = np.random.default_rng(0).random(100_000)"
+                      placeholder={example_setup.clone()}
                       value={props.setup.clone()} oninput={on_setup} />
             <div class="actions">
                 <button id="run" type="button" onclick={on_run}

@@ -1,6 +1,6 @@
 //! The header's badge: whether the page is paired with a runner, and if not, why.
 
-use jitlens_analyzer::protocol::Environment;
+use jitlens_analyzer::protocol::RunnerEnv;
 use yew::prelude::*;
 
 /// The page's link to a runner.
@@ -14,9 +14,9 @@ pub(crate) enum Pairing {
     Connected {
         /// The runner's version.
         version: String,
-        /// Python, versions, CPU and GPUs, or why they are unknown.
+        /// The interpreter, versions, CPU, GPUs and usable JITs, or why they are unknown.
         /// `None` while the runner's Python is still being asked.
-        environment: Option<Result<Environment, String>>,
+        environment: Option<Result<RunnerEnv, String>>,
     },
     /// The runner could not be reached or refused us.
     Failed(String),

@@ -4,27 +4,10 @@
 //! playground talks to a runner started with `--allow-origin`). Every call carries the token as
 //! `Authorization: Bearer`; the event stream, which cannot carry headers, takes it as `?token=`.
 
-use jitlens_analyzer::protocol::{Environment, JobRequest, JobResult, JobStatus};
+use jitlens_analyzer::protocol::{Accepted, Health, JobRequest, JobResult, RunnerEnv};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-
-/// What `GET /api/health` answers.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub(crate) struct Health {
-    /// The runner's version.
-    pub(crate) version: String,
-}
-
-/// What `POST /api/jobs` answers.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub(crate) struct Accepted {
-    /// The new job's id.
-    pub(crate) id: String,
-    /// Queued or running.
-    pub(crate) status: JobStatus,
-}
 
 /// Why a request to the runner failed, in words for the page.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,8 +85,8 @@ impl Runner {
         self.call("GET", "/api/health", None).await
     }
 
-    /// `GET /api/env`: Python, framework versions, CPU, GPUs.
-    pub(crate) async fn environment(&self) -> Result<Environment, RunnerError> {
+    /// `GET /api/env`: the interpreter and how it was found, versions, CPU, GPUs, usable JITs.
+    pub(crate) async fn environment(&self) -> Result<RunnerEnv, RunnerError> {
         self.call("GET", "/api/env", None).await
     }
 
