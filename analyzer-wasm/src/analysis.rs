@@ -3,14 +3,23 @@
 use rustpython_parser::ast;
 
 use crate::line_index::LineIndex;
+use crate::model::observed::Observations;
 use crate::model::{FunctionModel, ModuleModel};
 use crate::report::{FunctionReport, Range, Report};
 use crate::rules::{Checker, RULES};
 use crate::verdicts;
 
-/// Analyzes a parsed module.
-pub(crate) fn run(suite: &[ast::Stmt], source: &str, index: &LineIndex<'_>) -> Report {
-    let module = ModuleModel::build(suite);
+/// Analyzes a parsed module, with what a trace saw its functions called with when given.
+pub(crate) fn run(
+    suite: &[ast::Stmt],
+    source: &str,
+    index: &LineIndex<'_>,
+    observations: Option<&Observations>,
+) -> Report {
+    let module = match observations {
+        Some(observations) => ModuleModel::build(suite).with_observations(observations),
+        None => ModuleModel::build(suite),
+    };
     let mut report = Report::default();
     for syntax in module.functions.iter().cloned() {
         let name = syntax.name.clone();

@@ -21,6 +21,7 @@ pub mod wasm;
 use rustpython_parser::{ast, Parse};
 
 pub use line_index::LineIndex;
+pub use model::observed::Observations;
 pub use report::Report;
 
 /// Sources larger than this are not parsed: the report says so instead.
@@ -34,7 +35,7 @@ pub fn analyze(source: &str) -> Report {
     let index = LineIndex::new(source);
     match parse(source, &index) {
         Ok(suite) => {
-            let mut report = analysis::run(&suite, source, &index);
+            let mut report = analysis::run(&suite, source, &index, None);
             rewrites::attach(&mut report, &suite, source, &index);
             report
         }
@@ -47,7 +48,18 @@ pub fn analyze(source: &str) -> Report {
 pub fn analyze_without_strategies(source: &str) -> Report {
     let index = LineIndex::new(source);
     match parse(source, &index) {
-        Ok(suite) => analysis::run(&suite, source, &index),
+        Ok(suite) => analysis::run(&suite, source, &index, None),
+        Err(report) => report,
+    }
+}
+
+/// Diagnostics and verdicts (no strategies) with what a trace of the program saw each function
+/// called with (`jitlens trace`): a parameter's kind is what every call passed, and array
+/// parameters whose shapes varied are the recompile signal for `torch.compile` and `jax.jit`.
+pub fn analyze_observed(source: &str, observations: &Observations) -> Report {
+    let index = LineIndex::new(source);
+    match parse(source, &index) {
+        Ok(suite) => analysis::run(&suite, source, &index, Some(observations)),
         Err(report) => report,
     }
 }

@@ -16,6 +16,7 @@ JIT off. Timing only happens when the candidate matches.
 """
 
 import copy
+import itertools
 import importlib.util
 import json
 import os
@@ -141,6 +142,17 @@ def call(fn, case):
     return fn(*args, **kwargs)
 
 
+def cycling(fn, cases):
+    """A call of `fn` on the next case each time, round and round in order."""
+    ring = itertools.cycle(cases)
+
+    def next_call():
+        _, args, kwargs = next(ring)
+        return fn(*args, **kwargs)
+
+    return next_call
+
+
 def fresh(case):
     label, args, kwargs = case
     return label, copy.deepcopy(args), copy.deepcopy(kwargs)
@@ -163,8 +175,12 @@ def run_job(job, job_path, channel):
     original, candidate, framework = load_functions(job)
     name = job["function"]
     channel.progress("inputs", 5, force=True)
+    captured = bool(job.get("samples_file"))
     try:
-        cases = jl_inputs.cases(job.get("setup"), original, name, SEEDS)
+        if captured:
+            cases = jl_inputs.captured(job["samples_file"])
+        else:
+            cases = jl_inputs.cases(job.get("setup"), original, name, SEEDS)
     except jl_inputs.InputError as error:
         raise JobError(str(error)) from None
     except Exception:  # noqa: BLE001 - the setup is user code
@@ -240,11 +256,16 @@ def run_job(job, job_path, channel):
     # Timing: both sides calibrated, then interleaved rounds.
     rounds = max(3, min(int(job.get("rounds") or DEFAULT_ROUNDS), 500))
     min_sample_s = float(job.get("min_sample_s") or MIN_SAMPLE_S)
-    _, args, kwargs = timing_case
-    sides = {
-        "original": lambda: original(*args, **kwargs),
-        "candidate": lambda: candidate(*args, **kwargs),
-    }
+    if captured:
+        # The real workload: every captured set in turn, so varying shapes and branch outcomes
+        # show up as recompiles and in the speedup, as they do in the program.
+        sides = {"original": cycling(original, cases), "candidate": cycling(candidate, cases)}
+    else:
+        _, args, kwargs = timing_case
+        sides = {
+            "original": lambda: original(*args, **kwargs),
+            "candidate": lambda: candidate(*args, **kwargs),
+        }
     channel.progress("calibrate", 27, force=True)
     loops = {side: jl_timing.calibrate(fn, sync, min_sample_s) for side, fn in sides.items()}
     compiles_before_timing = jl_frameworks.compile_count(framework, candidate)
@@ -347,7 +368,10 @@ def jit_off(job):
 
         tf.config.run_functions_eagerly(True)
     original, candidate, framework = load_functions(job)
-    case = jl_inputs.cases(job.get("setup"), original, job["function"], 1)[0]
+    if job.get("samples_file"):
+        case = jl_inputs.captured(job["samples_file"])[0]
+    else:
+        case = jl_inputs.cases(job.get("setup"), original, job["function"], 1)[0]
     plain = jl_frameworks.unwrap(framework, candidate)
     wanted = code_lines(plain.__code__) if plain is not None else set()
     filename = plain.__code__.co_filename if plain is not None else None

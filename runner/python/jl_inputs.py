@@ -1,4 +1,8 @@
-"""The inputs a job calls its functions with: from the user's setup code, or inferred.
+"""The inputs a job calls its functions with: captured by a trace, from the user's setup code,
+or inferred.
+
+With `samples_file` (a job with `inputs`: a trace's argument sets, written beside the job by the
+runner), each complete captured set is a case, in capture order.
 
 With `setup`, the code runs once per seed (numpy, random, torch and TensorFlow seeded first;
 `SEED` and, when the setup mentions jax, a `KEY = jax.random.PRNGKey(SEED)` are defined for it),
@@ -163,4 +167,36 @@ def cases(setup, fn, fn_name, seeds):
     for seed, scale in enumerate((1.0, 0.01, 0.1)[:max(1, seeds)]):
         args, kwargs = inferred(fn, fn_name, signature, seed, scale)
         out.append((f"inferred inputs, size x{scale:g}, seed {seed}", args, kwargs))
+    return out
+
+
+SAMPLES_MAGIC = b"JITLENS-SAMPLES 1\n"
+
+
+def captured(path):
+    """The complete argument sets in a samples file, as cases in capture order."""
+    import json
+    import pickle
+
+    out = []
+    left_out = []
+    with open(path, "rb") as stream:
+        if stream.readline() != SAMPLES_MAGIC:
+            raise InputError(f"{path} is not a jitlens samples file")
+        while header := stream.readline():
+            meta = json.loads(header)
+            data = stream.read(meta["bytes"])
+            if not meta["complete"]:
+                left_out.append(meta)
+                continue
+            try:
+                sample = pickle.loads(data)
+            except Exception as error:  # noqa: BLE001 - a class the job cannot import
+                raise InputError(f"captured call {meta['call']} cannot be unpickled here "
+                                 f"({type(error).__name__}: {error}): run the job in the "
+                                 "interpreter the trace ran in") from None
+            out.append((f"captured call {meta['call']}", tuple(sample["args"]), sample["kwargs"]))
+    if not out:
+        reasons = "; ".join(str(meta["omitted"]) for meta in left_out) or "none were kept"
+        raise InputError(f"no complete argument set was captured ({reasons})")
     return out

@@ -11,7 +11,7 @@ use tokio::sync::watch;
 use crate::jobs::process::{self, Limits, Step};
 use crate::jobs::{default_memory_bytes, new_id, timeout_of};
 use crate::python::{self, DiscoveryEnv};
-use crate::store::{self, Store};
+use crate::store::{self, traces, Store};
 
 /// Frameworks whose plain decorator can make the candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -44,15 +44,24 @@ pub struct BenchArgs {
     /// The function to benchmark, as FILE::FUNCTION.
     #[arg(value_name = "FILE::FUNCTION")]
     pub target: String,
-    /// Make the candidate by applying this framework's plain JIT decorator to the original.
+    /// Benchmark this framework's best rewrite (the one `jitlens fix --framework F` writes);
+    /// without it and without --candidate, the best rewrite of any framework.
     #[arg(long, value_enum)]
     pub framework: Option<Framework>,
+    /// With --framework: time the framework's plain decorator on the original instead of
+    /// jitlens's rewrite.
+    #[arg(long, requires = "framework")]
+    pub plain: bool,
     /// A file defining the same function: your own rewrite, benchmarked against the original.
     #[arg(long, value_name = "FILE2")]
     pub candidate: Option<PathBuf>,
     /// Python that defines the inputs by parameter name, e.g. "import numpy as np; x = np.random.rand(1000)".
-    #[arg(long, value_name = "CODE")]
+    #[arg(long, value_name = "CODE", conflicts_with = "inputs")]
     pub setup: Option<String>,
+    /// Take the inputs from a trace (`jitlens trace`; `latest` for the newest): equivalence on
+    /// every argument set it captured, timing cycling through them in capture order.
+    #[arg(long, value_name = "TRACE_ID")]
+    pub inputs: Option<String>,
     /// Print the JobResult as JSON (an array of them with --repeat).
     #[arg(long)]
     pub json: bool,
@@ -75,8 +84,17 @@ pub struct BenchArgs {
 
 /// Runs the benchmark; true when every run finished and its candidate matched.
 pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<bool> {
-    let request = request_from(args)?;
-    let results = run_here(&request, &args.local, args.repeat.max(1))?;
+    let mut request = request_from(args)?;
+    let mut local = args.local.clone();
+    if let Some(trace) = request.inputs.clone() {
+        let (trace, python) = trace_inputs(&trace, &local)?;
+        // The captured arguments unpickle where they were made: the trace's interpreter.
+        if local.python.is_none() {
+            local.python = python.map(PathBuf::from);
+        }
+        request.inputs = Some(trace);
+    }
+    let results = run_here(&request, &local, args.repeat.max(1))?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {
@@ -99,8 +117,28 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<bool> {
     }))
 }
 
+/// The trace `--inputs` names (`latest`: the newest) and the interpreter it ran in.
+fn trace_inputs(trace: &str, local: &Local) -> anyhow::Result<(String, Option<String>)> {
+    let data_dir = local
+        .data_dir
+        .clone()
+        .unwrap_or_else(crate::server::default_data_dir);
+    let store = Store::open(&data_dir)?;
+    let id = match trace {
+        "latest" => store
+            .run_here(traces::latest)?
+            .ok_or_else(|| anyhow::anyhow!("no traces yet: run `jitlens trace -- python ...`"))?,
+        id => id.to_owned(),
+    };
+    let python = store.run_here(|connection| traces::python(connection, &id))?;
+    if python.is_none() {
+        anyhow::bail!("no trace {id}: `jitlens trace list` shows the stored ones");
+    }
+    Ok((id, python))
+}
+
 /// Where a job from the terminal runs: the options `bench` and `profile` share.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct Local {
     /// The Python that runs the job.
     #[arg(long)]
@@ -137,6 +175,14 @@ pub(crate) fn run_here(
         .enable_all()
         .build()
         .context("could not start the async runtime")?;
+    let inputs = match &request.inputs {
+        Some(trace) => Some(
+            store
+                .run_here(|connection| traces::samples_file(connection, trace, &request.function))?
+                .0,
+        ),
+        None => None,
+    };
     let mut results = Vec::new();
     for run_index in 0..repeat {
         let id = new_id()?;
@@ -156,6 +202,7 @@ pub(crate) fn run_here(
             &python.path,
             &id,
             request,
+            inputs.as_deref(),
             limits,
             never,
             |step| bar.show(&step),
@@ -183,28 +230,71 @@ fn request_from(args: &BenchArgs) -> anyhow::Result<JobRequest> {
     if args.framework.is_some() && args.candidate.is_some() {
         anyhow::bail!("give --framework or --candidate, not both");
     }
-    if args.framework.is_none() && args.candidate.is_none() {
-        anyhow::bail!("nothing to compare: give --framework F or --candidate FILE2");
-    }
     let (source, function) = read_target(&args.target)?;
-    let candidate_source = match &args.candidate {
-        Some(path) => Some(
-            std::fs::read_to_string(path)
-                .with_context(|| format!("could not read {}", path.display()))?,
+    let framework = args.framework.map(|framework| framework.name().to_owned());
+    let (framework, candidate_source) = match (&args.candidate, args.plain) {
+        (Some(path), _) => (
+            framework,
+            Some(
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("could not read {}", path.display()))?,
+            ),
         ),
-        None => None,
+        // The harness decorates the original itself.
+        (None, true) => (framework, None),
+        (None, false) => {
+            let strategy = best_rewrite(&source, &function, framework.as_deref())?;
+            eprintln!(
+                "candidate: {} [{}] {}",
+                strategy.id, strategy.applicability, strategy.title
+            );
+            (Some(strategy.framework), Some(strategy.source))
+        }
     };
     Ok(JobRequest {
         source,
         function,
-        framework: args.framework.map(|framework| framework.name().to_owned()),
+        framework,
         candidate_source,
         setup: args.setup.clone(),
+        inputs: args.inputs.clone(),
         timeout_s: args.timeout,
         rounds: args.rounds,
         threads: args.threads,
         kind: JobKind::Benchmark,
     })
+}
+
+/// The rewrite `jitlens fix` would write for `function` (of `framework`, or the best verdict's),
+/// or why there is none.
+fn best_rewrite(
+    source: &str,
+    function: &str,
+    framework: Option<&str>,
+) -> anyhow::Result<jitlens_analyzer::report::Strategy> {
+    let report = jitlens_analyzer::analyze(source);
+    let Some(found) = report.functions.iter().find(|f| f.name == function) else {
+        anyhow::bail!("no function `{function}` in the file");
+    };
+    if let Some(strategy) = jitlens_analyzer::testgen::pick(found, framework) {
+        return Ok(strategy.clone());
+    }
+    let why = found
+        .verdicts
+        .iter()
+        .filter(|v| framework.is_none_or(|f| v.framework == f))
+        .find_map(|v| v.no_rewrite.clone())
+        .unwrap_or_else(|| "jitlens offers no rewrite of it".to_owned());
+    match framework {
+        Some(framework) => anyhow::bail!(
+            "no {framework} rewrite of `{function}`: {why} (--plain times the plain decorator, \
+             --candidate FILE your own rewrite)"
+        ),
+        None => anyhow::bail!(
+            "no rewrite of `{function}`: {why} (--framework F --plain times a plain decorator, \
+             --candidate FILE your own rewrite)"
+        ),
+    }
 }
 
 /// A one-line bar on a terminal; one line per phase otherwise.

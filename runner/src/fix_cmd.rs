@@ -5,17 +5,48 @@
 //! before, so their import edits never collide.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
 
 use anyhow::{bail, Context};
 use jitlens_analyzer::report::Strategy;
 use jitlens_analyzer::{analyze, testgen};
 
-use crate::cli::FixFormat;
+/// The arguments of `jitlens fix`.
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// The Python file.
+    file: PathBuf,
+    /// Only this function (qualified name, as in the report).
+    #[arg(long)]
+    function: Option<String>,
+    /// Whose rewrite: numba, torch, jax, tensorflow, or auto (the best verdict's).
+    #[arg(long, value_parser = ["numba", "torch", "jax", "tensorflow", "auto"], default_value = "auto")]
+    framework: String,
+    /// Print a unified diff instead of the list of strategies.
+    #[arg(long, conflicts_with = "write")]
+    diff: bool,
+    /// Rewrite the file.
+    #[arg(long)]
+    write: bool,
+    /// How to print the results (json: the chosen strategy with --function, else the Report).
+    #[arg(long, value_enum, default_value_t = FixFormat::Text)]
+    output_format: FixFormat,
+}
+
+/// Output formats of `fix`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FixFormat {
+    /// The strategies on offer, the chosen one starred.
+    Text,
+    /// The Report, or the chosen strategy with `--function`.
+    Json,
+}
 
 /// What `fix` does with the chosen rewrites.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum FixMode {
+enum FixMode {
     /// List the strategies on offer and which would be applied.
     Show,
     /// Print a unified diff of the file before and after.
@@ -24,23 +55,19 @@ pub(crate) enum FixMode {
     Write,
 }
 
-/// What to fix and how to report it.
-#[derive(Debug)]
-pub(crate) struct FixRequest<'a> {
-    pub(crate) file: &'a Path,
-    pub(crate) function: Option<&'a str>,
-    pub(crate) framework: &'a str,
-    pub(crate) mode: FixMode,
-    pub(crate) format: FixFormat,
-}
-
 /// Runs `jitlens fix`; `Ok(true)` when some rewrite was on offer.
-pub(crate) fn run(request: &FixRequest<'_>) -> anyhow::Result<bool> {
-    let path = request.file;
+pub(crate) fn run(request: &FixArgs) -> anyhow::Result<bool> {
+    let mode = match (request.diff, request.write) {
+        (true, _) => FixMode::Diff,
+        (_, true) => FixMode::Write,
+        _ => FixMode::Show,
+    };
+    let format = request.output_format;
+    let path = request.file.as_path();
     let source = std::fs::read_to_string(path)
         .with_context(|| format!("could not read {}", path.display()))?;
     let report = analyze(&source);
-    let names: Vec<String> = match request.function {
+    let names: Vec<String> = match request.function.as_deref() {
         Some(name) => {
             if !report.functions.iter().any(|f| f.name == name) {
                 bail!("no function `{name}` in {}", path.display());
@@ -54,7 +81,7 @@ pub(crate) fn run(request: &FixRequest<'_>) -> anyhow::Result<bool> {
             .map(|f| f.name.clone())
             .collect(),
     };
-    let framework = Some(request.framework);
+    let framework = Some(request.framework.as_str());
     let mut current = source.clone();
     let mut applied: Vec<(String, Strategy)> = Vec::new();
     for name in &names {
@@ -83,8 +110,8 @@ pub(crate) fn run(request: &FixRequest<'_>) -> anyhow::Result<bool> {
         }
     }
     let mut out = std::io::stdout().lock();
-    match (request.mode, request.format) {
-        (FixMode::Show, FixFormat::Json) => match (request.function, applied.first()) {
+    match (mode, format) {
+        (FixMode::Show, FixFormat::Json) => match (&request.function, applied.first()) {
             (Some(_), Some((_, strategy))) => serde_json::to_writer_pretty(&mut out, strategy)?,
             _ => serde_json::to_writer_pretty(&mut out, &report)?,
         },
@@ -167,7 +194,7 @@ pub(crate) fn run(request: &FixRequest<'_>) -> anyhow::Result<bool> {
             }
         }
     }
-    if request.format == FixFormat::Json {
+    if format == FixFormat::Json {
         writeln!(out)?;
     }
     Ok(!applied.is_empty())

@@ -10,6 +10,9 @@ pub(crate) const ENTRY: &str = "jl_harness.py";
 /// The environment probe (`GET /api/env`), relative to the job folder.
 pub(crate) const PROBE: &str = "jl_probe.py";
 
+/// The tracer of `jitlens trace`, run in the user's interpreter around the user's program.
+pub(crate) const TRACER: &str = include_str!("../python/jl_trace.py");
+
 const FILES: [(&str, &str); 7] = [
     (ENTRY, include_str!("../python/jl_harness.py")),
     (PROBE, include_str!("../python/jl_probe.py")),

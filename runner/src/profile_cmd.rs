@@ -42,6 +42,7 @@ pub(crate) fn run(args: &ProfileArgs) -> anyhow::Result<bool> {
         framework: args.framework.map(|framework| framework.name().to_owned()),
         candidate_source: None,
         setup: args.setup.clone(),
+        inputs: None,
         timeout_s: args.timeout,
         rounds: None,
         threads: None,

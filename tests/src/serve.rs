@@ -35,6 +35,20 @@ impl Serve {
         Self::launch(&web_dir, fresh_dir("data"), extra_args)
     }
 
+    /// Starts `jitlens serve` with the built playground, the test Python (see [`test_python`])
+    /// and `data_dir` (one a CLI command wrote to, e.g. traces).
+    pub fn start_on(data_dir: PathBuf) -> Self {
+        let web_dir = workspace_root().join("web/dist");
+        assert!(
+            web_dir.join("index.html").is_file(),
+            "the playground is not built in {}: run `cargo xtask test`",
+            web_dir.display()
+        );
+        let python = test_python();
+        let python = python.to_str().expect("a UTF-8 path to Python");
+        Self::launch(&web_dir, data_dir, &["--python", python])
+    }
+
     /// Starts `jitlens serve` for API tests: no playground, the test Python (see
     /// [`test_python`]), and `data_dir` (a fresh one when None, e.g. to restart on old data).
     pub fn start_runner(data_dir: Option<PathBuf>, extra_args: &[&str]) -> Self {

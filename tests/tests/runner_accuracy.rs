@@ -63,6 +63,11 @@ fn numba_makes_the_triple_loop_pairwise_distance_over_20x_faster() {
         stderr.contains("timing"),
         "progress goes to stderr: {stderr}"
     );
+    // Without --plain, the candidate is jitlens's own rewrite, named before it runs.
+    assert!(
+        stderr.contains("candidate: pairwise_distance:numba-njit [safe]"),
+        "{stderr}"
+    );
     let result: Value = serde_json::from_str(&stdout).expect("--json prints a JobResult");
     assert_eq!(result["status"], "done", "{result}");
     assert_eq!(result["equivalence"]["passed"], true, "{result}");

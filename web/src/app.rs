@@ -14,9 +14,10 @@ use crate::components::rewrite::Rewrite;
 use crate::components::runner_panel::RunnerPanel;
 use crate::components::runner_status::{Pairing, RunnerStatus};
 use crate::components::verdicts::Verdicts;
+use crate::components::workload::{OpenedTraced, Workload};
 use crate::examples::{self, Example};
 use crate::fragment;
-use crate::run_defaults::FrameworkChoice;
+use crate::run_defaults::{CapturedInputs, FrameworkChoice};
 use crate::services::autosave::{self, RUNNER_BASE, SETUP, SOURCE, SOURCE_BEFORE_LINK};
 use crate::services::runner::Runner;
 use crate::services::{browser, clock};
@@ -82,6 +83,43 @@ enum LinkNotice {
         label: &'static str,
         kept_own: bool,
     },
+    /// A traced file is in the editor (from the Workload pane).
+    Traced {
+        file: String,
+        function: String,
+        kept_own: bool,
+    },
+}
+
+/// The editor's text and what follows it, for replacing the text from a button (an example, a
+/// traced file) as a link does.
+#[derive(Clone)]
+struct EditorSlot {
+    source: UseStateHandle<Rc<String>>,
+    analyzed: UseStateHandle<Rc<String>>,
+    pending: Rc<std::cell::RefCell<Option<Timeout>>>,
+    link_in_address: Rc<std::cell::RefCell<bool>>,
+}
+
+impl EditorSlot {
+    /// Puts `text` in the editor and analyses it at once; the user's own work (anything but an
+    /// example) is set aside for "Restore my work". Returns whether own work is set aside.
+    fn replace(&self, text: &str) -> bool {
+        // An analysis still waiting for a pause in typing is of the text being replaced.
+        self.pending.borrow_mut().take();
+        let own = autosave::load(SOURCE)
+            .filter(|own| examples::EXAMPLES.iter().all(|e| e.source != own.as_str()));
+        if let Some(own) = &own {
+            autosave::store(SOURCE_BEFORE_LINK, own);
+        }
+        autosave::store(SOURCE, text);
+        let text = Rc::new(text.to_owned());
+        self.source.set(text.clone());
+        self.analyzed.set(text);
+        self.link_in_address.replace(false);
+        fragment::replace("s", None);
+        own.is_some() || autosave::load(SOURCE_BEFORE_LINK).is_some()
+    }
 }
 
 /// Everything the page starts from: the fragment's share state, else the autosave.
@@ -152,6 +190,7 @@ enum Tab {
     Report,
     Rewrite,
     Run,
+    Workload,
 }
 
 /// The root component.
@@ -172,6 +211,8 @@ pub(crate) fn app() -> Html {
             })
     });
     let setup = use_state(|| initial.options.setup.clone().unwrap_or_default());
+    // A trace's real inputs for the function opened from the Workload pane.
+    let inputs = use_state(|| None::<CapturedInputs>);
     let results = use_state(|| initial.results.clone());
     // A link's profile is of the link's code.
     let profile = use_state(|| {
@@ -306,41 +347,58 @@ pub(crate) fn app() -> Html {
             notice.set(LinkNotice::None);
         })
     };
+    let editor_slot = EditorSlot {
+        source: source.clone(),
+        analyzed: analyzed.clone(),
+        pending: pending.clone(),
+        link_in_address: link_in_address.clone(),
+    };
     let on_example = {
-        let (source, analyzed, notice) = (source.clone(), analyzed.clone(), notice.clone());
+        let (slot, notice) = (editor_slot.clone(), notice.clone());
         let (function, framework, setup) = (function.clone(), framework.clone(), setup.clone());
-        let (link_in_address, pending) = (link_in_address.clone(), pending.clone());
         move |example: Example| {
-            let (source, analyzed, notice) = (source.clone(), analyzed.clone(), notice.clone());
+            let (slot, notice) = (slot.clone(), notice.clone());
             let (function, framework, setup) = (function.clone(), framework.clone(), setup.clone());
-            let (link_in_address, pending) = (link_in_address.clone(), pending.clone());
             Callback::from(move |_| {
-                pending.borrow_mut().take();
-                // The user's own work is set aside, as for a link, so it can be restored.
-                let own = autosave::load(SOURCE)
-                    .filter(|own| examples::EXAMPLES.iter().all(|e| e.source != own.as_str()));
-                if let Some(own) = &own {
-                    autosave::store(SOURCE_BEFORE_LINK, own);
-                }
-                autosave::store(SOURCE, example.source);
+                let kept_own = slot.replace(example.source);
                 autosave::store(SETUP, example.setup);
-                let text = Rc::new(example.source.to_owned());
-                source.set(text.clone());
-                analyzed.set(text);
                 function.set(Some(example.function.to_owned()));
                 framework.set(Some(FrameworkChoice {
                     function: Some(example.function.to_owned()),
                     framework: example.framework.to_owned(),
                 }));
                 setup.set(example.setup.to_owned());
-                link_in_address.replace(false);
-                fragment::replace("s", None);
                 notice.set(LinkNotice::Example {
                     label: example.label,
-                    kept_own: own.is_some() || autosave::load(SOURCE_BEFORE_LINK).is_some(),
+                    kept_own,
                 });
             })
         }
+    };
+    let on_open_traced = {
+        let (slot, notice, tab) = (editor_slot.clone(), notice.clone(), tab.clone());
+        let (function, framework, inputs) = (function.clone(), framework.clone(), inputs.clone());
+        Callback::from(move |opened: OpenedTraced| {
+            let kept_own = slot.replace(&opened.source);
+            function.set(Some(opened.function.clone()));
+            // The framework follows the opened code again.
+            framework.set(None);
+            notice.set(LinkNotice::Traced {
+                file: opened.file.clone(),
+                function: opened.function.clone(),
+                kept_own,
+            });
+            inputs.set(Some(CapturedInputs {
+                trace: opened.trace,
+                function: opened.function,
+                samples: opened.samples,
+            }));
+            tab.set(Tab::Run);
+        })
+    };
+    let on_clear_inputs = {
+        let inputs = inputs.clone();
+        Callback::from(move |()| inputs.set(None))
     };
     let example_buttons = examples::EXAMPLES
         .iter()
@@ -458,6 +516,20 @@ pub(crate) fn app() -> Html {
                 <button type="button" class="link" onclick={on_dismiss.clone()}>{ "Dismiss" }</button>
             </div>
         },
+        LinkNotice::Traced {
+            file,
+            function,
+            kept_own,
+        } => html! {
+            <div id="traced-notice" class="notice" role="status">
+                { format!("Opened {file} from the trace: Run measures {function} on the inputs your program passed it.") }
+                if *kept_own {
+                    { " Your own work is kept: " }
+                    <button id="restore" type="button" onclick={on_restore.clone()}>{ "Restore my work" }</button>
+                }
+                <button type="button" class="link" onclick={on_dismiss.clone()}>{ "Dismiss" }</button>
+            </div>
+        },
         LinkNotice::Broken(message) => html! {
             <div id="link-error" class="notice bad" role="alert">
                 { message.clone() }{ " Your own work is unchanged." }
@@ -489,11 +561,15 @@ pub(crate) fn app() -> Html {
                      report={(*rewrites).clone().unwrap_or_else(|| analysis.report.clone())}
                      function={(*function).clone()} on_function={on_function.clone()} />
         },
+        Tab::Workload => html! {
+            <Workload runner={(*runner).clone()} on_open={on_open_traced.clone()} />
+        },
         Tab::Run => html! {
             <RunnerPanel source={(*source).clone()} report={analysis.report.clone()}
                 runner={(*runner).clone()} pairing={(*pairing).clone()} {on_pair}
                 function={(*function).clone()} on_function={on_function.clone()}
                 framework={(*framework).clone()} {on_framework}
+                inputs={(*inputs).clone()} {on_clear_inputs}
                 setup={(*setup).clone()} {on_setup}
                 results={(*results).clone()} {on_result}
                 profile={(*profile).clone()} {profile_current} {on_profile} />
@@ -525,6 +601,7 @@ pub(crate) fn app() -> Html {
                         { tab_button(Tab::Report, "Report", "tab-report") }
                         { tab_button(Tab::Rewrite, "Rewrite", "tab-rewrite") }
                         { tab_button(Tab::Run, "Run", "tab-run") }
+                        { tab_button(Tab::Workload, "Workload", "tab-workload") }
                     </div>
                     { pane }
                 </section>

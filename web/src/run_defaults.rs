@@ -24,6 +24,18 @@ impl FrameworkChoice {
     }
 }
 
+/// A trace's captured argument sets of one function, which the Run pane sends instead of setup
+/// code while that function is chosen.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CapturedInputs {
+    /// The trace's id.
+    pub(crate) trace: String,
+    /// The function they were captured for.
+    pub(crate) function: String,
+    /// How many argument sets the trace kept.
+    pub(crate) samples: u32,
+}
+
 /// The Run pane's starting point for one function.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct RunDefaults {

@@ -11,6 +11,7 @@ use crate::model::imports::{last_segment, Library};
 use crate::model::infer::infer;
 use crate::model::kind::{Framework, Kind};
 use crate::model::loops::{self, LoopIter, LoopModel};
+use crate::model::observed;
 use crate::model::ops::{
     is_elementwise, is_library_kernel, is_reduction, is_static_query, MUTATING_METHODS,
 };
@@ -323,6 +324,9 @@ pub(crate) struct FunctionModel<'a> {
     /// `bool(...)`): the function exists to read data to the host (a metric, a check, a hook),
     /// so a graph break there is its purpose.
     pub(crate) returns_host_values: bool,
+    /// Array parameters a trace saw with more than one shape, with how many: each new shape
+    /// compiles again under `torch.compile` (until it marks them dynamic) and `jax.jit`.
+    pub(crate) varying_shapes: Vec<(String, usize)>,
 }
 
 impl<'a> FunctionModel<'a> {
@@ -378,6 +382,7 @@ impl<'a> FunctionModel<'a> {
             ..
         } = builder;
         let syntax_body = syntax.body;
+        let syntax_name = syntax.name.clone();
         let off_flags: Vec<&str> = params
             .iter()
             .filter(|p| {
@@ -405,6 +410,10 @@ impl<'a> FunctionModel<'a> {
             eager_only: eager::eager_only_regions(syntax_body, module, &off_flags),
             torch_excluded: false,
             returns_host_values: false,
+            varying_shapes: module
+                .observed(&syntax_name)
+                .map(observed::varying_shapes)
+                .unwrap_or_default(),
         };
         model.loops = loops::collect(&model, module);
         model.returns_host_values = returns_host_values(&model, module);
@@ -805,8 +814,14 @@ fn params<'a>(
             let name = arg.def.arg.as_str();
             let annotation = arg.def.annotation.as_deref();
             let default = arg.default.as_deref();
+            let seen = module
+                .observed(&syntax.name)
+                .and_then(|signatures| observed::param_kind(signatures, name));
             let kind = if syntax.is_method && position == 0 {
                 Kind::Unknown
+            } else if let Some(kind) = seen {
+                // What the program passed, every time: truer than any reading of the code.
+                kind
             } else if let Some(annotation) = annotation {
                 module
                     .imports

@@ -13,6 +13,7 @@ mod kind;
 pub(crate) mod liveness;
 pub(crate) mod loops;
 pub(crate) mod numba_support;
+pub(crate) mod observed;
 mod ops;
 mod usage;
 pub(crate) mod walk;
@@ -51,6 +52,8 @@ pub(crate) struct ModuleModel<'a> {
     pub(crate) traced: HashMap<String, Tracing>,
     /// Functions that compiled code calls (compiled themselves or not).
     pub(crate) called_from_compiled: HashSet<String>,
+    /// What a trace of the program saw each function called with, when there is one.
+    observations: Option<&'a observed::Observations>,
 }
 
 /// Roots of libraries whose names are not the user's own code.
@@ -92,6 +95,17 @@ const KNOWN_ROOTS: &[&str] = &[
 ];
 
 impl<'a> ModuleModel<'a> {
+    /// The model with what a trace saw: parameters' kinds and shapes come from the calls.
+    pub(crate) fn with_observations(mut self, observations: &'a observed::Observations) -> Self {
+        self.observations = Some(observations);
+        self
+    }
+
+    /// The signatures a trace saw the function `name` (qualified) called with.
+    pub(crate) fn observed(&self, name: &str) -> Option<&'a [crate::protocol::ObservedSignature]> {
+        self.observations?.get(name).map(Vec::as_slice)
+    }
+
     /// Builds the module model.
     pub(crate) fn build(suite: &'a [ast::Stmt]) -> Self {
         let imports = Imports::collect(suite);
@@ -105,6 +119,7 @@ impl<'a> ModuleModel<'a> {
             function_index: HashMap::new(),
             traced: HashMap::new(),
             called_from_compiled: HashSet::new(),
+            observations: None,
         };
         for stmt in suite {
             match stmt {

@@ -1,20 +1,25 @@
-//! Test generation: a pytest module that runs a function's original against its rewrite.
+//! Test generation: a pytest module that runs a function's original against its rewrite, on
+//! generated inputs ([`generate`]) or on the argument sets a trace captured ([`replay_module`]).
 //!
 //! [`generate`] is a pure function from the two sources, the strategy and the input spec to the
 //! module's text; [`module_for`] picks the strategy and infers the spec from a source. The
 //! module embeds both sources as strings and loads each into its own module at test time, so it
 //! runs with plain pytest wherever the user's frameworks are installed.
 
+mod replay;
 mod setup;
 mod skeleton;
 mod spec;
 
 use crate::report::{InputSpec, Strategy};
 
+pub use replay::{replay_module, ReplayCase, SAMPLES_MAGIC};
 pub use setup::{array_framework, setup_example};
 pub use spec::input_spec;
 
 const TEMPLATE: &str = include_str!("template.py");
+/// The comparison both kinds of module share, put in at `__COMPARE__`.
+const COMPARE: &str = include_str!("compare.py");
 
 /// What a generated test module checks.
 #[derive(Debug, Clone, Copy)]
@@ -65,6 +70,7 @@ pub fn generate(case: &TestCase<'_>) -> String {
         |setup| python_string(&format!("{}{setup}\n", skeleton::imports(case.original))),
     );
     TEMPLATE
+        .replace("__COMPARE__", COMPARE)
         .replace("__FUNCTION__", case.function)
         .replace(
             "__STRATEGY__",

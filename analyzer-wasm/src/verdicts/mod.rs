@@ -116,7 +116,13 @@ fn verdict(
         reasons.clear();
         blockers.clear();
     }
-    let (estimate, summary) = estimate(framework, function, module, diagnostics, work, failing);
+    let (estimate, mut summary) = estimate(framework, function, module, diagnostics, work, failing);
+    if applicable {
+        if let Some(note) = varying_shapes_note(framework, function) {
+            summary.push(' ');
+            summary.push_str(&note);
+        }
+    }
     let benefit = match estimate {
         Some(estimate) => cost::level(estimate),
         None => "harmful",
@@ -383,6 +389,36 @@ fn library_name(library: Library) -> &'static str {
     }
 }
 
+/// What a trace's varying shapes mean for `framework`: a compile per shape, and the remedy.
+fn varying_shapes_note(framework: Framework, function: &FunctionModel<'_>) -> Option<String> {
+    let shapes = function
+        .varying_shapes
+        .iter()
+        .map(|(name, count)| format!("`{name}` with {count} shapes"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if shapes.is_empty() {
+        return None;
+    }
+    let remedy = match framework {
+        Framework::Torch => {
+            "torch.compile compiles again for a new shape until it marks the dimension dynamic: \
+             compile with dynamic=True (or torch._dynamo.mark_dynamic on the varying dimension)"
+        }
+        Framework::Jax => {
+            "jax.jit compiles once per shape: pad the inputs to a few sizes (buckets) so the \
+             compiles are counted and paid once"
+        }
+        Framework::TensorFlow => {
+            "tf.function traces once per shape: reduce_retracing=True (or an input_signature \
+             with None dimensions) keeps it to one"
+        }
+        // Numba compiles once per dtype and dimension count, not per shape.
+        Framework::Numba => return None,
+    };
+    Some(format!("The trace saw {shapes}: {remedy}."))
+}
+
 fn config(
     framework: Framework,
     function: &FunctionModel<'_>,
@@ -403,14 +439,14 @@ fn config(
             }
         }
         Framework::Torch => {
-            if has("PT302") || has("PT303") {
+            if has("PT302") || has("PT303") || !function.varying_shapes.is_empty() {
                 options.insert("dynamic".to_owned(), "True".to_owned());
             }
         }
         Framework::Jax => (),
         Framework::TensorFlow => {
             options.insert("jit_compile".to_owned(), "True".to_owned());
-            if has("TF301") {
+            if has("TF301") || !function.varying_shapes.is_empty() {
                 options.insert("reduce_retracing".to_owned(), "True".to_owned());
             }
         }

@@ -10,6 +10,7 @@
 //! Exit codes: 0 when nothing at error level was found, 1 when an error-level diagnostic or a
 //! syntax error was (warnings and infos do not fail a run), 2 for usage and I/O errors.
 
+mod args;
 mod config;
 mod discover;
 mod noqa;
@@ -22,8 +23,7 @@ use anyhow::{bail, Context};
 use jitlens_analyzer::report::Severity;
 use jitlens_analyzer::Report;
 
-use crate::cli::CheckArgs;
-
+pub(crate) use args::{CheckArgs, OutputFormat};
 pub(crate) use selection::RuleSelector;
 
 use discover::Exclude;

@@ -199,6 +199,19 @@ impl Jobs {
         });
     }
 
+    /// The samples file of the trace a request takes its inputs from, if it names one.
+    async fn inputs_of(&self, request: &JobRequest) -> anyhow::Result<Option<Vec<u8>>> {
+        let Some(trace) = request.inputs.clone() else {
+            return Ok(None);
+        };
+        let function = request.function.clone();
+        let (file, _) = self
+            .store
+            .run(move |connection| store::traces::samples_file(connection, &trace, &function))
+            .await?;
+        Ok(Some(file))
+    }
+
     fn register_running(&self, id: &str) -> watch::Receiver<bool> {
         let (cancel, cancelled) = watch::channel(false);
         if let Ok(mut running) = self.running.lock() {
@@ -236,22 +249,32 @@ impl Jobs {
         };
         let me = Arc::clone(self);
         let step_id = id.clone();
-        let result = process::run(
-            &self.config.python,
-            &id,
-            &request,
-            limits,
-            cancelled,
-            move |step| {
-                me.publish(&step_id, JobStatus::Running, &step.phase, step.percent);
-                if let Ok(mut running) = me.running.lock() {
-                    if let Some(running) = running.as_mut() {
-                        running.step = Some(step);
-                    }
-                }
-            },
-        )
-        .await;
+        let result = match self.inputs_of(&request).await {
+            Err(error) => {
+                let mut failed = JobResult::new(id.clone(), JobStatus::Failed);
+                failed.error = Some(format!("{error:#}"));
+                failed
+            }
+            Ok(inputs) => {
+                process::run(
+                    &self.config.python,
+                    &id,
+                    &request,
+                    inputs.as_deref(),
+                    limits,
+                    cancelled,
+                    move |step| {
+                        me.publish(&step_id, JobStatus::Running, &step.phase, step.percent);
+                        if let Ok(mut running) = me.running.lock() {
+                            if let Some(running) = running.as_mut() {
+                                running.step = Some(step);
+                            }
+                        }
+                    },
+                )
+                .await
+            }
+        };
         let status = result.status;
         let stored = self
             .store
@@ -281,6 +304,16 @@ pub(crate) fn validate(request: &JobRequest) -> Result<(), String> {
             return Err(format!(
                 "unknown framework {framework:?}: use numba, torch, jax or tensorflow"
             ));
+        }
+    }
+    if let Some(trace) = request.inputs.as_deref() {
+        if !is_valid_id(trace) {
+            return Err(format!(
+                "`inputs` must be a trace id (32 hex digits), not {trace:?}"
+            ));
+        }
+        if request.setup.is_some() {
+            return Err("give `inputs` (a trace) or `setup`, not both".into());
         }
     }
     let compiled = request.framework.is_some() || request.candidate_source.is_some();

@@ -36,11 +36,13 @@ pub(crate) struct Step {
 
 /// Runs one job to its end and returns its final result.
 ///
+/// `inputs` is the samples file of a trace (`request.inputs`), written beside the job.
 /// `cancel` turning true kills the job. `on_step` sees each progress step.
 pub(crate) async fn run(
     python: &Path,
     id: &str,
     request: &JobRequest,
+    inputs: Option<&[u8]>,
     limits: Limits,
     mut cancel: watch::Receiver<bool>,
     mut on_step: impl FnMut(Step) + Send,
@@ -49,7 +51,7 @@ pub(crate) async fn run(
         Ok(folder) => folder,
         Err(error) => return failed(id, format!("{error:#}")),
     };
-    let mut child = match spawn(python, folder.path(), request, limits) {
+    let mut child = match spawn(python, folder.path(), request, inputs, limits) {
         Ok(child) => child,
         Err(error) => return failed(id, format!("{error:#}")),
     };
@@ -188,10 +190,14 @@ fn describe_exit(status: std::process::ExitStatus) -> String {
     format!("exited with {status}")
 }
 
+/// The captured argument sets of a job with `inputs`, beside `job.json`.
+const SAMPLES_FILE: &str = "inputs.samples";
+
 fn spawn(
     python: &Path,
     folder: &Path,
     request: &JobRequest,
+    inputs: Option<&[u8]>,
     limits: Limits,
 ) -> anyhow::Result<tokio::process::Child> {
     harness::write_into(folder)?;
@@ -201,6 +207,12 @@ fn spawn(
             "memory_limit_mb".into(),
             (limits.memory_bytes / (1024 * 1024)).into(),
         );
+        if let Some(inputs) = inputs {
+            let path = folder.join(SAMPLES_FILE);
+            std::fs::write(&path, inputs)
+                .with_context(|| format!("could not write {}", path.display()))?;
+            object.insert("samples_file".into(), SAMPLES_FILE.into());
+        }
     }
     let job_path = folder.join("job.json");
     std::fs::write(&job_path, job.to_string())

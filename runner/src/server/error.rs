@@ -38,6 +38,11 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "no such job")
     }
 
+    /// 404 for a trace id that does not exist (or cannot).
+    pub(crate) fn no_such_trace() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "no such trace")
+    }
+
     /// 404 for a path the API does not have.
     pub(crate) fn no_such_route() -> Self {
         Self::new(StatusCode::NOT_FOUND, "no such API route")

@@ -8,6 +8,7 @@ mod error;
 mod health;
 mod jobs;
 mod security;
+mod traces;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -73,6 +74,8 @@ pub struct AppState {
     pub(crate) jobs: Arc<Jobs>,
     /// The probed Python environment.
     pub(crate) env: Arc<EnvCache>,
+    /// The store, for the routes that read it directly (traces).
+    pub(crate) store: Store,
 }
 
 /// The whole HTTP application: API routes, the static playground, and the guard around both.
@@ -83,6 +86,7 @@ pub fn app(state: AppState, web_dir: PathBuf) -> Router {
         .merge(health::router())
         .merge(env::router())
         .merge(jobs::router())
+        .merge(traces::router())
         .route(
             "/api/{*rest}",
             any(|| async { error::ApiError::no_such_route() }),
@@ -148,7 +152,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .memory_limit_mb
         .map_or_else(crate::jobs::default_memory_bytes, |mib| mib * 1024 * 1024);
     let jobs = Jobs::new(
-        store,
+        store.clone(),
         JobConfig {
             python: python.path.clone(),
             queue_capacity: args.queue_size,
@@ -179,6 +183,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         security: Arc::new(security),
         jobs,
         env,
+        store,
     };
     axum::serve(listener, app(state, web_dir))
         .with_graceful_shutdown(shutdown_signal())
@@ -252,7 +257,7 @@ pub(crate) fn test_state(security: Security) -> AppState {
         found_by: "PATH",
     };
     let jobs = Jobs::new(
-        store,
+        store.clone(),
         JobConfig {
             python: python.path.clone(),
             queue_capacity: 1,
@@ -263,5 +268,6 @@ pub(crate) fn test_state(security: Security) -> AppState {
         security: Arc::new(security),
         jobs,
         env: Arc::new(EnvCache::new(python)),
+        store,
     }
 }

@@ -10,3 +10,4 @@ pub(crate) mod rewrite;
 pub(crate) mod runner_panel;
 pub(crate) mod runner_status;
 pub(crate) mod verdicts;
+pub(crate) mod workload;

@@ -13,7 +13,7 @@ use crate::components::function_picker::FunctionPicker;
 use crate::components::profile::{ProfileSummary, Profiled};
 use crate::components::results::{status_words, Results};
 use crate::components::runner_status::Pairing;
-use crate::run_defaults::{run_defaults, FrameworkChoice, RunDefaults};
+use crate::run_defaults::{run_defaults, CapturedInputs, FrameworkChoice, RunDefaults};
 use crate::services::runner::{parse_pairing, Runner};
 use crate::services::{browser, job_stream};
 use crate::share::{SharedProfile, SharedResults};
@@ -42,6 +42,10 @@ pub(crate) struct RunnerPanelProps {
     pub(crate) framework: Option<FrameworkChoice>,
     /// Called when the user picks another framework for the function shown.
     pub(crate) on_framework: Callback<FrameworkChoice>,
+    /// A trace's captured inputs, used instead of the setup for their function.
+    pub(crate) inputs: Option<CapturedInputs>,
+    /// Called when the user goes back from captured inputs to setup code.
+    pub(crate) on_clear_inputs: Callback<()>,
     /// The setup code.
     pub(crate) setup: String,
     /// Called with the new setup code on every edit.
@@ -69,24 +73,42 @@ enum Job {
     Failed(String),
 }
 
-/// A benchmark of `function` against the `framework`'s rewrite.
+/// A benchmark of `function` against the `framework`'s rewrite, on the setup's inputs or on a
+/// trace's captured ones.
 fn benchmark_request(
     source: &str,
     function: String,
     framework: &str,
     setup: Option<String>,
+    inputs: Option<String>,
 ) -> JobRequest {
     JobRequest {
         source: source.to_owned(),
         function,
         framework: Some(framework.to_owned()),
         candidate_source: None,
-        setup,
+        setup: if inputs.is_some() { None } else { setup },
+        inputs,
         timeout_s: None,
         rounds: None,
         threads: None,
         kind: JobKind::Benchmark,
     }
+}
+
+/// The benchmark with the framework's best rewrite as its candidate (the one `jitlens fix`
+/// writes); without one, the harness decorates the original with the plain decorator.
+fn with_rewrite(mut request: JobRequest) -> JobRequest {
+    let report = jitlens_analyzer::analyze(&request.source);
+    let strategy = report
+        .functions
+        .iter()
+        .find(|f| f.name == request.function)
+        .and_then(|f| jitlens_analyzer::testgen::pick(f, request.framework.as_deref()));
+    if let Some(strategy) = strategy {
+        request.candidate_source = Some(strategy.source.clone());
+    }
+    request
 }
 
 /// A line profile of the original `function` with every JIT off: no framework and no candidate
@@ -98,6 +120,7 @@ fn profile_request(source: &str, function: String, setup: Option<String>) -> Job
         framework: None,
         candidate_source: None,
         setup,
+        inputs: None,
         timeout_s: None,
         rounds: None,
         threads: None,
@@ -129,6 +152,11 @@ impl Launcher {
         Callback::from(move |_| {
             let (Some(runner), Some(request)) = (runner.clone(), request.clone()) else {
                 return;
+            };
+            // The candidate is jitlens's rewrite for the framework, as `jitlens bench` times it.
+            let request = match request.kind {
+                JobKind::Benchmark => with_rewrite(request),
+                JobKind::Profile => request,
             };
             let this_run = generation.get() + 1;
             generation.set(this_run);
@@ -211,6 +239,11 @@ impl Launcher {
             });
         })
     }
+}
+
+/// The first eight characters of an id, enough to tell traces apart on the page.
+fn short_id(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
 }
 
 fn environment_view(runner_env: &RunnerEnv) -> Html {
@@ -333,11 +366,14 @@ pub(crate) fn runner_panel(props: &RunnerPanelProps) -> Html {
     let setup = Some(props.setup.clone())
         .filter(|setup| !setup.trim().is_empty())
         .or_else(|| Some(example_setup.clone()).filter(|setup| !setup.is_empty()));
-    let on_run = launcher.callback(
-        function
-            .clone()
-            .map(|function| benchmark_request(&props.source, function, &framework, setup.clone())),
-    );
+    let captured = props
+        .inputs
+        .clone()
+        .filter(|inputs| function.as_deref() == Some(inputs.function.as_str()));
+    let on_run = launcher.callback(function.clone().map(|function| {
+        let trace = captured.as_ref().map(|inputs| inputs.trace.clone());
+        benchmark_request(&props.source, function, &framework, setup.clone(), trace)
+    }));
     let on_profile = launcher.callback(
         function
             .clone()
@@ -435,10 +471,17 @@ pub(crate) fn runner_panel(props: &RunnerPanelProps) -> Html {
                     <select id="framework-picker" onchange={on_framework}>{ for framework_options }</select>
                 </label>
             </div>
-            <label for="setup">{ "Setup: Python that defines the function's arguments (left empty, the example shown runs)" }</label>
-            <textarea id="setup" class="setup" rows="4" spellcheck="false" wrap="off"
-                      placeholder={example_setup.clone()}
-                      value={props.setup.clone()} oninput={on_setup} />
+            if let Some(inputs) = &captured {
+                <p id="captured-inputs" class="notice">
+                    { format!("Inputs: the {} argument set(s) your program passed to {} (trace {}). Run checks the rewrite on each and times them in turn; Profile uses the setup.", inputs.samples, inputs.function, short_id(&inputs.trace)) }
+                    <button type="button" class="link" onclick={props.on_clear_inputs.reform(|_| ())}>{ " Use setup code instead" }</button>
+                </p>
+            } else {
+                <label for="setup">{ "Setup: Python that defines the function's arguments (left empty, the example shown runs)" }</label>
+                <textarea id="setup" class="setup" rows="4" spellcheck="false" wrap="off"
+                          placeholder={example_setup.clone()}
+                          value={props.setup.clone()} oninput={on_setup} />
+            }
             <div class="actions">
                 <button id="run" type="button" onclick={on_run}
                         disabled={!connected || busy || function.is_none()}>{ "Run" }</button>
@@ -475,10 +518,31 @@ mod tests {
 
     #[test]
     fn a_benchmark_request_keeps_the_default_kind_off_the_wire() {
-        let request = benchmark_request("", "f".to_owned(), "numba", Some("x = 1".to_owned()));
+        let request =
+            benchmark_request("", "f".to_owned(), "numba", Some("x = 1".to_owned()), None);
         let json = serde_json::to_value(&request).unwrap();
         assert!(json.get("kind").is_none(), "{json}");
         assert_eq!(json["framework"], "numba");
         assert_eq!(json["setup"], "x = 1");
+        assert!(json.get("inputs").is_none(), "{json}");
+    }
+
+    #[test]
+    fn a_benchmark_sends_the_frameworks_rewrite_as_its_candidate() {
+        let example = crate::examples::ADAPTIVE_PROCESSING;
+        let function = example.function.to_owned();
+        let request = benchmark_request(example.source, function, "torch", None, None);
+        let candidate = with_rewrite(request).candidate_source.unwrap_or_default();
+        assert!(candidate.contains("torch.where"), "{candidate}");
+    }
+
+    #[test]
+    fn captured_inputs_replace_the_setup() {
+        let trace = "0123456789abcdef0123456789abcdef".to_owned();
+        let setup = Some("x = 1".to_owned());
+        let request = benchmark_request("", "f".to_owned(), "numba", setup, Some(trace.clone()));
+        let json = serde_json::to_value(&request).unwrap();
+        assert_eq!(json["inputs"], trace.as_str());
+        assert!(json.get("setup").is_none(), "{json}");
     }
 }

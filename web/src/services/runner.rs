@@ -1,10 +1,12 @@
-//! Talking to a runner (`jitlens serve`) over HTTP: health, environment, jobs.
+//! Talking to a runner (`jitlens serve`) over HTTP: health, environment, jobs, traces.
 //!
 //! The runner is the page's own origin by default, or any address the user sets (a hosted
 //! playground talks to a runner started with `--allow-origin`). Every call carries the token as
 //! `Authorization: Bearer`; the event stream, which cannot carry headers, takes it as `?token=`.
 
-use jitlens_analyzer::protocol::{Accepted, Health, JobRequest, JobResult, RunnerEnv};
+use jitlens_analyzer::protocol::{
+    Accepted, Health, JobRequest, JobResult, RunnerEnv, Trace, TracePage, TracedSource,
+};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -100,6 +102,27 @@ impl Runner {
     /// `GET /api/jobs/{id}`.
     pub(crate) async fn job(&self, id: &str) -> Result<JobResult, RunnerError> {
         self.call("GET", &format!("/api/jobs/{id}"), None).await
+    }
+
+    /// `GET /api/traces`: the traces `jitlens trace` stored, newest first.
+    pub(crate) async fn traces(&self) -> Result<TracePage, RunnerError> {
+        self.call("GET", "/api/traces", None).await
+    }
+
+    /// `GET /api/traces/{id}`: one trace, its functions by own time with their verdicts.
+    pub(crate) async fn trace(&self, id: &str) -> Result<Trace, RunnerError> {
+        self.call("GET", &format!("/api/traces/{id}"), None).await
+    }
+
+    /// `GET /api/traces/{id}/source?file=F`: a traced file as it is now.
+    pub(crate) async fn traced_source(
+        &self,
+        id: &str,
+        file: &str,
+    ) -> Result<TracedSource, RunnerError> {
+        let file = js_sys::encode_uri_component(file);
+        self.call("GET", &format!("/api/traces/{id}/source?file={file}"), None)
+            .await
     }
 
     /// `DELETE /api/jobs/{id}`: cancels it.

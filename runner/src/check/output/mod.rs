@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use jitlens_analyzer::Report;
 
-use crate::cli::OutputFormat;
+use super::OutputFormat;
 
 /// One checked file and what was found in it.
 #[derive(Debug)]

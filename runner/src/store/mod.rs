@@ -1,6 +1,8 @@
-//! Jobs and results in SQLite (`jitlens.sqlite3` in the data folder), WAL mode, migrated at
-//! start. Calls are blocking; async callers go through [`Store::run`], which moves them to
-//! tokio's blocking pool.
+//! Jobs and results, and traces ([`traces`]), in SQLite (`jitlens.sqlite3` in the data folder),
+//! WAL mode, migrated at start. Calls are blocking; async callers go through [`Store::run`],
+//! which moves them to tokio's blocking pool.
+
+pub(crate) mod traces;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -10,7 +12,8 @@ use jitlens_analyzer::protocol::{JobRequest, JobResult, JobStatus, JobSummary};
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// Schema steps, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: [&str; 1] = ["CREATE TABLE jobs (
+const MIGRATIONS: [&str; 2] = [
+    "CREATE TABLE jobs (
         id TEXT PRIMARY KEY,
         created_at REAL NOT NULL,
         status TEXT NOT NULL,
@@ -19,7 +22,53 @@ const MIGRATIONS: [&str; 1] = ["CREATE TABLE jobs (
         request TEXT NOT NULL,
         result TEXT
     );
-    CREATE INDEX jobs_by_creation ON jobs (created_at DESC);"];
+    CREATE INDEX jobs_by_creation ON jobs (created_at DESC);",
+    // Traces of the user's programs (`jitlens trace`): one row per run, its functions (the
+    // observed signatures as JSON) and the pickled argument sets kept to replay.
+    "CREATE TABLE traces (
+        id TEXT PRIMARY KEY,
+        created_at REAL NOT NULL,
+        command TEXT NOT NULL,
+        root TEXT NOT NULL,
+        python TEXT NOT NULL,
+        status TEXT NOT NULL,
+        wall_s REAL NOT NULL DEFAULT 0,
+        traced_s REAL NOT NULL DEFAULT 0,
+        exit_code INTEGER,
+        error TEXT,
+        jit_disabled TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX traces_by_creation ON traces (created_at DESC);
+    CREATE TABLE trace_functions (
+        trace_id TEXT NOT NULL REFERENCES traces (id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        file TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        calls INTEGER NOT NULL,
+        own_s REAL NOT NULL,
+        cumulative_s REAL NOT NULL,
+        observed TEXT NOT NULL,
+        PRIMARY KEY (trace_id, idx)
+    );
+    CREATE TABLE trace_samples (
+        trace_id TEXT NOT NULL REFERENCES traces (id) ON DELETE CASCADE,
+        function_idx INTEGER NOT NULL,
+        k INTEGER NOT NULL,
+        signature INTEGER NOT NULL,
+        call INTEGER NOT NULL,
+        complete INTEGER NOT NULL,
+        omitted TEXT NOT NULL,
+        args BLOB NOT NULL,
+        PRIMARY KEY (trace_id, function_idx, k)
+    );
+    CREATE TABLE trace_files (
+        trace_id TEXT NOT NULL REFERENCES traces (id) ON DELETE CASCADE,
+        file TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        PRIMARY KEY (trace_id, file)
+    );",
+];
 
 /// A handle to the store; cheap to clone.
 #[derive(Clone)]
@@ -256,6 +305,7 @@ mod tests {
             framework: Some("numba".into()),
             candidate_source: None,
             setup: None,
+            inputs: None,
             timeout_s: None,
             rounds: None,
             threads: None,

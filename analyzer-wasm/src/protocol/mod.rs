@@ -1,11 +1,19 @@
-//! What the playground and the CLI exchange with the runner: job requests, results, progress.
+//! What the playground and the CLI exchange with the runner: job requests, results, progress,
+//! traces ([`Trace`]).
 //!
 //! Both `web` and `runner` compile against these definitions, so the two sides cannot drift.
 //! Like [`crate::report`], these are wire types: names and meanings are a compatibility promise.
 
+mod trace;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+pub use trace::{
+    ObservedSignature, ObservedValue, Trace, TracePage, TraceStatus, TraceSummary, TracedFunction,
+    TracedSource,
+};
 
 /// A benchmark job: check `candidate` against the original, then time both.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,6 +31,10 @@ pub struct JobRequest {
     /// Python that defines the inputs (overrides the inferred input spec).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup: Option<String>,
+    /// A trace (its id) whose captured argument sets of `function` are the inputs, instead of
+    /// `setup`: equivalence on every set, timing cycling through them in capture order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<String>,
     /// Wall-clock limit for the whole job, in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_s: Option<f64>,

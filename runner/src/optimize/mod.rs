@@ -1,0 +1,392 @@
+//! `jitlens optimize [TRACE]`: from a trace to proven speedups. For the functions that hold the
+//! time, every rewrite jitlens offers is checked on the argument sets the trace captured and
+//! timed over them (the fastest equal one is kept); a function is `verified` when it is equal
+//! everywhere, faster beyond the interval and pays its compile back within the traced calls.
+//! `--apply` writes the verified rewrites into the user's files, and nothing else.
+//!
+//! [`outcome`] judges a measured variant and projects the whole program; [`apply`] writes.
+
+mod apply;
+mod outcome;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Args;
+use jitlens_analyzer::protocol::{JobKind, JobRequest, Trace, TracedFunction};
+use serde::Serialize;
+
+use crate::bench::{self, Local};
+use crate::replay_cmd::{self, Rewrite};
+use crate::store::{traces, Store};
+use outcome::{EquivalenceLine, FunctionOutcome, Status};
+
+/// The arguments of `jitlens optimize`.
+#[derive(Debug, Args)]
+pub struct OptimizeArgs {
+    /// The trace to optimize (default: the newest).
+    trace: Option<String>,
+    /// At most this many functions, by share of the traced time.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    top: usize,
+    /// Only functions with at least this share of the traced time (0.02: 2%).
+    #[arg(long, default_value_t = 0.02, value_name = "SHARE")]
+    min_share: f64,
+    /// Write the verified rewrites into the project's files (and their replay tests into its
+    /// `tests/`); refused for a file edited since the trace.
+    #[arg(long)]
+    apply: bool,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Where to write the replay tests (default: beside the trace in the data folder).
+    #[arg(short, long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Interleaved timing rounds per variant.
+    #[arg(long, default_value_t = 10)]
+    rounds: u32,
+    /// The Python that runs the jobs (default: the one the trace ran in).
+    #[arg(long)]
+    python: Option<PathBuf>,
+    /// Where traces and results are kept.
+    #[arg(long, env = "JITLENS_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+}
+
+/// What `--json` prints.
+#[derive(Debug, Serialize)]
+struct Optimized {
+    trace: String,
+    functions: Vec<FunctionOutcome>,
+    projected_speedup: Projected,
+    applied: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Projected {
+    median: f64,
+    ci_low: f64,
+    ci_high: f64,
+}
+
+/// Runs `jitlens optimize`; `Ok(true)` when some function was verified.
+pub(crate) fn run(args: &OptimizeArgs) -> anyhow::Result<bool> {
+    let data_dir = args
+        .data_dir
+        .clone()
+        .unwrap_or_else(crate::server::default_data_dir);
+    let store = Store::open(&data_dir)?;
+    let trace = crate::trace::load(&store, args.trace.as_deref().unwrap_or("latest"))?;
+    let python = match &args.python {
+        Some(python) => Some(python.clone()),
+        None => store
+            .run_here(|connection| traces::python(connection, &trace.id))?
+            .map(PathBuf::from),
+    };
+    let local = Local {
+        python,
+        data_dir: Some(data_dir.clone()),
+        memory_limit_mb: None,
+    };
+    let replay_dir = args
+        .output
+        .clone()
+        .unwrap_or_else(|| data_dir.join("traces").join(&trace.id).join("replay"));
+    std::fs::create_dir_all(&replay_dir)
+        .with_context(|| format!("could not create {}", replay_dir.display()))?;
+    let chosen: Vec<&TracedFunction> = trace
+        .functions
+        .iter()
+        .filter(|f| f.share >= args.min_share)
+        .take(args.top)
+        .collect();
+    if args.apply {
+        // Refused before minutes of measuring, and checked again before writing.
+        let files: Vec<&str> = chosen.iter().map(|f| f.file.as_str()).collect();
+        apply::check_unchanged(&store, &trace.id, Path::new(&trace.root), &files)?;
+    }
+    let mut outcomes = Vec::new();
+    for function in chosen {
+        eprintln!(
+            "optimize: {} ({:.1}% of the time)",
+            function.name,
+            function.share * 100.0
+        );
+        let mut outcome = optimize_one(&trace, function, &local, args.rounds);
+        if outcome.status == Status::Verified {
+            outcome.replay_test = write_replay(&store, &trace, &outcome, &replay_dir);
+        }
+        outcomes.push(outcome);
+    }
+    let traced_of_wall = if trace.wall_s > 0.0 {
+        trace.traced_s / trace.wall_s
+    } else {
+        1.0
+    };
+    let (median, ci_low, ci_high) = outcome::projected(&outcomes, traced_of_wall);
+    let verified: Vec<apply::Verified> = outcomes
+        .iter()
+        .filter(|o| o.status == Status::Verified)
+        .filter_map(|o| {
+            Some(apply::Verified {
+                file: o.file.clone(),
+                function: o.name.clone(),
+                strategy: o.rewrite.clone()?,
+            })
+        })
+        .collect();
+    let diff = if args.apply && !verified.is_empty() {
+        let root = Path::new(&trace.root);
+        let diff = apply::apply(&store, &trace.id, root, &verified)?;
+        copy_replay_tests(&outcomes, &root.join("tests"))?;
+        Some(diff)
+    } else {
+        None
+    };
+    let result = Optimized {
+        trace: trace.id.clone(),
+        functions: outcomes,
+        projected_speedup: Projected {
+            median,
+            ci_low,
+            ci_high,
+        },
+        applied: diff.is_some(),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string(&result)?);
+    } else {
+        print!("{}", table(&result, &replay_dir));
+        match &diff {
+            Some(diff) => print!("{diff}"),
+            None if !verified.is_empty() => {
+                println!(
+                    "`jitlens optimize {} --apply` writes the verified rewrites.",
+                    trace.id
+                );
+            }
+            None => (),
+        }
+    }
+    Ok(!verified.is_empty())
+}
+
+/// Every rewrite of `function` checked and timed on the trace's inputs; the best one kept.
+fn optimize_one(
+    trace: &Trace,
+    function: &TracedFunction,
+    local: &Local,
+    rounds: u32,
+) -> FunctionOutcome {
+    let mut outcome = FunctionOutcome {
+        name: function.name.clone(),
+        file: function.file.clone(),
+        framework: None,
+        rewrite: None,
+        status: Status::NoRewrite,
+        reason: None,
+        speedup: None,
+        equivalence: None,
+        compile_s: None,
+        break_even_calls: None,
+        traced_calls: function.calls,
+        share: function.share,
+        replay_test: None,
+        variants: Vec::new(),
+    };
+    let path = Path::new(&trace.root).join(&function.file);
+    let source = match std::fs::read_to_string(&path) {
+        Ok(source) => source,
+        Err(error) => {
+            outcome.status = Status::Failed;
+            outcome.reason = Some(format!("could not read {}: {error}", path.display()));
+            return outcome;
+        }
+    };
+    let report = jitlens_analyzer::analyze(&source);
+    let Some(found) = report.functions.iter().find(|f| f.name == function.name) else {
+        outcome.status = Status::Failed;
+        outcome.reason = Some(format!(
+            "`{}` is no longer in {}",
+            function.name, function.file
+        ));
+        return outcome;
+    };
+    if found.strategies.is_empty() {
+        outcome.reason = Some(
+            found
+                .verdicts
+                .iter()
+                .find_map(|v| v.no_rewrite.clone())
+                .or_else(|| found.verdicts.first().map(|v| v.summary.clone()))
+                .unwrap_or_else(|| "jitlens offers no rewrite of it".to_owned()),
+        );
+        return outcome;
+    }
+    // Best first: verified (fastest wins), then slower, then not equal, then failed.
+    let rank = |status: Status| match status {
+        Status::Verified => 0,
+        Status::Slower => 1,
+        Status::NotEqual => 2,
+        Status::Failed | Status::NoRewrite => 3,
+    };
+    let mut best: Option<(Status, f64)> = None;
+    for strategy in &found.strategies {
+        eprintln!(
+            "optimize:   {} [{}] {}",
+            strategy.id, strategy.applicability, strategy.title
+        );
+        let request = JobRequest {
+            source: source.clone(),
+            function: function.name.clone(),
+            framework: Some(strategy.framework.clone()),
+            candidate_source: Some(strategy.source.clone()),
+            setup: None,
+            inputs: Some(trace.id.clone()),
+            timeout_s: None,
+            rounds: Some(rounds),
+            threads: None,
+            kind: JobKind::Benchmark,
+        };
+        let result = match bench::run_here(&request, local, 1) {
+            Ok(mut results) => results.pop(),
+            Err(error) => {
+                outcome
+                    .variants
+                    .push((strategy.id.clone(), Status::Failed, None));
+                if best.is_none() {
+                    outcome.status = Status::Failed;
+                    outcome.reason = Some(format!("{error:#}"));
+                }
+                continue;
+            }
+        };
+        let Some(result) = result else { continue };
+        let (status, reason) = outcome::judge(&result, function.calls);
+        let median = result.speedup.map(|s| s.median);
+        outcome.variants.push((strategy.id.clone(), status, median));
+        let better = match best {
+            None => true,
+            Some((best_status, best_median)) => {
+                rank(status) < rank(best_status)
+                    || rank(status) == rank(best_status) && median.unwrap_or(0.0) > best_median
+            }
+        };
+        if better {
+            best = Some((status, median.unwrap_or(0.0)));
+            outcome.status = status;
+            outcome.reason = reason;
+            outcome.framework = Some(strategy.framework.clone());
+            outcome.rewrite = Some(strategy.id.clone());
+            outcome.speedup = result.speedup;
+            outcome.equivalence = result.equivalence.as_ref().map(|e| EquivalenceLine {
+                passed: e.passed,
+                cases: e.cases,
+            });
+            outcome.compile_s = result.compile.map(|c| c.first_call_s);
+            outcome.break_even_calls = result.break_even_calls;
+        }
+    }
+    outcome
+}
+
+/// The replay test of a verified function, in `dir`; its path, or `None` (with why on stderr).
+fn write_replay(
+    store: &Store,
+    trace: &Trace,
+    outcome: &FunctionOutcome,
+    dir: &Path,
+) -> Option<String> {
+    let path = Path::new(&trace.root).join(&outcome.file);
+    let original = std::fs::read_to_string(path).ok()?;
+    let report = jitlens_analyzer::analyze(&original);
+    let strategy = report
+        .functions
+        .iter()
+        .find(|f| f.name == outcome.name)?
+        .strategies
+        .iter()
+        .find(|s| Some(&s.id) == outcome.rewrite.as_ref())?;
+    let module = dir.join(format!("test_replay_{}.py", outcome.name.replace('.', "_")));
+    let label = format!(
+        "{} ({}: {})",
+        strategy.id, strategy.applicability, strategy.title
+    );
+    let rewrite = Rewrite {
+        original: &original,
+        source: &strategy.source,
+        label: &label,
+        framework: &strategy.framework,
+    };
+    match replay_cmd::write(store, &trace.id, &outcome.name, &rewrite, &module) {
+        Ok(_) => Some(module.display().to_string()),
+        Err(error) => {
+            eprintln!("optimize: no replay test for {}: {error:#}", outcome.name);
+            None
+        }
+    }
+}
+
+/// The verified functions' replay tests (and their samples) copied into the project's tests.
+fn copy_replay_tests(outcomes: &[FunctionOutcome], tests: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(tests)
+        .with_context(|| format!("could not create {}", tests.display()))?;
+    for module in outcomes.iter().filter_map(|o| o.replay_test.as_deref()) {
+        let module = Path::new(module);
+        for file in [module.to_path_buf(), module.with_extension("samples")] {
+            let target = tests.join(file.file_name().context("a replay test has no name")?);
+            std::fs::copy(&file, &target).with_context(|| {
+                format!("could not copy {} to {}", file.display(), target.display())
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Verified => "verified",
+        Status::Slower => "slower",
+        Status::NotEqual => "not-equal",
+        Status::NoRewrite => "no-rewrite",
+        Status::Failed => "failed",
+    }
+}
+
+fn table(result: &Optimized, replay_dir: &Path) -> String {
+    let mut out = String::new();
+    for f in &result.functions {
+        let speedup = f.speedup.map_or_else(String::new, |s| {
+            format!(" {:.2}x ({:.2}x to {:.2}x)", s.median, s.ci_low, s.ci_high)
+        });
+        let pays = f.break_even_calls.map_or_else(String::new, |calls| {
+            format!(", pays back after {calls} of {} calls", f.traced_calls)
+        });
+        out.push_str(&format!(
+            "{:<10} {} ({:.1}%){}{}{}\n",
+            status_word(f.status),
+            f.name,
+            f.share * 100.0,
+            f.rewrite
+                .as_ref()
+                .map(|r| format!(" with {r}"))
+                .unwrap_or_default(),
+            speedup,
+            pays
+        ));
+        if let Some(reason) = &f.reason {
+            out.push_str(&format!("           {reason}\n"));
+        }
+    }
+    let p = &result.projected_speedup;
+    out.push_str(&format!(
+        "\nprojected whole-program speedup: {:.2}x ({:.2}x to {:.2}x), from the shares of the \
+         traced wall time (functions already compiled in your code count at their traced Python \
+         time)\n",
+        p.median, p.ci_low, p.ci_high
+    ));
+    if result.functions.iter().any(|f| f.replay_test.is_some()) {
+        out.push_str(&format!("replay tests: {}\n", replay_dir.display()));
+    }
+    out
+}

@@ -1,0 +1,176 @@
+//! What `jitlens optimize` concludes for one function, and for the whole program.
+
+use jitlens_analyzer::protocol::{JobResult, JobStatus, Outcome, Speedup};
+use serde::Serialize;
+
+/// How one function came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum Status {
+    /// Equal on every captured input, faster with the interval above 1, and pays back its
+    /// compile within the traced workload.
+    Verified,
+    /// Equal, but not faster, or its compile does not pay back within the traced calls.
+    Slower,
+    /// A captured input gave a different result.
+    NotEqual,
+    /// No rewrite on offer.
+    NoRewrite,
+    /// The job failed.
+    Failed,
+}
+
+/// The equivalence part of a function's line.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct EquivalenceLine {
+    /// Whether every captured input matched.
+    pub(crate) passed: bool,
+    /// How many captured inputs ran.
+    pub(crate) cases: u32,
+}
+
+/// One function's line of the result.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FunctionOutcome {
+    /// The qualified name.
+    pub(crate) name: String,
+    /// The file, relative to the trace's root.
+    pub(crate) file: String,
+    /// The rewrite's framework, when one ran.
+    pub(crate) framework: Option<String>,
+    /// The rewrite kept (its strategy id), when one ran.
+    pub(crate) rewrite: Option<String>,
+    /// How it came out.
+    pub(crate) status: Status,
+    /// Why, in words: the first difference, the error, the verdict's reason.
+    pub(crate) reason: Option<String>,
+    /// The kept rewrite's speedup on the captured inputs.
+    pub(crate) speedup: Option<Speedup>,
+    /// Its equivalence on them.
+    pub(crate) equivalence: Option<EquivalenceLine>,
+    /// Seconds of its cold first call.
+    pub(crate) compile_s: Option<f64>,
+    /// Calls after which the compile has paid for itself.
+    pub(crate) break_even_calls: Option<u64>,
+    /// How many calls the trace saw.
+    pub(crate) traced_calls: u64,
+    /// Its share of the traced time.
+    pub(crate) share: f64,
+    /// The replay test written for it (verified functions).
+    pub(crate) replay_test: Option<String>,
+    /// Every variant that ran: strategy id, status, median speedup.
+    pub(crate) variants: Vec<(String, Status, Option<f64>)>,
+}
+
+/// The status of one measured variant, and why.
+pub(crate) fn judge(result: &JobResult, traced_calls: u64) -> (Status, Option<String>) {
+    if result.status != JobStatus::Done {
+        let why = result
+            .error
+            .clone()
+            .unwrap_or_else(|| format!("{:?}", result.status));
+        return (Status::Failed, Some(why));
+    }
+    let Some(equivalence) = &result.equivalence else {
+        return (
+            Status::Failed,
+            Some("the job reported no equivalence".to_owned()),
+        );
+    };
+    if !equivalence.passed {
+        let first = equivalence.failures.first().cloned();
+        return (Status::NotEqual, first);
+    }
+    let Some(speedup) = result.speedup else {
+        return (
+            Status::Failed,
+            Some("the job reported no timing".to_owned()),
+        );
+    };
+    if speedup.ci_low <= 1.0 || result.verdict != Some(Outcome::Faster) {
+        return (
+            Status::Slower,
+            Some(format!(
+                "{:.2}x (95% interval {:.2}x to {:.2}x): not faster beyond doubt",
+                speedup.median, speedup.ci_low, speedup.ci_high
+            )),
+        );
+    }
+    match result.break_even_calls {
+        Some(calls) if calls <= traced_calls.max(1) => (Status::Verified, None),
+        Some(calls) => (
+            Status::Slower,
+            Some(format!(
+                "the compile pays back after {calls} calls; the traced workload made {traced_calls}"
+            )),
+        ),
+        None => (
+            Status::Slower,
+            Some("the compile never pays back".to_owned()),
+        ),
+    }
+}
+
+/// The whole program's projected speedup from the traced shares and the measured speedups
+/// (Amdahl's law), with the interval the speedups' intervals give: `(median, low, high)`.
+/// `traced_of_wall` is the traced time over the program's wall time: the rest (start-up,
+/// imports, time outside the project's functions) does not get faster.
+pub(crate) fn projected(functions: &[FunctionOutcome], traced_of_wall: f64) -> (f64, f64, f64) {
+    let scale = traced_of_wall.clamp(0.0, 1.0);
+    let remaining = |pick: fn(&Speedup) -> f64| {
+        let mut rest = 1.0;
+        for function in functions.iter().filter(|f| f.status == Status::Verified) {
+            if let Some(speedup) = &function.speedup {
+                rest -= scale * function.share * (1.0 - 1.0 / pick(speedup));
+            }
+        }
+        1.0 / rest.max(f64::EPSILON)
+    };
+    (
+        remaining(|s| s.median),
+        remaining(|s| s.ci_low),
+        remaining(|s| s.ci_high),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verified(share: f64, median: f64) -> FunctionOutcome {
+        FunctionOutcome {
+            name: "f".to_owned(),
+            file: "f.py".to_owned(),
+            framework: Some("numba".to_owned()),
+            rewrite: None,
+            status: Status::Verified,
+            reason: None,
+            speedup: Some(Speedup {
+                median,
+                ci_low: median / 2.0,
+                ci_high: median * 2.0,
+            }),
+            equivalence: None,
+            compile_s: None,
+            break_even_calls: None,
+            traced_calls: 1,
+            share,
+            replay_test: None,
+            variants: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn amdahl_bounds_the_whole_program() {
+        // 80% of the time 100x faster: the rest caps the program at about 4.8x.
+        let (median, low, high) = projected(&[verified(0.8, 100.0)], 1.0);
+        assert!((median - 1.0 / (0.2 + 0.008)).abs() < 1e-9, "{median}");
+        assert!(low < median && median < high);
+        let mut slower = verified(0.5, 3.0);
+        slower.status = Status::Slower;
+        assert_eq!(projected(&[slower], 1.0).0, 1.0);
+        // Half the wall time outside the traced functions halves what they can give.
+        let (half, _, _) = projected(&[verified(1.0, 1e9)], 0.5);
+        assert!((half - 2.0).abs() < 1e-6, "{half}");
+    }
+}

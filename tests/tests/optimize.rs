@@ -1,0 +1,175 @@
+//! `jitlens optimize` on a real program traced in a real child process: the loop verified with
+//! Numba on the captured inputs, a rewrite that overflows refused as not equal, nothing written
+//! without `--apply`, a file edited since the trace refused, and the program faster after it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Instant;
+
+use jitlens_tests::{fresh_dir, jitlens_bin, pytest, test_python, workspace_root};
+use serde_json::Value;
+
+fn project() -> PathBuf {
+    let dir = fresh_dir("optimize-project");
+    for file in ["main.py", "kernels.py"] {
+        let from = workspace_root().join("tests/fixtures/optimize").join(file);
+        std::fs::copy(from, dir.join(file)).unwrap();
+    }
+    dir
+}
+
+fn run(dir: &Path, program: &str, args: &[&str], data: &Path) -> Output {
+    Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .env("JITLENS_DATA_DIR", data)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("the command runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Seconds of one plain run of the program, and what it printed.
+fn plain_run(dir: &Path, data: &Path) -> (f64, String) {
+    let python = test_python();
+    let started = Instant::now();
+    let output = run(dir, python.to_str().unwrap(), &["main.py"], data);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    (started.elapsed().as_secs_f64(), text(&output.stdout))
+}
+
+#[test]
+fn optimize_verifies_the_loop_refuses_what_differs_and_applies_only_what_is_proven() {
+    let dir = project();
+    let data = fresh_dir("optimize-data");
+    let jitlens = jitlens_bin();
+    let jitlens = jitlens.to_str().unwrap();
+    let python = test_python();
+    let (before_s, before_output) = plain_run(&dir, &data);
+    let traced = run(
+        &dir,
+        jitlens,
+        &["trace", "--", python.to_str().unwrap(), "main.py"],
+        &data,
+    );
+    assert!(traced.status.success(), "{}", text(&traced.stderr));
+    let kernels_before = std::fs::read_to_string(dir.join("kernels.py")).unwrap();
+
+    let optimized = run(
+        &dir,
+        jitlens,
+        &["optimize", "--json", "--rounds", "5"],
+        &data,
+    );
+    let stdout = text(&optimized.stdout);
+    let result: Value = serde_json::from_str(stdout.lines().last().unwrap_or_default())
+        .unwrap_or_else(|_| panic!("{stdout}\n{}", text(&optimized.stderr)));
+    let function = |name: &str| {
+        result["functions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap_or_else(|| panic!("no {name} in {result}"))
+            .clone()
+    };
+    let pairwise = function("pairwise_distances");
+    assert_eq!(pairwise["status"], "verified", "{pairwise}");
+    assert_eq!(pairwise["framework"], "numba", "{pairwise}");
+    assert!(
+        pairwise["speedup"]["median"].as_f64().unwrap() > 10.0,
+        "{pairwise}"
+    );
+    assert!(
+        pairwise["speedup"]["ci_low"].as_f64().unwrap() > 1.0,
+        "{pairwise}"
+    );
+    assert_eq!(pairwise["equivalence"]["passed"], true, "{pairwise}");
+    assert!(
+        pairwise["break_even_calls"].as_u64().unwrap()
+            <= pairwise["traced_calls"].as_u64().unwrap(),
+        "{pairwise}"
+    );
+    assert!(
+        result["projected_speedup"]["median"].as_f64().unwrap() > 1.5,
+        "{result}"
+    );
+    // Python's integers do not overflow; int64 machine code does: refused, with the difference.
+    let squares = function("sum_of_squares");
+    assert_eq!(squares["status"], "not-equal", "{squares}");
+    assert!(
+        squares["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("return value")),
+        "{squares}"
+    );
+    // The replay test of the verified rewrite runs under plain pytest.
+    let replay = PathBuf::from(pairwise["replay_test"].as_str().expect("a replay test"));
+    let (passed, report) = pytest(&replay);
+    assert!(passed, "{report}");
+    // Nothing in the project was written.
+    assert_eq!(
+        std::fs::read_to_string(dir.join("kernels.py")).unwrap(),
+        kernels_before
+    );
+    assert!(!dir.join("tests").exists());
+
+    // A file edited since the trace is refused before anything is measured or written.
+    let edited = format!("{kernels_before}\n# an edit after the trace\n");
+    std::fs::write(dir.join("kernels.py"), &edited).unwrap();
+    let refused = run(
+        &dir,
+        jitlens,
+        &["optimize", "--apply", "--rounds", "3"],
+        &data,
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("kernels.py changed since trace"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("kernels.py")).unwrap(),
+        edited
+    );
+
+    std::fs::write(dir.join("kernels.py"), &kernels_before).unwrap();
+    let applied = run(
+        &dir,
+        jitlens,
+        &["optimize", "--apply", "--rounds", "5"],
+        &data,
+    );
+    assert!(applied.status.success(), "{}", text(&applied.stderr));
+    let kernels_after = std::fs::read_to_string(dir.join("kernels.py")).unwrap();
+    assert!(
+        kernels_after.contains("@numba.njit(cache=True)\ndef pairwise_distances("),
+        "{kernels_after}"
+    );
+    assert!(
+        !kernels_after.contains("njit(cache=True)\ndef sum_of_squares("),
+        "{kernels_after}"
+    );
+    assert!(
+        text(&applied.stdout).contains("+@numba.njit(cache=True)"),
+        "the diff is printed"
+    );
+    assert!(dir
+        .join("tests/test_replay_pairwise_distances.py")
+        .is_file());
+
+    // The user's own run: the same output, faster (the second run loads Numba's cache).
+    let (_, first_output) = plain_run(&dir, &data);
+    let (after_s, after_output) = plain_run(&dir, &data);
+    assert_eq!(first_output, before_output);
+    assert_eq!(after_output, before_output);
+    println!("the program: {before_s:.2} s before, {after_s:.2} s after `optimize --apply`");
+    assert!(
+        after_s < before_s,
+        "{after_s:.2} s after, {before_s:.2} s before"
+    );
+}
