@@ -87,35 +87,6 @@ CASES = [
 if SETUP is not None:
     CASES = [case for case in CASES if case[0] not in ("seed2-n5", "size-one", "empty")]
 
-TOLERANCES = {
-    "float16": (1e-3, 1e-5),
-    "bfloat16": (1.6e-2, 1e-5),
-    "float32": (1.3e-6, 1e-5),
-    "float64": (1e-7, 1e-7),
-    "complex64": (1.3e-6, 1e-5),
-    "complex128": (1e-7, 1e-7),
-}
-
-
-def _load(folder, label, source):
-    name = f"jitlens_{label}_{FUNCTION.replace('.', '_')}_{abs(hash(__file__))}"
-    path = folder / f"{name}.py"
-    path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def implementations(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("jitlens_testgen")
-    original = _load(folder, "original", ORIGINAL_SOURCE)
-    rewrite = _load(folder, "rewrite", REWRITE_SOURCE)
-    return getattr(original, FUNCTION), getattr(rewrite, FUNCTION)
-
-
 def _vary(data, variant, rng):
     if variant == "negative":
         return -np.abs(data)
@@ -198,6 +169,37 @@ def make_inputs(case):
         exec(compile(SETUP, "<setup>", "exec"), namespace)
         given = {spec["name"]: _vary_value(namespace[spec["name"]], variant, rng) for spec in PARAMS if spec["name"] in namespace}
     return {spec["name"]: given[spec["name"]] if spec["name"] in given else _make(spec, size, variant, rng) for spec in PARAMS}
+
+
+# The comparison shared by the generated and the replayed equivalence tests (testgen/mod.rs puts
+# it into both modules).
+TOLERANCES = {
+    "float16": (1e-3, 1e-5),
+    "bfloat16": (1.6e-2, 1e-5),
+    "float32": (1.3e-6, 1e-5),
+    "float64": (1e-7, 1e-7),
+    "complex64": (1.3e-6, 1e-5),
+    "complex128": (1e-7, 1e-7),
+}
+
+
+def _load(folder, label, source):
+    name = f"jitlens_{label}_{FUNCTION.replace('.', '_')}_{abs(hash(__file__))}"
+    path = folder / f"{name}.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def implementations(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("jitlens_testgen")
+    original = _load(folder, "original", ORIGINAL_SOURCE)
+    rewrite = _load(folder, "rewrite", REWRITE_SOURCE)
+    return getattr(original, FUNCTION), getattr(rewrite, FUNCTION)
 
 
 def _copy(value):

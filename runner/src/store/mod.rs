@@ -144,16 +144,18 @@ fn migrate(connection: &Connection) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn status_text(status: JobStatus) -> anyhow::Result<String> {
+/// A status (of a job or a trace) as the store keeps it: its wire name, `queued`, `complete`.
+fn status_text(status: impl serde::Serialize) -> anyhow::Result<String> {
     match serde_json::to_value(status)? {
         serde_json::Value::String(text) => Ok(text),
         other => anyhow::bail!("a status serialized as {other}"),
     }
 }
 
-fn parse_status(text: &str) -> anyhow::Result<JobStatus> {
+/// A status read back from the store.
+fn parse_status<T: serde::de::DeserializeOwned>(text: &str) -> anyhow::Result<T> {
     serde_json::from_value(serde_json::Value::String(text.to_owned()))
-        .with_context(|| format!("unknown job status {text:?} in the store"))
+        .with_context(|| format!("unknown status {text:?} in the store"))
 }
 
 /// Seconds since the Unix epoch.

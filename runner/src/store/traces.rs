@@ -9,7 +9,7 @@ use jitlens_analyzer::protocol::{
 };
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::now;
+use super::{now, parse_status, status_text};
 use crate::trace::spool::SpoolTrace;
 
 /// One kept argument set of a traced function.
@@ -27,18 +27,6 @@ struct StoredSample {
     omitted: String,
     /// The pickled `{"args": [...], "kwargs": {...}}`.
     args: Vec<u8>,
-}
-
-fn status_text(status: TraceStatus) -> anyhow::Result<String> {
-    match serde_json::to_value(status)? {
-        serde_json::Value::String(text) => Ok(text),
-        other => anyhow::bail!("a trace status serialized as {other}"),
-    }
-}
-
-fn parse_status(text: &str) -> anyhow::Result<TraceStatus> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned()))
-        .with_context(|| format!("unknown trace status {text:?} in the store"))
 }
 
 /// Records that a trace of `command` started.
