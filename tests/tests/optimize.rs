@@ -146,16 +146,27 @@ fn optimize_verifies_the_loop_refuses_what_differs_and_applies_only_what_is_prov
     );
     assert!(applied.status.success(), "{}", text(&applied.stderr));
     let kernels_after = std::fs::read_to_string(dir.join("kernels.py")).unwrap();
+    // The fastest equal variant is kept: plain `njit` or the `prange` one, as this machine says.
+    let decorator = kernels_after
+        .lines()
+        .take_while(|line| !line.starts_with("def pairwise_distances("))
+        .last()
+        .unwrap_or_default();
     assert!(
-        kernels_after.contains("@numba.njit(cache=True)\ndef pairwise_distances("),
+        decorator.starts_with("@numba.njit(cache=True"),
         "{kernels_after}"
     );
+    let before_squares = kernels_after
+        .lines()
+        .take_while(|line| !line.starts_with("def sum_of_squares("))
+        .last()
+        .unwrap_or_default();
     assert!(
-        !kernels_after.contains("njit(cache=True)\ndef sum_of_squares("),
-        "{kernels_after}"
+        !before_squares.starts_with('@'),
+        "not applied: {kernels_after}"
     );
     assert!(
-        text(&applied.stdout).contains("+@numba.njit(cache=True)"),
+        text(&applied.stdout).contains("+@numba.njit(cache=True"),
         "the diff is printed"
     );
     assert!(dir

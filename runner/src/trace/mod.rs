@@ -109,7 +109,6 @@ pub(crate) fn run(args: &TraceArgs) -> anyhow::Result<ExitCode> {
             );
             print_trace(&trace, args.json)?;
             let code = u8::try_from(recorded.exit_code).unwrap_or(1);
-            let _ = recorded.status;
             Ok(ExitCode::from(code))
         }
     }

@@ -34,8 +34,6 @@ pub(crate) struct Limits {
 pub(crate) struct Recorded {
     /// The trace's id in the store.
     pub(crate) id: String,
-    /// How the program ended.
-    pub(crate) status: TraceStatus,
     /// The exit code jitlens passes on: the program's, or 128 + the signal that ended it.
     pub(crate) exit_code: i32,
 }
@@ -108,11 +106,7 @@ pub(crate) fn record(
     }
     store.run_here(|connection| traces::finish(connection, &id, status, &spooled, &spool, root))?;
     remove_spool(&spool);
-    Ok(Recorded {
-        id,
-        status,
-        exit_code,
-    })
+    Ok(Recorded { id, exit_code })
 }
 
 fn remove_spool(spool: &Path) {
