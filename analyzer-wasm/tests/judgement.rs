@@ -485,3 +485,195 @@ def loss(logits, labels):
     assert_eq!(jax.benefit, "low", "{jax:?}");
     assert!(jax.summary.contains("jit that step"), "{jax:?}");
 }
+
+#[test]
+fn conditions_fixed_under_compile_are_followed_through_names() {
+    let source = "\
+import torch
+
+
+def solve(coeffs, mask):
+    compiling = torch.compiler.is_compiling()
+    if compiling:
+        has_roots = True
+    else:
+        has_roots = mask.any().tolist()
+    if has_roots:
+        coeffs = torch.where(mask, coeffs * 2, coeffs)
+    return torch.sin(coeffs) * coeffs
+
+
+def blur(x, y):
+    in_place = not torch.compiler.is_compiling() and x.requires_grad
+    if not in_place:
+        return torch.sin(x) * y
+    if x.sum().item() > 0:
+        x.mul_(2)
+    return x * y
+
+
+def validate(x):
+    if not torch.jit.is_scripting() and torch.compiler.is_compiling():
+        return True
+    return bool(torch.isfinite(x).all())
+
+
+def branchy(x):
+    if x.sum() > 0:
+        return torch.sin(x) * x
+    return torch.cos(x) * x
+";
+    let report = analyze(source);
+    for name in ["solve", "blur", "validate"] {
+        let codes = codes_in(&report, name);
+        assert!(
+            !codes
+                .iter()
+                .any(|c| c.starts_with("PT0") || c.starts_with("PT3")),
+            "{name}: {codes:?}"
+        );
+    }
+    // A branch on tensor data that compiled code does take is still reported.
+    assert!(codes_in(&report, "branchy").contains(&"PT006".to_owned()));
+}
+
+#[test]
+fn a_loop_driven_from_the_host_is_no_torch_candidate() {
+    let source = "\
+import torch
+
+
+def ransac(points, iterations):
+    best = None
+    best_score = 0.0
+    for _ in range(iterations):
+        sample = points[torch.randint(0, points.shape[0], (4,))]
+        model = torch.linalg.lstsq(sample, sample).solution
+        score = (points @ model).abs().sum().item()
+        if score > best_score:
+            best, best_score = model, score
+    return best
+
+
+def refine(heat: torch.Tensor, threshold: float):
+    out = heat.clone()
+    for level in range(4):
+        block = heat[level] * 2.0 + 1.0
+        if block.max() > threshold:
+            out[level] = torch.sqrt(block) * block
+    return out
+";
+    let report = analyze(source);
+    let codes = codes_in(&report, "ransac");
+    assert!(
+        !codes.iter().any(|c| c.starts_with("PT")),
+        "ransac: {codes:?}"
+    );
+    let torch = verdict(&report, "ransac", "torch");
+    assert!(
+        !matches!(torch.benefit.as_str(), "high" | "medium"),
+        "{torch:?}"
+    );
+    // A branch on tensor data inside a loop without host reads is the break a rewrite removes.
+    assert!(codes_in(&report, "refine").contains(&"PT006".to_owned()));
+}
+
+#[test]
+fn logging_on_a_rare_path_and_hyperparameters_of_uncompiled_code_say_nothing() {
+    let source = "\
+import logging
+import warnings
+
+import torch
+
+logger = logging.getLogger(__name__)
+
+
+def resize(x, size, eps=None):
+    if eps is not None:
+        warnings.warn(\"eps is deprecated\")
+    try:
+        y = torch.sin(x) * size
+    except RuntimeError:
+        logger.warning(\"fallback\")
+        y = x * size
+    return y * torch.cos(x)
+
+
+@torch.compile
+def step(x, scale=0.5):
+    logger.info(\"step\")
+    return torch.sin(x) * scale + x
+
+
+def loss(x, beta=0.5):
+    return torch.sin(x) * beta + x * beta
+";
+    let report = analyze(source);
+    let resize = codes_in(&report, "resize");
+    assert!(!resize.contains(&"PT005".to_owned()), "{resize:?}");
+    let step = codes_in(&report, "step");
+    assert!(step.contains(&"PT005".to_owned()), "{step:?}");
+    assert!(step.contains(&"PT302".to_owned()), "{step:?}");
+    let loss = codes_in(&report, "loss");
+    assert!(!loss.contains(&"PT302".to_owned()), "{loss:?}");
+}
+
+#[test]
+fn vector_products_are_not_called_blas() {
+    let source = "\
+import jax.numpy as jnp
+
+
+def objective(x, p, w, scores, labels):
+    a = jnp.dot(x, p) + jnp.dot(p, p)
+    b = jnp.einsum(\"bn,bn->b\", scores, labels)
+    c = jnp.dot(w.T, x)
+    d = jnp.einsum(\"btk,bnk->btn\", scores, labels)
+    return a + b.sum() + c.sum() + d.sum()
+";
+    let report = analyze(source);
+    let lines: Vec<usize> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "GEN401")
+        .map(|d| d.range.start.line)
+        .collect();
+    assert_eq!(lines, vec![7, 8], "{:?}", report.diagnostics);
+}
+
+#[test]
+fn loops_of_whole_slices_and_memoized_functions_are_no_numba_candidates() {
+    let source = "\
+import functools
+
+import numpy as np
+
+
+def project(X: np.ndarray, y: np.ndarray):
+    for j in range(X.shape[1]):
+        X[:, j] -= np.dot(X[:, j], y) * y
+    return X
+
+
+@functools.lru_cache(maxsize=None)
+def growth(n, m):
+    total = 0.0
+    for i in range(n):
+        total = total * (m - i) / (n - i)
+    return total
+";
+    let report = analyze(source);
+    for name in ["project", "growth"] {
+        assert!(
+            !codes_in(&report, name).contains(&"NB401".to_owned()),
+            "{name}: {:?}",
+            codes_in(&report, name)
+        );
+        let numba = verdict(&report, name, "numba");
+        assert!(
+            !matches!(numba.benefit.as_str(), "high" | "medium"),
+            "{name}: {numba:?}"
+        );
+    }
+}

@@ -320,12 +320,14 @@ fn a_complex_escape_loop_compiles_whole_with_njit() {
 
 #[test]
 fn a_rated_function_without_a_rewrite_says_which_statement_stops_it() {
-    // stumpy 1.14.1's `_jagged_list_to_array`, cut down: the early return of a list literal keeps
-    // the body out of a kernel, and no run of statements around the loop is free of it.
+    // After stumpy 1.14.1's `_jagged_list_to_array`, copying element by element: the early return
+    // of a list literal keeps the body out of a kernel, and no run of statements around the loop
+    // is free of it.
     let source = "import numpy as np\n\n\ndef fill(a, fill_value, dtype):\n    if not a:\n        \
                   return np.array([[]])\n    width = max([len(row) for row in a])\n    \
                   out = np.full((len(a), width), fill_value, dtype=dtype)\n    \
-                  for i, row in enumerate(a):\n        out[i, : row.size] = row\n    return out\n";
+                  for i, row in enumerate(a):\n        for j in range(row.size):\n            \
+                  out[i, j] = row[j]\n    return out\n";
     let report = analyze(source);
     let fill = function(&report, "fill");
     let numba = fill

@@ -6,7 +6,6 @@ use std::collections::{HashMap, HashSet};
 use rustpython_parser::ast::{self, Ranged};
 use rustpython_parser::text_size::TextRange;
 
-use crate::model::eager;
 use crate::model::imports::{last_segment, Library};
 use crate::model::infer::infer;
 use crate::model::kind::{Framework, Kind};
@@ -18,6 +17,7 @@ use crate::model::ops::{
 use crate::model::usage;
 use crate::model::walk;
 use crate::model::ModuleModel;
+use crate::model::{eager, host};
 use crate::model::{numba_support, Tracing};
 
 /// The syntax of one function definition (sync or async).
@@ -320,6 +320,14 @@ pub(crate) struct FunctionModel<'a> {
     /// `torch.compile` never takes it: `@torch.compiler.disable` or a project's
     /// `@disable_compiler`, or its arrays come from Python's `random` (a data pipeline).
     pub(crate) torch_excluded: bool,
+    /// Decorated with `functools.lru_cache` or `functools.cache`: its result is computed once per
+    /// argument set, so no JIT decision is worth making about it.
+    pub(crate) memoized: bool,
+    /// A Python loop reads array data to the host on every iteration (`.item()`, `.tolist()`,
+    /// `float(t)`, or it walks `t.tolist()`): the function is driven from the host by design (a
+    /// RANSAC loop, a metric over detections, a drawing routine), and compiling it would break
+    /// the graph in every iteration.
+    pub(crate) host_loop: bool,
     /// Every `return` hands back Python values taken out of arrays (`x.item()`, `t.tolist()`,
     /// `bool(...)`): the function exists to read data to the host (a metric, a check, a hook),
     /// so a graph break there is its purpose.
@@ -351,7 +359,16 @@ impl<'a> FunctionModel<'a> {
         let traced = module.traced.get(&syntax.name).cloned();
         let compiled = !jit.is_empty() || traced.as_ref().is_some_and(|t| t.arguments_traced);
         let params = params(&syntax, module, &libraries, compiled);
+        let off_flags: Vec<&str> = params
+            .iter()
+            .filter(|p| {
+                matches!(p.default, Some(ast::Expr::Constant(c)) if matches!(c.value, ast::Constant::Bool(false)))
+            })
+            .map(|p| p.name)
+            .collect();
+        let eager_only = eager::eager_only_regions(syntax.body, module, &off_flags);
         let mut builder = Builder {
+            eager_only: &eager_only,
             module,
             kinds: params
                 .iter()
@@ -381,15 +398,7 @@ impl<'a> FunctionModel<'a> {
             suspends,
             ..
         } = builder;
-        let syntax_body = syntax.body;
         let syntax_name = syntax.name.clone();
-        let off_flags: Vec<&str> = params
-            .iter()
-            .filter(|p| {
-                matches!(p.default, Some(ast::Expr::Constant(c)) if matches!(c.value, ast::Constant::Bool(false)))
-            })
-            .map(|p| p.name)
-            .collect();
         let mut model = Self {
             syntax,
             jit,
@@ -407,8 +416,10 @@ impl<'a> FunctionModel<'a> {
             numba_loop: false,
             body_blocker: None,
             suspends,
-            eager_only: eager::eager_only_regions(syntax_body, module, &off_flags),
+            eager_only,
             torch_excluded: false,
+            memoized: false,
+            host_loop: false,
             returns_host_values: false,
             varying_shapes: module
                 .observed(&syntax_name)
@@ -416,7 +427,9 @@ impl<'a> FunctionModel<'a> {
                 .unwrap_or_default(),
         };
         model.loops = loops::collect(&model, module);
-        model.returns_host_values = returns_host_values(&model, module);
+        model.returns_host_values = host::returns_host_values(&model, module);
+        model.host_loop = host::host_loop(&model, module);
+        model.memoized = memoized(model.syntax.decorators, module);
         model.torch_excluded = compile_disabled(model.syntax.decorators, module)
             || model.calls.iter().any(|call| {
                 call.qualified
@@ -491,7 +504,7 @@ impl<'a> FunctionModel<'a> {
             // Or a Python loop over the library's array elements (`x[i].item()` per element),
             // the pattern a rewrite vectorises.
             Framework::Torch if self.torch_excluded => false,
-            _ if self.returns_host_values => false,
+            _ if self.returns_host_values || self.host_loop => false,
             other => {
                 let library = other.library();
                 let array = Kind::array_of(library);
@@ -533,7 +546,7 @@ impl<'a> FunctionModel<'a> {
     fn may_be_compiled(&self) -> bool {
         let short = self.syntax.name.rsplit('.').next().unwrap_or("");
         let special = short.starts_with("__") && short.ends_with("__") && short != "__call__";
-        !special && !self.suspends
+        !special && !self.suspends && !self.memoized
     }
 
     /// The kind of a local name (parameters included).
@@ -669,35 +682,6 @@ impl<'a> FunctionModel<'a> {
     }
 }
 
-/// Whether every `return` of the body gives back a Python value read out of arrays.
-fn returns_host_values(model: &FunctionModel<'_>, module: &ModuleModel<'_>) -> bool {
-    let mut returns = 0;
-    let mut host = 0;
-    walk::for_each_stmt(model.syntax.body, &mut |stmt| {
-        let ast::Stmt::Return(ret) = stmt else { return };
-        returns += 1;
-        let Some(value) = ret.value.as_deref() else {
-            return;
-        };
-        let is_host = match value {
-            ast::Expr::Name(name) => model.tensor_scalars.contains(name.id.as_str()),
-            ast::Expr::Call(call) => {
-                let method = matches!(&*call.func, ast::Expr::Attribute(a) if matches!(a.attr.as_str(), "item" | "tolist"));
-                let conversion = matches!(
-                    module.imports.qualified_name(&call.func).as_deref(),
-                    Some("builtins.float" | "builtins.int" | "builtins.bool")
-                ) && call.args.first().is_some_and(|arg| {
-                    model.kind_of(arg, module).is_array() || matches!(arg, ast::Expr::Call(_))
-                });
-                method || conversion
-            }
-            _ => false,
-        };
-        host += usize::from(is_host);
-    });
-    returns > 0 && returns == host
-}
-
 /// `@torch.compiler.disable`, `@torch._dynamo.disable`, or a project's `@disable_compiler`.
 fn compile_disabled(decorators: &[ast::Expr], module: &ModuleModel<'_>) -> bool {
     decorators.iter().any(|decorator| {
@@ -717,6 +701,20 @@ fn compile_disabled(decorators: &[ast::Expr], module: &ModuleModel<'_>) -> bool 
             name.as_str(),
             "torch.compiler.disable" | "torch._dynamo.disable"
         ) || last_segment(&name).contains("disable_compil")
+    })
+}
+
+/// `@functools.lru_cache`, `@lru_cache(maxsize=...)` or `@functools.cache`.
+fn memoized(decorators: &[ast::Expr], module: &ModuleModel<'_>) -> bool {
+    decorators.iter().any(|decorator| {
+        let target = match decorator {
+            ast::Expr::Call(call) => &*call.func,
+            other => other,
+        };
+        matches!(
+            module.imports.qualified_name(target).as_deref(),
+            Some("functools.lru_cache" | "functools.cache")
+        )
     })
 }
 
@@ -864,6 +862,8 @@ fn params<'a>(
 /// Walks the body once, in source order, assigning kinds and collecting facts.
 struct Builder<'a, 'm> {
     module: &'m ModuleModel<'a>,
+    /// What runs only eagerly: a value read out of a tensor there never reaches compiled code.
+    eager_only: &'m [TextRange],
     kinds: HashMap<&'a str, Kind>,
     tensor_scalars: HashSet<&'a str>,
     calls: Vec<CallSite<'a>>,
@@ -891,7 +891,8 @@ impl<'a> Builder<'a, '_> {
             ast::Stmt::Assign(assign) => {
                 self.expr(&assign.value);
                 let kind = self.kind(&assign.value);
-                let from_tensor = self.extracts_tensor_data(&assign.value);
+                let from_tensor =
+                    !self.runs_only_eagerly(stmt) && self.extracts_tensor_data(&assign.value);
                 for target in &assign.targets {
                     self.bind(target, kind, from_tensor);
                 }
@@ -909,10 +910,11 @@ impl<'a> Builder<'a, '_> {
                     (Kind::Unknown, Some(value)) => self.kind(value),
                     (kind, _) => kind,
                 };
-                let from_tensor = assign
-                    .value
-                    .as_deref()
-                    .is_some_and(|v| self.extracts_tensor_data(v));
+                let from_tensor = !self.runs_only_eagerly(stmt)
+                    && assign
+                        .value
+                        .as_deref()
+                        .is_some_and(|v| self.extracts_tensor_data(v));
                 self.bind(&assign.target, kind, from_tensor);
             }
             ast::Stmt::AugAssign(assign) => {
@@ -924,7 +926,7 @@ impl<'a> Builder<'a, '_> {
                     if value_kind.is_array() {
                         *entry = value_kind;
                     }
-                    if self.extracts_tensor_data(&assign.value) {
+                    if !self.runs_only_eagerly(stmt) && self.extracts_tensor_data(&assign.value) {
                         self.tensor_scalars.insert(name.id.as_str());
                     }
                 }
@@ -1041,6 +1043,12 @@ impl<'a> Builder<'a, '_> {
                 }
             }
         }
+    }
+
+    fn runs_only_eagerly(&self, stmt: &ast::Stmt) -> bool {
+        self.eager_only
+            .iter()
+            .any(|region| region.contains_range(stmt.range()))
     }
 
     fn is_range(&self, expr: &ast::Expr) -> bool {

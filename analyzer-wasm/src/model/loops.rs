@@ -148,9 +148,15 @@ pub(crate) struct LoopModel<'a> {
 }
 
 impl LoopModel<'_> {
-    /// Whether the loop walks an array or its body reads or writes array elements.
+    /// Whether the loop walks an array or its body reads or writes array elements. A body that
+    /// only takes slices (`X[:, j] -= ...`) does whole-array work per iteration: few iterations,
+    /// each already in a library kernel.
     pub(crate) fn touches_arrays(&self) -> bool {
-        self.iter == LoopIter::Array || self.accesses.iter().any(|a| a.base_kind.is_array())
+        self.iter == LoopIter::Array
+            || self.accesses.iter().any(|a| {
+                a.base_kind.is_array()
+                    && !a.indices.iter().any(|i| matches!(i, ast::Expr::Slice(_)))
+            })
     }
 
     /// Whether `range`/`prange` loop iterations can run in parallel: no hazard and no early exit.

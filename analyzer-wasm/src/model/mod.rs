@@ -7,6 +7,7 @@
 mod context;
 mod eager;
 mod function;
+mod host;
 mod imports;
 mod infer;
 mod kind;
@@ -23,7 +24,7 @@ use std::collections::{HashMap, HashSet};
 use rustpython_parser::ast::{self, Ranged};
 
 pub(crate) use context::Tracing;
-pub(crate) use function::{FunctionModel, FunctionSyntax};
+pub(crate) use function::{CallSite, FunctionModel, FunctionSyntax};
 pub(crate) use imports::{Imports, Library};
 pub(crate) use kind::{Framework, Kind};
 pub(crate) use loops::{LoopIter, LoopModel};

@@ -448,6 +448,10 @@ pub(crate) fn is_numeric_loop(
     if !matches!(loop_.iter, crate::model::LoopIter::Range) {
         return false;
     }
+    // A body that takes only whole slices of arrays does vectorised work per iteration.
+    if loop_.accesses.iter().any(|a| a.base_kind.is_array()) && !loop_.touches_arrays() {
+        return false;
+    }
     let mut arithmetic = false;
     let mut numbers_only = true;
     walk::for_each_expr_in(std::slice::from_ref(loop_.stmt), &mut |expr| match expr {

@@ -131,7 +131,11 @@ pub(crate) fn library_kernel_kind(call: &CallSite<'_>) -> Option<&'static str> {
     if call.library().is_none() && !numerical_root {
         return None;
     }
-    if short == "einsum" && is_elementwise_einsum(call) {
+    if short == "einsum" && !is_matrix_product_einsum(call) {
+        return None;
+    }
+    // `dot(d, d)` is a sum of squares: a reduction.
+    if short == "dot" && same_operands(call) {
         return None;
     }
     // Norms are reductions; `cross`, `vecdot` and `diagonal` are elementwise or views.
@@ -171,21 +175,47 @@ pub(crate) fn library_kernel_kind(call: &CallSite<'_>) -> Option<&'static str> {
     Some(kind)
 }
 
-/// Whether an `einsum` sums over no index (`"ij,i->ij"`): a broadcast product, not BLAS.
-fn is_elementwise_einsum(call: &CallSite<'_>) -> bool {
+/// Whether an `einsum` is a matrix product: it sums over an index, and some operand keeps an
+/// index of its own in the output (`"ij,jk->ik"`, `"btk,bnk->btn"`, `"ij,j->i"`). A spec that
+/// sums over nothing (`"ij,i->ij"`) is a broadcast product, one whose every output index is
+/// shared (`"bn,bn->b"`) is a row-wise dot: elementwise work and a reduction. A spec that is not
+/// a literal string counts as a matrix product.
+fn is_matrix_product_einsum(call: &CallSite<'_>) -> bool {
     let Some(ast::Expr::Constant(constant)) = call.expr.args.first() else {
-        return false;
+        return true;
     };
     let ast::Constant::Str(spec) = &constant.value else {
-        return false;
+        return true;
     };
     let Some((inputs, output)) = spec.split_once("->") else {
-        return false;
+        return true;
     };
-    inputs
+    let operands: Vec<&str> = inputs.split(',').map(str::trim).collect();
+    let sums = inputs
         .chars()
         .filter(char::is_ascii_alphabetic)
-        .all(|index| output.contains(index))
+        .any(|index| !output.contains(index));
+    let own_output_index = operands.iter().enumerate().any(|(position, operand)| {
+        operand
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .any(|index| {
+                output.contains(index)
+                    && operands
+                        .iter()
+                        .enumerate()
+                        .all(|(other, o)| other == position || !o.contains(index))
+            })
+    });
+    sums && own_output_index
+}
+
+/// Whether a call's two positional arguments are the same name (`dot(d, d)`).
+fn same_operands(call: &CallSite<'_>) -> bool {
+    match call.expr.args.as_slice() {
+        [ast::Expr::Name(left), ast::Expr::Name(right)] => left.id == right.id,
+        _ => false,
+    }
 }
 
 /// Library functions that answer from dtypes, shapes or the runtime, never from array data: a

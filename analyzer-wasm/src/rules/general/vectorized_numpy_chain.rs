@@ -5,8 +5,9 @@ use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
     /// ## What it does
-    /// Finds NumPy functions made only of whole-array expressions (two or more operations, no
-    /// Python loops).
+    /// Finds NumPy functions made only of whole-array expressions: a chain of four or more
+    /// elementwise operations and no Python loops. A couple of operations, reductions and sorts
+    /// are not worth a word: `parallel=True` has no chain to fuse there.
     ///
     /// ## Why is this bad?
     /// Each NumPy call already runs a compiled loop; `@njit` only saves the temporaries between
@@ -46,6 +47,6 @@ pub(crate) fn is_vectorized_numpy(function: &FunctionModel<'_>) -> bool {
             .any(|l| function.uses(*l));
     only_numpy
         && function.loops.is_empty()
-        && function.ops.elementwise + function.ops.reductions >= 2
+        && function.ops.elementwise >= 4
         && function.ops.kernels == 0
 }

@@ -1,14 +1,19 @@
 //! PT005: logging or `warnings.warn` inside a function compiled by `torch.compile`.
 
-use rustpython_parser::ast;
+use rustpython_parser::ast::{self, Ranged};
+use rustpython_parser::text_size::TextRange;
 
-use crate::model::FunctionModel;
+use crate::model::{walk, FunctionModel};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
     /// ## What it does
     /// Flags `logging` calls, logger methods (`logger.info(...)`) and `warnings.warn(...)` in
     /// code compiled by `torch.compile`.
+    ///
+    /// Logging under an `if` or in an `except` handler is left alone: it reports a rare
+    /// case (a deprecated argument, a size mismatch, a `verbose` flag), which the calls a
+    /// compiled model makes do not take.
     ///
     /// ## Why is this bad?
     /// Each one breaks the graph (torch 2.15: "logging.Logger method not supported for
@@ -47,7 +52,12 @@ const LOGGER_METHODS: &[&str] = &[
 
 /// PT005
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    for call in &function.calls {
+    let rare_paths = conditional_blocks(function.syntax.body);
+    for call in function
+        .calls
+        .iter()
+        .filter(|call| !rare_paths.iter().any(|r| r.contains_range(call.expr.range)))
+    {
         let logging = match (&call.qualified, call.method, call.receiver) {
             (Some(q), _, _) => {
                 q.starts_with("logging.") && LOGGER_METHODS.iter().any(|m| q.ends_with(m))
@@ -76,4 +86,15 @@ fn receiver_looks_like_logger(receiver: &ast::Expr) -> bool {
     };
     let lower = name.to_ascii_lowercase();
     lower.contains("log")
+}
+
+/// The ranges of every `if` statement and `except` handler in the body.
+fn conditional_blocks(body: &[ast::Stmt]) -> Vec<TextRange> {
+    let mut blocks = Vec::new();
+    walk::for_each_stmt(body, &mut |stmt| match stmt {
+        ast::Stmt::If(if_stmt) => blocks.push(if_stmt.range()),
+        ast::Stmt::Try(try_stmt) => blocks.extend(try_stmt.handlers.iter().map(|h| h.range())),
+        _ => (),
+    });
+    blocks
 }

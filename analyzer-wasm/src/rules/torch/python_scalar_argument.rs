@@ -38,11 +38,11 @@ rule_doc! {
 
 /// PT302
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    if function
-        .jit_for(crate::model::Framework::Torch)
-        .is_some_and(|d| d.flag("dynamic"))
-    {
-        return;
+    // Only where the user compiles the function itself: elsewhere such a parameter is a
+    // hyperparameter set once (a loss weight, a threshold, a border), and one value compiles once.
+    match function.jit_for(crate::model::Framework::Torch) {
+        Some(decorator) if !decorator.flag("dynamic") => (),
+        _ => return,
     }
     let module = checker.module;
     // Numerical-stability constants (`eps=1e-8`) keep their default in every call.

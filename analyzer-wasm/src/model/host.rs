@@ -1,0 +1,70 @@
+//! Functions that exist to read array data back to Python: their graph breaks are their purpose,
+//! and no JIT decision is worth making about them.
+
+use rustpython_parser::ast::{self, Ranged};
+
+use crate::model::function::CallSite;
+use crate::model::{walk, FunctionModel, ModuleModel};
+
+/// Whether every `return` hands back Python values taken out of arrays (`x.item()`,
+/// `t.tolist()`, `bool(...)`): a metric, a check, a hook.
+pub(crate) fn returns_host_values(model: &FunctionModel<'_>, module: &ModuleModel<'_>) -> bool {
+    let mut returns = 0;
+    let mut host = 0;
+    walk::for_each_stmt(model.syntax.body, &mut |stmt| {
+        let ast::Stmt::Return(ret) = stmt else { return };
+        returns += 1;
+        let Some(value) = ret.value.as_deref() else {
+            return;
+        };
+        let is_host = match value {
+            ast::Expr::Name(name) => model.tensor_scalars.contains(name.id.as_str()),
+            ast::Expr::Call(call) => {
+                let method = matches!(&*call.func, ast::Expr::Attribute(a) if matches!(a.attr.as_str(), "item" | "tolist"));
+                let conversion = matches!(
+                    module.imports.qualified_name(&call.func).as_deref(),
+                    Some("builtins.float" | "builtins.int" | "builtins.bool")
+                ) && call.args.first().is_some_and(|arg| {
+                    model.kind_of(arg, module).is_array() || matches!(arg, ast::Expr::Call(_))
+                });
+                method || conversion
+            }
+            _ => false,
+        };
+        host += usize::from(is_host);
+    });
+    returns > 0 && returns == host
+}
+
+/// Whether some Python loop reads array data to the host in its header or body: `.item()`,
+/// `.tolist()`, `.cpu()`/`.numpy()`, or `float`/`int`/`bool` of an array. A branch on an
+/// array (`if t.max() > v:`) does not count: that is the graph break a rewrite removes.
+pub(crate) fn host_loop(model: &FunctionModel<'_>, module: &ModuleModel<'_>) -> bool {
+    let reads: Vec<_> = model
+        .calls
+        .iter()
+        .filter(|call| reads_to_host(call, model, module))
+        .map(|call| call.expr.range)
+        .collect();
+    model.loops.iter().any(|loop_| {
+        let range = loop_.stmt.range();
+        reads.iter().any(|read| range.contains_range(*read))
+    })
+}
+
+fn reads_to_host(call: &CallSite<'_>, model: &FunctionModel<'_>, module: &ModuleModel<'_>) -> bool {
+    // Ex) `x[i].item()` reads one element: the element loop a rewrite vectorises.
+    let element = matches!(call.receiver, Some(ast::Expr::Subscript(_)));
+    let method = call.receiver_kind.is_array()
+        && !element
+        && matches!(call.method, Some("item" | "tolist" | "cpu" | "numpy"));
+    let conversion = matches!(
+        call.qualified.as_deref(),
+        Some("builtins.float" | "builtins.int" | "builtins.bool")
+    ) && call
+        .expr
+        .args
+        .first()
+        .is_some_and(|arg| model.kind_of(arg, module).is_array());
+    method || conversion
+}
