@@ -677,3 +677,168 @@ def growth(n, m):
         );
     }
 }
+
+#[test]
+fn a_branch_on_a_library_static_query_is_static_under_jax_jit() {
+    let source = "\
+import jax
+import jax.numpy as jnp
+
+
+@jax.jit
+def safe_max(array):
+    if jnp.size(array) == 0 or jnp.ndim(array) > 3:
+        return jnp.zeros(())
+    return jnp.max(array)
+
+
+@jax.jit
+def clipped(x):
+    if x.sum() > 0:
+        return x
+    return -x
+";
+    let report = analyze(source);
+    let safe_max = codes_in(&report, "safe_max");
+    assert!(!safe_max.contains(&"JX001".to_owned()), "{safe_max:?}");
+    assert!(codes_in(&report, "clipped").contains(&"JX001".to_owned()));
+}
+
+#[test]
+fn a_private_helper_called_only_when_not_compiling_gets_no_torch_findings() {
+    let source = "\
+import torch
+
+
+def _check_values(boxes):
+    if (boxes[:, 2] < boxes[:, 0]).any():
+        raise ValueError(\"bad boxes\")
+    return boxes.sum().item()
+
+
+def area(boxes: torch.Tensor):
+    if not torch.compiler.is_compiling():
+        _check_values(boxes)
+    return (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+
+
+def _used_everywhere(x):
+    if x.sum() > 0:
+        return x * 2
+    return x
+
+
+def scale(x: torch.Tensor):
+    if not torch.compiler.is_compiling():
+        x = _used_everywhere(x)
+    return _used_everywhere(x) * 3
+";
+    let report = analyze(source);
+    let helper = codes_in(&report, "_check_values");
+    assert!(!helper.iter().any(|c| c.starts_with("PT")), "{helper:?}");
+    assert!(codes_in(&report, "_used_everywhere").contains(&"PT006".to_owned()));
+}
+
+#[test]
+fn a_private_helper_called_only_under_is_compiling_is_traced_already() {
+    let source = "\
+import torch
+
+
+def _fused_path(x):
+    return torch.sin(x) * torch.cos(x) + torch.exp(-x) * x - x / (1 + x * x)
+
+
+def _eager_path(x):
+    return x * 2
+
+
+def smooth(x: torch.Tensor):
+    if torch.compiler.is_compiling():
+        return _fused_path(x)
+    return _eager_path(x)
+
+
+def mixed(x: torch.Tensor):
+    if torch.compiler.is_compiling() or x.numel() > 10:
+        return _sometimes(x)
+    return x
+
+
+def _sometimes(x):
+    return torch.sin(x) * torch.cos(x) + torch.exp(-x) * x - x / (1 + x * x)
+";
+    let report = analyze(source);
+    let fused = verdict(&report, "_fused_path", "torch");
+    assert!(fused.summary.contains("is_compiling"), "{fused:?}");
+    // A condition that may also hold eagerly leaves the callee an eager candidate.
+    let sometimes = verdict(&report, "_sometimes", "torch");
+    assert!(!sometimes.summary.contains("is_compiling"), "{sometimes:?}");
+}
+
+#[test]
+fn io_and_display_functions_are_no_candidates_and_tolist_values_branch_in_python() {
+    let source = "\
+import torch
+
+
+def draw_boxes(image: torch.Tensor, boxes: torch.Tensor):
+    for box in boxes:
+        x0 = int(box[0].item())
+        image[..., x0] = image[..., x0] * 0.5 + 0.5
+    return image
+
+
+def crop(image: torch.Tensor, boxes: torch.Tensor):
+    x0, x1 = boxes[0].tolist()
+    if x1 > x0:
+        image = image[..., x0:x1]
+    return torch.sin(image) * image
+";
+    let report = analyze(source);
+    let draw = codes_in(&report, "draw_boxes");
+    assert!(!draw.iter().any(|c| c.starts_with("PT")), "{draw:?}");
+    let crop = codes_in(&report, "crop");
+    assert!(crop.contains(&"PT002".to_owned()), "{crop:?}");
+    assert!(
+        !crop.contains(&"PT006".to_owned()) && !crop.contains(&"PT301".to_owned()),
+        "{crop:?}"
+    );
+}
+
+#[test]
+fn a_private_torch_helper_defers_to_its_caller() {
+    let source = "\
+import torch
+
+
+def _activation(x):
+    return torch.tanh(x) * torch.sigmoid(x) + torch.sin(x) * torch.cos(x) - x / (1 + x * x)
+
+
+class Block(torch.nn.Module):
+    def _mix(self, x):
+        return torch.tanh(x) * torch.sigmoid(x) + torch.sin(x) * torch.cos(x) - x / (1 + x * x)
+
+    def forward(self, x: torch.Tensor):
+        return self._mix(_activation(x))
+
+
+def activation(x: torch.Tensor):
+    return torch.tanh(x) * torch.sigmoid(x) + torch.sin(x) * torch.cos(x) - x / (1 + x * x)
+";
+    let report = analyze(source);
+    for (name, caller) in [
+        ("_activation", "Block.forward"),
+        ("Block._mix", "Block.forward"),
+    ] {
+        let torch = verdict(&report, name, "torch");
+        assert_eq!(torch.benefit, "none", "{name}: {torch:?}");
+        assert!(torch.summary.contains(caller), "{name}: {torch:?}");
+    }
+    let public = verdict(&report, "activation", "torch");
+    assert!(
+        matches!(public.benefit.as_str(), "high" | "medium"),
+        "{public:?}"
+    );
+}

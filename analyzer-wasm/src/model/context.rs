@@ -129,6 +129,15 @@ pub(crate) fn traced_functions(
             });
         if let Some(framework) = own {
             compiled.push((function.name.clone(), framework));
+        } else if module.call_contexts.compile_only.contains(&function.name) {
+            traced.insert(
+                function.name.clone(),
+                Tracing {
+                    framework: Framework::Torch,
+                    arguments_traced: false,
+                    by: "called only under `is_compiling()`".to_owned(),
+                },
+            );
         } else if let Some(transform) =
             jax_transform_decorator(function.decorators, &module.imports)
         {
@@ -207,7 +216,14 @@ pub(crate) fn traced_functions(
     }
     // Callees of compiled (and traced) functions, transitively.
     let mut work: Vec<(String, Framework)> = compiled;
-    work.extend(traced.iter().map(|(name, t)| (name.clone(), t.framework)));
+    // What is compiled only through its callers (`is_compiling()` branches) has its own callees
+    // worked out in `call_contexts`: they may be called eagerly elsewhere.
+    work.extend(
+        traced
+            .iter()
+            .filter(|(name, _)| !module.call_contexts.compile_only.contains(*name))
+            .map(|(name, t)| (name.clone(), t.framework)),
+    );
     while let Some((caller, framework)) = work.pop() {
         let Some(function) = functions.iter().find(|f| f.name == caller) else {
             continue;

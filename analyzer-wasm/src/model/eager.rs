@@ -16,14 +16,15 @@
 //!
 //! A graph break or a recompile there is not one: Dynamo never traces it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rustpython_parser::ast::{self, Ranged};
 use rustpython_parser::text_size::TextRange;
 
+use crate::model::function::compile_disabled;
 use crate::model::imports::last_segment;
 use crate::model::walk;
-use crate::model::ModuleModel;
+use crate::model::{FunctionSyntax, ModuleModel};
 
 /// The ranges of `body` that run only when not compiling, or only when a flag that is off by
 /// default (`verbose=False`) is turned on (Dynamo specialises on the flag's value, so the default
@@ -43,12 +44,148 @@ pub(crate) fn eager_only_regions(
     regions
 }
 
-/// What the function's conditions are under `torch.compile`.
+/// Where the module calls its private functions (`_name`): a function every call of which (at
+/// least one) runs only eagerly, or only under `torch.compile`. A public function may be called
+/// from anywhere, so it is in neither.
+#[derive(Debug, Default)]
+pub(crate) struct CallContexts {
+    /// Called only in eager-only regions of their callers, or from callers `torch.compile`
+    /// never takes (`@torch.compiler.disable`).
+    pub(crate) eager_only: HashSet<String>,
+    /// Called only where `is_compiling()` is true: traced by the caller's compilation.
+    pub(crate) compile_only: HashSet<String>,
+    /// A caller of each private function called by another function of the module (by name,
+    /// or as `self._method(...)`): compiling the caller inlines it.
+    pub(crate) callers: HashMap<String, String>,
+}
+
+/// The [`CallContexts`] of a module's functions.
+pub(crate) fn call_contexts(
+    functions: &[FunctionSyntax<'_>],
+    module: &ModuleModel<'_>,
+) -> CallContexts {
+    // Callee name -> every call so far eager; and each call's (caller, in a compiled region).
+    let mut eager_calls: HashMap<String, bool> = HashMap::new();
+    let mut compiled_calls: HashMap<String, Vec<(String, bool)>> = HashMap::new();
+    let mut callers: HashMap<String, String> = HashMap::new();
+    for function in functions {
+        let disabled = compile_disabled(function.decorators, module);
+        let mut guards = CompileGuards {
+            module,
+            names: HashMap::new(),
+        };
+        guards.bind_names(function.body);
+        let mut eager = Vec::new();
+        let mut compiled = Vec::new();
+        if !disabled {
+            guards.collect(function.body, &[], &mut eager);
+            guards.collect_compiled(function.body, &mut compiled);
+        }
+        let class = function
+            .is_method
+            .then(|| function.name.rsplit_once('.').map(|(class, _)| class))
+            .flatten();
+        walk::for_each_expr_in(function.body, &mut |expr| {
+            let ast::Expr::Call(call) = expr else { return };
+            // Ex) `self._project(x)` in a method of the same class.
+            if let (ast::Expr::Attribute(attribute), Some(class)) = (&*call.func, class) {
+                let on_self =
+                    matches!(&*attribute.value, ast::Expr::Name(n) if n.id.as_str() == "self");
+                let method = format!("{class}.{}", attribute.attr);
+                if on_self
+                    && attribute.attr.starts_with('_')
+                    && !attribute.attr.starts_with("__")
+                    && method != function.name
+                    && functions.iter().any(|f| f.name == method)
+                {
+                    callers
+                        .entry(method)
+                        .or_insert_with(|| function.name.clone());
+                }
+                return;
+            }
+            let ast::Expr::Name(name) = &*call.func else {
+                return;
+            };
+            if !name.id.starts_with('_') {
+                return;
+            }
+            let Some(callee) = module.function_named(&function.name, name.id.as_str()) else {
+                return;
+            };
+            if callee.name != function.name {
+                callers
+                    .entry(callee.name.clone())
+                    .or_insert_with(|| function.name.clone());
+            }
+            let in_eager = disabled || eager.iter().any(|r| r.contains_range(call.range));
+            let in_compiled = compiled.iter().any(|r| r.contains_range(call.range));
+            *eager_calls.entry(callee.name.clone()).or_insert(true) &= in_eager;
+            compiled_calls
+                .entry(callee.name.clone())
+                .or_default()
+                .push((function.name.clone(), in_compiled));
+        });
+    }
+    let mut contexts = CallContexts {
+        eager_only: eager_calls
+            .into_iter()
+            .filter_map(|(name, eager)| eager.then_some(name))
+            .collect(),
+        compile_only: HashSet::new(),
+        callers,
+    };
+    // Compiled only: every call is in a compiled region, or in a function compiled only itself.
+    loop {
+        let before = contexts.compile_only.len();
+        for (callee, calls) in &compiled_calls {
+            let only = calls
+                .iter()
+                .all(|(caller, compiled)| *compiled || contexts.compile_only.contains(caller));
+            if only && !contexts.eager_only.contains(callee) {
+                contexts.compile_only.insert(callee.clone());
+            }
+        }
+        if contexts.compile_only.len() == before {
+            return contexts;
+        }
+    }
+}
+
+/// What the function's conditions are under `torch.compile` and when running eagerly.
 struct CompileGuards<'m, 'a> {
     module: &'m ModuleModel<'a>,
-    /// Names bound to a condition whose value under compile is known; `None` where one name is
-    /// bound more than once to different or unknown values.
-    names: HashMap<String, Option<bool>>,
+    /// Names bound to a condition whose value is known in some mode; unknown in both where one
+    /// name is bound more than once to different values.
+    names: HashMap<String, Known>,
+}
+
+/// The value of a condition under `torch.compile` and when running eagerly, where the code
+/// says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Known {
+    compiled: Option<bool>,
+    eager: Option<bool>,
+}
+
+impl Known {
+    fn not(self) -> Self {
+        Self {
+            compiled: self.compiled.map(|v| !v),
+            eager: self.eager.map(|v| !v),
+        }
+    }
+}
+
+/// `and` (`decides` false) or `or` (`decides` true) of values known or not.
+fn combine(values: &[Option<bool>], decides: bool) -> Option<bool> {
+    if values.contains(&Some(decides)) {
+        Some(decides)
+    } else if values.iter().all(|v| *v == Some(!decides)) {
+        Some(!decides)
+    } else {
+        None
+    }
 }
 
 impl CompileGuards<'_, '_> {
@@ -56,19 +193,12 @@ impl CompileGuards<'_, '_> {
     fn bind_names(&mut self, body: &[ast::Stmt]) {
         for stmt in body {
             if let ast::Stmt::Assign(assign) = stmt {
-                let value = self.under_compile(&assign.value);
+                let value = self.value(&assign.value);
                 for target in &assign.targets {
                     if let ast::Expr::Name(name) = target {
-                        let entry = self.names.entry(name.id.to_string());
-                        match entry {
-                            std::collections::hash_map::Entry::Vacant(vacant) => {
-                                vacant.insert(value);
-                            }
-                            std::collections::hash_map::Entry::Occupied(mut occupied) => {
-                                if *occupied.get() != value {
-                                    occupied.insert(None);
-                                }
-                            }
+                        let entry = self.names.entry(name.id.to_string()).or_insert(value);
+                        if *entry != value {
+                            *entry = Known::default();
                         }
                     }
                 }
@@ -110,34 +240,69 @@ impl CompileGuards<'_, '_> {
         }
     }
 
-    /// The value of a condition under `torch.compile`, when the code says it.
-    fn under_compile(&self, test: &ast::Expr) -> Option<bool> {
-        match test {
-            ast::Expr::UnaryOp(unary) if matches!(unary.op, ast::UnaryOp::Not) => {
-                self.under_compile(&unary.operand).map(|value| !value)
-            }
-            ast::Expr::BoolOp(bool_op) => {
-                let values: Vec<Option<bool>> = bool_op
-                    .values
-                    .iter()
-                    .map(|v| self.under_compile(v))
-                    .collect();
-                let (decides, other) = match bool_op.op {
-                    ast::BoolOp::And => (false, true),
-                    ast::BoolOp::Or => (true, false),
-                };
-                if values.contains(&Some(decides)) {
-                    Some(decides)
-                } else if values.iter().all(|v| *v == Some(other)) {
-                    Some(other)
-                } else {
-                    None
+    /// The ranges of `body` that run only under `torch.compile`: the body of `if COND:` where
+    /// COND is false whenever the code runs eagerly, its `else` where COND is true then, and
+    /// what follows such an `if COND:` that returns or raises.
+    fn collect_compiled(&self, body: &[ast::Stmt], regions: &mut Vec<TextRange>) {
+        for (position, stmt) in body.iter().enumerate() {
+            if let ast::Stmt::If(if_stmt) = stmt {
+                match self.value(&if_stmt.test).eager {
+                    Some(false) => regions.extend(span(&if_stmt.body)),
+                    Some(true) => {
+                        regions.extend(span(&if_stmt.orelse));
+                        let leaves = matches!(
+                            if_stmt.body.last(),
+                            Some(ast::Stmt::Return(_) | ast::Stmt::Raise(_))
+                        );
+                        if leaves && if_stmt.orelse.is_empty() {
+                            regions.extend(span(&body[position + 1..]));
+                        }
+                    }
+                    None => (),
                 }
             }
-            ast::Expr::Name(name) => self.names.get(name.id.as_str()).copied().flatten(),
-            ast::Expr::Call(call) if self.is_compiling(call) => Some(true),
-            ast::Expr::Call(call) if self.is_torchscript_check(call) => Some(false),
-            _ => None,
+            for block in walk::child_blocks(stmt) {
+                self.collect_compiled(block, regions);
+            }
+        }
+    }
+
+    /// The value of a condition under `torch.compile`, when the code says it.
+    fn under_compile(&self, test: &ast::Expr) -> Option<bool> {
+        self.value(test).compiled
+    }
+
+    /// The value of a condition under compile and eagerly.
+    fn value(&self, test: &ast::Expr) -> Known {
+        match test {
+            ast::Expr::UnaryOp(unary) if matches!(unary.op, ast::UnaryOp::Not) => {
+                self.value(&unary.operand).not()
+            }
+            ast::Expr::BoolOp(bool_op) => {
+                let values: Vec<Known> = bool_op.values.iter().map(|v| self.value(v)).collect();
+                let decides = matches!(bool_op.op, ast::BoolOp::Or);
+                let compiled: Vec<Option<bool>> = values.iter().map(|v| v.compiled).collect();
+                let eager: Vec<Option<bool>> = values.iter().map(|v| v.eager).collect();
+                Known {
+                    compiled: combine(&compiled, decides),
+                    eager: combine(&eager, decides),
+                }
+            }
+            ast::Expr::Name(name) => self
+                .names
+                .get(name.id.as_str())
+                .copied()
+                .unwrap_or_default(),
+            ast::Expr::Call(call) if self.is_compiling(call) => Known {
+                compiled: Some(true),
+                eager: Some(false),
+            },
+            // False under compile; eagerly it may be a TorchScript run.
+            ast::Expr::Call(call) if self.is_torchscript_check(call) => Known {
+                compiled: Some(false),
+                eager: None,
+            },
+            _ => Known::default(),
         }
     }
 

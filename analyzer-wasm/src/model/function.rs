@@ -318,16 +318,17 @@ pub(crate) struct FunctionModel<'a> {
     /// Parts of the body that run only when not compiling (`if not is_compiling():`).
     pub(crate) eager_only: Vec<TextRange>,
     /// `torch.compile` never takes it: `@torch.compiler.disable` or a project's
-    /// `@disable_compiler`, or its arrays come from Python's `random` (a data pipeline).
+    /// `@disable_compiler`, every call of it in the module runs only eagerly, or its arrays come
+    /// from Python's `random` (a data pipeline).
     pub(crate) torch_excluded: bool,
     /// Decorated with `functools.lru_cache` or `functools.cache`: its result is computed once per
     /// argument set, so no JIT decision is worth making about it.
     pub(crate) memoized: bool,
-    /// A Python loop reads array data to the host on every iteration (`.item()`, `.tolist()`,
-    /// `float(t)`, or it walks `t.tolist()`): the function is driven from the host by design (a
-    /// RANSAC loop, a metric over detections, a drawing routine), and compiling it would break
-    /// the graph in every iteration.
-    pub(crate) host_loop: bool,
+    /// It reads array data to the host at two places or more, or in every iteration of a loop
+    /// (`.item()`, `.tolist()`, `float(t)`): the function is driven from the host by design (a
+    /// RANSAC loop, a metric over detections, a drawing routine), and compiled it would run as
+    /// three graphs or more.
+    pub(crate) host_driven: bool,
     /// Every `return` hands back Python values taken out of arrays (`x.item()`, `t.tolist()`,
     /// `bool(...)`): the function exists to read data to the host (a metric, a check, a hook),
     /// so a graph break there is its purpose.
@@ -419,7 +420,7 @@ impl<'a> FunctionModel<'a> {
             eager_only,
             torch_excluded: false,
             memoized: false,
-            host_loop: false,
+            host_driven: false,
             returns_host_values: false,
             varying_shapes: module
                 .observed(&syntax_name)
@@ -428,9 +429,10 @@ impl<'a> FunctionModel<'a> {
         };
         model.loops = loops::collect(&model, module);
         model.returns_host_values = host::returns_host_values(&model, module);
-        model.host_loop = host::host_loop(&model, module);
+        model.host_driven = host::host_driven(&model, module);
         model.memoized = memoized(model.syntax.decorators, module);
         model.torch_excluded = compile_disabled(model.syntax.decorators, module)
+            || module.call_contexts.eager_only.contains(&model.syntax.name)
             || model.calls.iter().any(|call| {
                 call.qualified
                     .as_deref()
@@ -504,7 +506,7 @@ impl<'a> FunctionModel<'a> {
             // Or a Python loop over the library's array elements (`x[i].item()` per element),
             // the pattern a rewrite vectorises.
             Framework::Torch if self.torch_excluded => false,
-            _ if self.returns_host_values || self.host_loop => false,
+            _ if self.returns_host_values || self.host_driven => false,
             other => {
                 let library = other.library();
                 let array = Kind::array_of(library);
@@ -542,11 +544,13 @@ impl<'a> FunctionModel<'a> {
     }
 
     /// Whether a JIT could take the function at all: not a special method other than
-    /// `__call__`, not a generator or a coroutine.
+    /// `__call__`, not a generator or a coroutine, not memoized, and not named for I/O or
+    /// display (`save_*`, `load_*`, `plot_*`, `draw_*`, `visualize_*`, `*_to_string`): code
+    /// that writes files or pictures is not what anyone compiles.
     fn may_be_compiled(&self) -> bool {
         let short = self.syntax.name.rsplit('.').next().unwrap_or("");
         let special = short.starts_with("__") && short.ends_with("__") && short != "__call__";
-        !special && !self.suspends && !self.memoized
+        !special && !self.suspends && !self.memoized && !names_io_or_display(short)
     }
 
     /// The kind of a local name (parameters included).
@@ -683,7 +687,7 @@ impl<'a> FunctionModel<'a> {
 }
 
 /// `@torch.compiler.disable`, `@torch._dynamo.disable`, or a project's `@disable_compiler`.
-fn compile_disabled(decorators: &[ast::Expr], module: &ModuleModel<'_>) -> bool {
+pub(crate) fn compile_disabled(decorators: &[ast::Expr], module: &ModuleModel<'_>) -> bool {
     decorators.iter().any(|decorator| {
         let target = match decorator {
             ast::Expr::Call(call) => &*call.func,
@@ -702,6 +706,30 @@ fn compile_disabled(decorators: &[ast::Expr], module: &ModuleModel<'_>) -> bool 
             "torch.compiler.disable" | "torch._dynamo.disable"
         ) || last_segment(&name).contains("disable_compil")
     })
+}
+
+/// Whether a function name has a word of I/O or display in it (`save_ply`, `_draw_line`,
+/// `image_to_string`).
+fn names_io_or_display(name: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "save",
+        "load",
+        "read",
+        "write",
+        "print",
+        "plot",
+        "draw",
+        "show",
+        "display",
+        "render",
+        "visualize",
+        "visualise",
+        "visualization",
+        "string",
+        "export",
+        "dump",
+    ];
+    name.split('_').any(|word| WORDS.contains(&word))
 }
 
 /// `@functools.lru_cache`, `@lru_cache(maxsize=...)` or `@functools.cache`.
@@ -1143,7 +1171,7 @@ impl<'a> Builder<'a, '_> {
                 if let ast::Expr::Attribute(attribute) = &*call.func {
                     match attribute.attr.as_str() {
                         "numel" | "size" => dependence.shape = true,
-                        "item" | "tolist" => dependence.scalar_from_tensor = true,
+                        "item" => dependence.scalar_from_tensor = true,
                         _ => (),
                     }
                 }
@@ -1166,8 +1194,10 @@ impl<'a> Builder<'a, '_> {
         walk::walk_expr(expr, &mut |sub| match sub {
             ast::Expr::Name(name) => found |= self.tensor_scalars.contains(name.id.as_str()),
             ast::Expr::Call(call) => {
+                // A list read out with `.tolist()` is not counted: the break is the read
+                // itself (PT002), and the list then sizes slices or loops in Python.
                 if let ast::Expr::Attribute(attribute) = &*call.func {
-                    if matches!(attribute.attr.as_str(), "item" | "tolist")
+                    if attribute.attr.as_str() == "item"
                         && !self.kind(&attribute.value).eq(&Kind::Str)
                     {
                         found = true;

@@ -4,7 +4,7 @@
 use rustpython_parser::ast::{self, Ranged};
 
 use crate::model::function::CallSite;
-use crate::model::{walk, FunctionModel, ModuleModel};
+use crate::model::{walk, FunctionModel, Kind, ModuleModel};
 
 /// Whether every `return` hands back Python values taken out of arrays (`x.item()`,
 /// `t.tolist()`, `bool(...)`): a metric, a check, a hook.
@@ -36,28 +36,63 @@ pub(crate) fn returns_host_values(model: &FunctionModel<'_>, module: &ModuleMode
     returns > 0 && returns == host
 }
 
-/// Whether some Python loop reads array data to the host in its header or body: `.item()`,
-/// `.tolist()`, `.cpu()`/`.numpy()`, or `float`/`int`/`bool` of an array. A branch on an
-/// array (`if t.max() > v:`) does not count: that is the graph break a rewrite removes.
-pub(crate) fn host_loop(model: &FunctionModel<'_>, module: &ModuleModel<'_>) -> bool {
+/// Whether the function is driven from the host: it reads array data back to Python
+/// (`.item()`, `.tolist()`, `.cpu()`/`.numpy()`, or `float`/`int`/`bool` of an array) at two
+/// places or more, or inside a loop or comprehension, where every iteration syncs. Each read
+/// is a graph break, so compiled it runs as three graphs or more: code written to run eagerly
+/// (a RANSAC loop, a metric over detections, a drawing routine). One read (the brief's
+/// `adaptive_processing`) leaves a candidate whose break is the finding. A branch on an array
+/// (`if t.max() > v:`) does not count: that is the break a rewrite removes.
+pub(crate) fn host_driven(model: &FunctionModel<'_>, module: &ModuleModel<'_>) -> bool {
     let reads: Vec<_> = model
         .calls
         .iter()
         .filter(|call| reads_to_host(call, model, module))
+        // What runs only eagerly reads nothing in compiled code.
+        .filter(|call| {
+            !model
+                .eager_only
+                .iter()
+                .any(|region| region.contains_range(call.expr.range))
+        })
         .map(|call| call.expr.range)
         .collect();
-    model.loops.iter().any(|loop_| {
-        let range = loop_.stmt.range();
-        reads.iter().any(|read| range.contains_range(*read))
-    })
+    if reads.len() >= 2 {
+        return true;
+    }
+    let mut repeated = model
+        .loops
+        .iter()
+        .map(|loop_| loop_.stmt.range())
+        .collect::<Vec<_>>();
+    walk::for_each_expr_in(model.syntax.body, &mut |expr| {
+        if matches!(
+            expr,
+            ast::Expr::ListComp(_)
+                | ast::Expr::SetComp(_)
+                | ast::Expr::DictComp(_)
+                | ast::Expr::GeneratorExp(_)
+        ) {
+            repeated.push(expr.range());
+        }
+    });
+    repeated
+        .iter()
+        .any(|range| reads.iter().any(|read| range.contains_range(*read)))
 }
 
 fn reads_to_host(call: &CallSite<'_>, model: &FunctionModel<'_>, module: &ModuleModel<'_>) -> bool {
     // Ex) `x[i].item()` reads one element: the element loop a rewrite vectorises.
     let element = matches!(call.receiver, Some(ast::Expr::Subscript(_)));
-    let method = call.receiver_kind.is_array()
-        && !element
-        && matches!(call.method, Some("item" | "tolist" | "cpu" | "numpy"));
+    // `.tolist()` is an array method whatever the receiver's inferred kind.
+    let method = !element
+        && match call.method {
+            Some("item" | "cpu" | "numpy") => call.receiver_kind.is_array(),
+            Some("tolist") => {
+                matches!(call.receiver_kind, Kind::Unknown) || call.receiver_kind.is_array()
+            }
+            _ => false,
+        };
     let conversion = matches!(
         call.qualified.as_deref(),
         Some("builtins.float" | "builtins.int" | "builtins.bool")

@@ -155,6 +155,19 @@ fn infer_call(call: &ast::ExprCall, kinds: &HashMap<&str, Kind>, module: &Module
             | "jax.numpy.dtype"
             | "tensorflow.DType"
             | "tensorflow.TensorShape" => Kind::Unknown,
+            // The runtime's own state (`torch._C._are_functorch_transforms_active()`,
+            // `torch._dynamo.config`): Python values, never arrays.
+            q if [
+                "torch._C.",
+                "torch._dynamo.",
+                "torch.compiler.",
+                "torch._guards.",
+            ]
+            .iter()
+            .any(|p| q.starts_with(p)) =>
+            {
+                Kind::Unknown
+            }
             // Ex) `jnp.issubdtype(x.dtype, jnp.floating)`: known while tracing, never traced.
             q if Library::of(q).is_some() && is_static_query(last_segment(q)) => Kind::Scalar,
             q => match Library::of(q) {

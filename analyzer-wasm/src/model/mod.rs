@@ -5,7 +5,7 @@
 //! loops). Both are plain Rust over rustpython-parser's AST, built in one pass each.
 
 mod context;
-mod eager;
+pub(crate) mod eager;
 mod function;
 mod host;
 mod imports;
@@ -25,10 +25,10 @@ use rustpython_parser::ast::{self, Ranged};
 
 pub(crate) use context::Tracing;
 pub(crate) use function::{CallSite, FunctionModel, FunctionSyntax};
-pub(crate) use imports::{Imports, Library};
+pub(crate) use imports::{last_segment, Imports, Library};
 pub(crate) use kind::{Framework, Kind};
 pub(crate) use loops::{LoopIter, LoopModel};
-pub(crate) use ops::{library_kernel_kind, MUTATING_METHODS};
+pub(crate) use ops::{is_static_query, library_kernel_kind, MUTATING_METHODS};
 
 /// Module-level facts.
 #[derive(Debug)]
@@ -53,6 +53,8 @@ pub(crate) struct ModuleModel<'a> {
     pub(crate) traced: HashMap<String, Tracing>,
     /// Functions that compiled code calls (compiled themselves or not).
     pub(crate) called_from_compiled: HashSet<String>,
+    /// Where the module calls its private functions: only eagerly, or only under compile.
+    pub(crate) call_contexts: eager::CallContexts,
     /// What a trace of the program saw each function called with, when there is one.
     observations: Option<&'a observed::Observations>,
 }
@@ -120,6 +122,7 @@ impl<'a> ModuleModel<'a> {
             function_index: HashMap::new(),
             traced: HashMap::new(),
             called_from_compiled: HashSet::new(),
+            call_contexts: eager::CallContexts::default(),
             observations: None,
         };
         for stmt in suite {
@@ -165,6 +168,7 @@ impl<'a> ModuleModel<'a> {
             }
         }
         collect_global_declarations(suite, &mut model.declared_global);
+        model.call_contexts = eager::call_contexts(&model.functions, &model);
         (model.traced, model.called_from_compiled) =
             context::traced_functions(&model.functions, &model);
         model

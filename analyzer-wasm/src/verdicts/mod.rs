@@ -216,6 +216,18 @@ fn estimate(
             ),
         );
     }
+    // Dynamo and `jax.jit` inline what a compiled function calls: a private helper is compiled
+    // with its caller, and compiled alone it pays a call's guards for a few operations.
+    if framework != Framework::Numba && !function.is_compiled() && !failing {
+        if let Some(caller) = module.call_contexts.callers.get(&function.syntax.name) {
+            return (
+                Some(cost::NOTHING),
+                format!(
+                    "A private helper of `{caller}`: compiling `{caller}` compiles it too (it is inlined), so compile the caller rather than this function alone."
+                ),
+            );
+        }
+    }
     if failing {
         let summary = match (&function.traced, function.jit_for(framework)) {
             (Some(tracing), None) if tracing.framework == framework => format!(

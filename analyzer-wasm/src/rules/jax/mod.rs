@@ -13,7 +13,9 @@ pub(crate) mod traced_shape_argument;
 use rustpython_parser::ast::{self, Ranged};
 use rustpython_parser::text_size::TextRange;
 
-use crate::model::{walk, Framework, FunctionModel, ModuleModel};
+use crate::model::{
+    is_static_query, last_segment, walk, Framework, FunctionModel, Library, ModuleModel,
+};
 
 /// The parameters `jax.jit` traces: all but `self` and the static ones.
 pub(crate) fn traced_params<'a>(function: &FunctionModel<'a>) -> Vec<&'a str> {
@@ -74,11 +76,16 @@ pub(crate) fn reads_traced(
         {
             false
         }
+        // Ex) `len(x)`, `jnp.size(x)`, `jnp.issubdtype(x.dtype, ...)`: known while tracing.
         ast::Expr::Call(call)
-            if matches!(
-                module.imports.qualified_name(&call.func).as_deref(),
-                Some("builtins.len" | "builtins.isinstance")
-            ) =>
+            if module
+                .imports
+                .qualified_name(&call.func)
+                .as_deref()
+                .is_some_and(|q| {
+                    matches!(q, "builtins.len" | "builtins.isinstance")
+                        || (Library::of(q).is_some() && is_static_query(last_segment(q)))
+                }) =>
         {
             false
         }
