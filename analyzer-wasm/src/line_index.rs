@@ -42,6 +42,7 @@ impl<'src> LineIndex<'src> {
             line: line_idx + 1,
             column: line_text.chars().count(),
             utf16_column: line_text.encode_utf16().count(),
+            cell: None,
         }
     }
 }

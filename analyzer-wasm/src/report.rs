@@ -51,6 +51,10 @@ pub struct Position {
     pub column: usize,
     /// 0-based column in UTF-16 code units, for browser editors.
     pub utf16_column: usize,
+    /// In a Jupyter notebook, the 1-based cell (every cell counted, markdown included, as
+    /// editors number them); `line` then counts within the cell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell: Option<usize>,
 }
 
 /// A half-open span of the source.

@@ -842,3 +842,37 @@ def activation(x: torch.Tensor):
         "{public:?}"
     );
 }
+
+#[test]
+fn code_in_numba_object_mode_raises_nothing() {
+    let source = "\
+import warnings
+
+from numba import njit, objmode
+
+
+@njit
+def searchsorted(a, v):
+    with objmode():
+        warnings.warn(\"deprecated\", DeprecationWarning)
+    lo = -1
+    hi = len(a)
+    while lo < hi - 1:
+        m = (lo + hi) // 2
+        if v < a[m]:
+            hi = m
+        else:
+            lo = m
+    return hi
+
+
+@njit
+def warns(a):
+    warnings.warn(\"deprecated\")
+    return a
+";
+    let report = analyze(source);
+    let codes = codes_in(&report, "searchsorted");
+    assert!(codes.is_empty(), "{codes:?}");
+    assert!(codes_in(&report, "warns").contains(&"NB001".to_owned()));
+}

@@ -64,6 +64,12 @@ pub(crate) fn run(request: &FixArgs) -> anyhow::Result<bool> {
     };
     let format = request.output_format;
     let path = request.file.as_path();
+    if path.extension().is_some_and(|ext| ext == "ipynb") {
+        bail!(
+            "{} is a notebook: `jitlens check` reads notebooks, `fix` does not yet (copy the cell into a .py file)",
+            path.display()
+        );
+    }
     let source = std::fs::read_to_string(path)
         .with_context(|| format!("could not read {}", path.display()))?;
     let report = analyze(&source);

@@ -457,3 +457,87 @@ fn statistics_count_findings_per_rule() {
     );
     assert!(!text.contains("integrate.py:8"), "{text}");
 }
+
+#[test]
+fn a_notebook_is_checked_cell_by_cell_in_every_format() {
+    let notebook = "tests/fixtures/notebook/analysis.ipynb";
+    let (code, text) = check(&[notebook]);
+    assert_eq!(code, 0, "{text}");
+    // Cell 2's loop is its line 8; cell 3's `.item()` its line 6; `# noqa: PT006` in cell 3
+    // holds for that cell's line only; the magics, the shell escape and the `%%timeit` cell
+    // are left out without moving a line.
+    for line in [
+        format!("{notebook}:cell 2:8:5: NB401 "),
+        format!("{notebook}:cell 3:6:9: PT001 "),
+        format!("{notebook}:cell 3:7:8: PT301 "),
+    ] {
+        assert!(text.contains(&line), "{line} missing:\n{text}");
+    }
+    assert!(!text.contains("PT006"), "{text}");
+    assert!(
+        text.contains(&format!("{notebook}:cell 2:5: pairwise -- numba high")),
+        "{text}"
+    );
+
+    let (_, json) = check(&["--output-format", "json", notebook]);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let item = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "PT001")
+        .expect("PT001");
+    assert_eq!(item["range"]["start"]["cell"], 3);
+    assert_eq!(item["range"]["start"]["line"], 6);
+
+    let (_, sarif) = check(&["--output-format", "sarif", notebook]);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let regions: Vec<(u64, u64)> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let region = &r["locations"][0]["physicalLocation"]["region"];
+            (
+                region["properties"]["cell"].as_u64().unwrap(),
+                region["startLine"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(regions.contains(&(3, 6)), "{regions:?}");
+
+    let (_, github) = check(&["--output-format", "github", notebook]);
+    assert!(
+        github.contains(&format!(
+            "file={notebook},line=6,col=9,endLine=6,endColumn=37,title=PT001 (cell 3)::"
+        )),
+        "{github}"
+    );
+}
+
+#[test]
+fn a_broken_notebook_is_an_error_for_that_file_and_the_walk_finds_notebooks() {
+    let root = project(
+        "notebooks",
+        &[
+            (
+                "good.ipynb",
+                &std::fs::read(workspace_root().join("tests/fixtures/notebook/analysis.ipynb"))
+                    .unwrap(),
+            ),
+            ("not_json.ipynb", b"{\"cells\": [" as &[u8]),
+            ("old.ipynb", b"{\"nbformat\": 3, \"worksheets\": []}"),
+        ],
+    );
+    let (code, stdout, stderr) = check_in(&root, &["."]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("good.ipynb:cell 3:6:9: PT001"), "{stdout}");
+    assert!(
+        stdout.contains("not_json.ipynb:1:1: SyntaxError: not a notebook"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("old.ipynb:1:1: SyntaxError: nbformat 3 is not supported"),
+        "{stdout}"
+    );
+}

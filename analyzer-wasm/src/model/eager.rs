@@ -68,6 +68,14 @@ pub(crate) fn call_contexts(
     let mut eager_calls: HashMap<String, bool> = HashMap::new();
     let mut compiled_calls: HashMap<String, Vec<(String, bool)>> = HashMap::new();
     let mut callers: HashMap<String, String> = HashMap::new();
+    // Only torch and JAX read the contexts: other modules skip the walk.
+    if !["torch", "jax"]
+        .iter()
+        .any(|m| module.imports.imports_module(m))
+    {
+        return CallContexts::default();
+    }
+    let names: HashSet<&str> = functions.iter().map(|f| f.name.as_str()).collect();
     for function in functions {
         let disabled = compile_disabled(function.decorators, module);
         let mut guards = CompileGuards {
@@ -89,15 +97,14 @@ pub(crate) fn call_contexts(
             let ast::Expr::Call(call) = expr else { return };
             // Ex) `self._project(x)` in a method of the same class.
             if let (ast::Expr::Attribute(attribute), Some(class)) = (&*call.func, class) {
+                let private = attribute.attr.starts_with('_') && !attribute.attr.starts_with("__");
                 let on_self =
                     matches!(&*attribute.value, ast::Expr::Name(n) if n.id.as_str() == "self");
+                if !(private && on_self) {
+                    return;
+                }
                 let method = format!("{class}.{}", attribute.attr);
-                if on_self
-                    && attribute.attr.starts_with('_')
-                    && !attribute.attr.starts_with("__")
-                    && method != function.name
-                    && functions.iter().any(|f| f.name == method)
-                {
+                if method != function.name && names.contains(method.as_str()) {
                     callers
                         .entry(method)
                         .or_insert_with(|| function.name.clone());

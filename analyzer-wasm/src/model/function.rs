@@ -317,6 +317,9 @@ pub(crate) struct FunctionModel<'a> {
     pub(crate) suspends: bool,
     /// Parts of the body that run only when not compiling (`if not is_compiling():`).
     pub(crate) eager_only: Vec<TextRange>,
+    /// `with numba.objmode(...):` blocks: Python inside a Numba function, which Numba rules
+    /// leave alone.
+    pub(crate) object_mode: Vec<TextRange>,
     /// `torch.compile` never takes it: `@torch.compiler.disable` or a project's
     /// `@disable_compiler`, every call of it in the module runs only eagerly, or its arrays come
     /// from Python's `random` (a data pipeline).
@@ -400,6 +403,7 @@ impl<'a> FunctionModel<'a> {
             ..
         } = builder;
         let syntax_name = syntax.name.clone();
+        let object_mode = numba_support::object_mode_blocks(syntax.body, module);
         let mut model = Self {
             syntax,
             jit,
@@ -418,6 +422,7 @@ impl<'a> FunctionModel<'a> {
             body_blocker: None,
             suspends,
             eager_only,
+            object_mode,
             torch_excluded: false,
             memoized: false,
             host_driven: false,

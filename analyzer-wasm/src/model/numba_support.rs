@@ -6,7 +6,8 @@
 //! of the project, a helper that formats strings) does not compile as written, so "this loop
 //! compiles to machine code" would be false there.
 
-use rustpython_parser::ast;
+use rustpython_parser::ast::{self, Ranged};
+use rustpython_parser::text_size::TextRange;
 
 use crate::model::function::{FunctionModel, FunctionSyntax};
 use crate::model::kind::{Framework, Kind};
@@ -237,6 +238,31 @@ fn is_docstring(stmt: &ast::Stmt) -> bool {
     matches!(stmt, ast::Stmt::Expr(e) if matches!(&*e.value, ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Str(_))))
 }
 
+/// Whether a `with` statement enters Numba's object mode (`with numba.objmode(...):`), where
+/// the body runs as Python: what it holds compiles whatever it is.
+pub(crate) fn is_object_mode(with: &ast::StmtWith, module: &ModuleModel<'_>) -> bool {
+    with.items.iter().all(|item| {
+        let callee = match &item.context_expr {
+            ast::Expr::Call(call) => &*call.func,
+            other => other,
+        };
+        module.imports.qualified_name(callee).as_deref() == Some("numba.objmode")
+    })
+}
+
+/// The `with numba.objmode(...):` statements of a body, nested ones included.
+pub(crate) fn object_mode_blocks(body: &[ast::Stmt], module: &ModuleModel<'_>) -> Vec<TextRange> {
+    let mut blocks = Vec::new();
+    walk::for_each_stmt(body, &mut |stmt| {
+        if let ast::Stmt::With(with) = stmt {
+            if is_object_mode(with, module) {
+                blocks.push(with.range);
+            }
+        }
+    });
+    blocks
+}
+
 fn first_blocker(
     body: &[ast::Stmt],
     kind_of: &dyn Fn(&str) -> Kind,
@@ -245,7 +271,11 @@ fn first_blocker(
     depth: u8,
 ) -> Option<Blocker> {
     let mut found = Found::default();
+    let object_mode = object_mode_blocks(body, module);
+    let in_object_mode =
+        |range: TextRange| object_mode.iter().any(|block| block.contains_range(range));
     walk::for_each_stmt(body, &mut |stmt| match stmt {
+        _ if in_object_mode(stmt.range()) => (),
         ast::Stmt::With(_) | ast::Stmt::Try(_) | ast::Stmt::Global(_) => {
             found.note(
                 "has a `with`, `try` or `global` statement".to_owned(),
@@ -262,7 +292,7 @@ fn first_blocker(
     });
     walk::for_each_expr_in(body, &mut |expr| {
         // The first Python-object blocker decides; the rest of the walk costs nothing.
-        if found.python.is_some() {
+        if found.python.is_some() || in_object_mode(expr.range()) {
             return;
         }
         found.expr(expr, kind_of, module, scope, depth);

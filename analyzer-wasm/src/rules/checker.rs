@@ -17,7 +17,9 @@ pub(crate) struct Checker<'a, 'src> {
     function: String,
     rule: Option<&'static Rule>,
     severity: Severity,
-    eager_only: Vec<TextRange>,
+    /// Where the running rule says nothing: code that runs only eagerly (torch and general
+    /// rules), Numba's object-mode blocks (Numba rules).
+    silent_regions: Vec<TextRange>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -36,7 +38,7 @@ impl<'a, 'src> Checker<'a, 'src> {
             function: function.to_owned(),
             rule: None,
             severity: Severity::Info,
-            eager_only: Vec::new(),
+            silent_regions: Vec::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -54,11 +56,12 @@ impl<'a, 'src> Checker<'a, 'src> {
             Severity::Error if !compiled => Severity::Warning,
             severity => severity,
         };
-        // What runs only when not compiling breaks no graph and recompiles nothing.
-        self.eager_only = if matches!(rule.family, Family::Torch | Family::General) {
-            function.eager_only.clone()
-        } else {
-            Vec::new()
+        // What runs only when not compiling breaks no graph and recompiles nothing; what runs in
+        // Numba's object mode is Python by request.
+        self.silent_regions = match rule.family {
+            Family::Torch | Family::General => function.eager_only.clone(),
+            Family::Numba => function.object_mode.clone(),
+            _ => Vec::new(),
         };
         (rule.check)(self, function);
         self.rule = None;
@@ -68,7 +71,7 @@ impl<'a, 'src> Checker<'a, 'src> {
     pub(crate) fn report(&mut self, range: TextRange, message: impl Into<String>) {
         let Some(rule) = self.rule else { return };
         if self
-            .eager_only
+            .silent_regions
             .iter()
             .any(|region| region.contains_range(range))
         {

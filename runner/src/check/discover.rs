@@ -1,4 +1,5 @@
-//! Which files `check` looks at: the named files, and the `.py` files under the named folders.
+//! Which files `check` looks at: the named files, and the `.py` files and Jupyter notebooks
+//! (`.ipynb`) under the named folders.
 //!
 //! Folders are walked with the `ignore` crate, as ruff and ripgrep do: `.gitignore` (also outside
 //! a git repository, and those of parent folders), `.ignore` and `.git/info/exclude` are
@@ -48,7 +49,11 @@ pub(crate) fn python_files(paths: &[PathBuf], exclude: &Exclude) -> anyhow::Resu
             match entry {
                 Ok(entry) => {
                     let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
-                    if is_file && entry.path().extension().is_some_and(|ext| ext == "py") {
+                    let checked = entry
+                        .path()
+                        .extension()
+                        .is_some_and(|ext| ext == "py" || ext == "ipynb");
+                    if is_file && checked {
                         files.push(entry.into_path());
                     }
                 }

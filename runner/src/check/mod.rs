@@ -2,7 +2,8 @@
 //! ruff.
 //!
 //! The steps, each in its own module: settings from `[tool.jitlens]` ([`config`]); the files,
-//! walked respecting `.gitignore` ([`discover`]); each file read, passed over when it imports no
+//! walked respecting `.gitignore` ([`discover`]); each file read (a notebook's code cells joined
+//! into one module, [`notebook`]), passed over when it imports no
 //! numerical library ([`prefilter`]), analyzed, filtered by `# noqa` ([`noqa`]) and by
 //! `--select`/`--ignore` ([`selection`]), on every core ([`process`]); then printed in path order
 //! ([`output`]).
@@ -14,6 +15,7 @@ mod args;
 mod config;
 mod discover;
 mod noqa;
+mod notebook;
 mod output;
 mod prefilter;
 mod process;

@@ -111,6 +111,7 @@ mod tests {
             line,
             column: 4,
             utf16_column: 4,
+            cell: None,
         };
         Diagnostic {
             code: code.to_owned(),

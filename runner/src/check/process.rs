@@ -1,5 +1,5 @@
-//! Checking files, in parallel: read within bounds, pass over non-numerical files, analyze,
-//! then drop what `# noqa` and the rule selection suppress.
+//! Checking files, in parallel: read within bounds, take a notebook's code cells, pass over
+//! non-numerical files, analyze, then drop what `# noqa` and the rule selection suppress.
 //!
 //! A file never stops the run: one too large to analyze, or not UTF-8, gets a report with that
 //! error (like a syntax error, it makes the exit code 1); one that cannot be read, or whose
@@ -15,6 +15,7 @@ use std::sync::Mutex;
 use jitlens_analyzer::report::ParseError;
 use jitlens_analyzer::{LineIndex, Report, MAX_SOURCE_BYTES};
 
+use crate::check::notebook::Notebook;
 use crate::check::selection::RuleSelection;
 use crate::check::{noqa, prefilter};
 
@@ -86,15 +87,28 @@ fn check_file(path: &Path, selection: &RuleSelection) -> Outcome {
             return Outcome::Failed(format!("could not read {}: {error}", path.display()))
         }
     };
-    if !prefilter::worth_parsing(&bytes) {
+    let is_notebook = path.extension().is_some_and(|ext| ext == "ipynb");
+    if !is_notebook && !prefilter::worth_parsing(&bytes) {
         return Outcome::Skipped;
     }
-    let source = match std::str::from_utf8(&bytes) {
+    let text = match std::str::from_utf8(&bytes) {
         Ok(source) => source,
         Err(error) => return Outcome::Checked(not_utf8(&bytes, &error)),
     };
     // Python ignores a UTF-8 byte order mark; editors do not count it as a column.
-    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let notebook = if is_notebook {
+        match Notebook::parse(text) {
+            Ok(notebook) => Some(notebook),
+            Err(message) => return Outcome::Checked(not_a_notebook(message)),
+        }
+    } else {
+        None
+    };
+    let source = notebook.as_ref().map_or(text, |n| n.source.as_str());
+    if is_notebook && !prefilter::worth_parsing(source.as_bytes()) {
+        return Outcome::Skipped;
+    }
     let mut report = match guarded(|| jitlens_analyzer::analyze_without_strategies(source)) {
         Ok(report) => report,
         Err(panic) => {
@@ -106,6 +120,9 @@ fn check_file(path: &Path, selection: &RuleSelection) -> Outcome {
     };
     noqa::suppress(&mut report, source);
     selection.apply(&mut report);
+    if let Some(notebook) = &notebook {
+        notebook.place(&mut report);
+    }
     Outcome::Checked(report)
 }
 
@@ -138,6 +155,13 @@ fn read_at_most(path: &Path, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
         return Ok(None);
     }
     Ok(Some(bytes))
+}
+
+fn not_a_notebook(message: String) -> Report {
+    Report::with_parse_error(ParseError {
+        message,
+        position: LineIndex::new("").position(0),
+    })
 }
 
 fn too_large() -> Report {

@@ -240,6 +240,7 @@ mod tests {
             line: 1,
             column: 0,
             utf16_column: 0,
+            cell: None,
         };
         let diagnostic = |code: &str| Diagnostic {
             code: code.to_owned(),

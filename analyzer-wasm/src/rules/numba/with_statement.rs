@@ -2,7 +2,7 @@
 
 use rustpython_parser::ast;
 
-use crate::model::{walk, FunctionModel};
+use crate::model::{numba_support, walk, FunctionModel};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -43,14 +43,7 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     let mut found = Vec::new();
     walk::for_each_stmt(function.syntax.body, &mut |stmt| {
         let ast::Stmt::With(with) = stmt else { return };
-        let objmode = with.items.iter().all(|item| {
-            let callee = match &item.context_expr {
-                ast::Expr::Call(call) => &*call.func,
-                other => other,
-            };
-            module.imports.qualified_name(callee).as_deref() == Some("numba.objmode")
-        });
-        if !objmode {
+        if !numba_support::is_object_mode(with, module) {
             found.push(with.range);
         }
     });

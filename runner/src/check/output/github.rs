@@ -25,6 +25,11 @@ pub(super) fn write(out: &mut impl Write, files: &[FileReport]) -> io::Result<()
         }
         for diagnostic in &file.report.diagnostics {
             let (start, end) = (diagnostic.range.start, diagnostic.range.end);
+            // GitHub places an annotation by file line; in a notebook the cell goes in the title.
+            let title = match start.cell {
+                Some(cell) => format!("{} (cell {cell})", diagnostic.code),
+                None => diagnostic.code.clone(),
+            };
             writeln!(
                 out,
                 "::{} file={path},line={},col={},endLine={},endColumn={},title={}::{}",
@@ -33,7 +38,7 @@ pub(super) fn write(out: &mut impl Write, files: &[FileReport]) -> io::Result<()
                 start.column + 1,
                 end.line,
                 end.column + 1,
-                escape_property(&diagnostic.code),
+                escape_property(&title),
                 escape_data(&diagnostic.message)
             )?;
         }

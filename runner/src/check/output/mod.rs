@@ -12,6 +12,7 @@ mod text;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
+use jitlens_analyzer::report::Position;
 use jitlens_analyzer::Report;
 
 use super::OutputFormat;
@@ -38,6 +39,14 @@ pub(crate) struct Layout {
     pub(crate) all_verdicts: bool,
     /// Text prints a count per rule instead of the findings (`--statistics`).
     pub(crate) statistics: bool,
+}
+
+/// `line:column` (1-based) of a position, `cell N:line:column` in a notebook.
+pub(crate) fn line_column(position: Position) -> String {
+    match position.cell {
+        Some(cell) => format!("cell {cell}:{}:{}", position.line, position.column + 1),
+        None => format!("{}:{}", position.line, position.column + 1),
+    }
 }
 
 /// The verdicts of a function that say something: a gain to take (`high`, `medium`, `low`), a
@@ -121,6 +130,7 @@ pub(crate) mod fixtures {
             column,
             // As if the line held one astral character before the column.
             utf16_column: column + 1,
+            cell: None,
         }
     }
 

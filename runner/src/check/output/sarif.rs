@@ -41,10 +41,7 @@ pub(super) fn write(out: &mut impl Write, files: &[FileReport]) -> io::Result<()
                 "ruleIndex": rule_index(SYNTAX_ERROR),
                 "level": "error",
                 "message": { "text": error.message },
-                "locations": [location(&uri, json!({
-                    "startLine": error.position.line,
-                    "startColumn": error.position.utf16_column + 1,
-                }))],
+                "locations": [location(&uri, point(error.position))],
             }));
         }
         for diagnostic in &file.report.diagnostics {
@@ -101,15 +98,31 @@ fn location(uri: &str, region: Value) -> Value {
     }})
 }
 
+fn point(position: Position) -> Value {
+    let mut region = json!({
+        "startLine": position.line,
+        "startColumn": position.utf16_column + 1,
+    });
+    if let Some(cell) = position.cell {
+        region["properties"] = json!({ "cell": cell });
+    }
+    region
+}
+
 fn region(range: Range) -> Value {
     let Range { start, end } = range;
     let column = |position: Position| position.utf16_column + 1;
-    json!({
+    let mut region = json!({
         "startLine": start.line,
         "startColumn": column(start),
         "endLine": end.line,
         "endColumn": column(end),
-    })
+    });
+    // In a notebook the lines count within the cell, which the region's property bag names.
+    if let Some(cell) = start.cell {
+        region["properties"] = json!({ "cell": cell });
+    }
+    region
 }
 
 /// A URI reference for `path`: `/` separators, reserved bytes percent-encoded.

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use jitlens_analyzer::report::Severity;
 
-use crate::check::output::{opportunities, FileReport, SYNTAX_ERROR};
+use crate::check::output::{line_column, opportunities, FileReport, SYNTAX_ERROR};
 
 /// How many opportunities the ranked list at the end shows.
 const RANKED: usize = 10;
@@ -22,24 +22,15 @@ pub(super) fn write(out: &mut impl Write, files: &[FileReport]) -> io::Result<()
     for file in files {
         let path = file.path.display();
         for error in &file.report.parse_errors {
-            let position = error.position;
-            writeln!(
-                out,
-                "{path}:{}:{}: {SYNTAX_ERROR}: {}",
-                position.line,
-                position.column + 1,
-                error.message
-            )?;
+            let at = line_column(error.position);
+            writeln!(out, "{path}:{at}: {SYNTAX_ERROR}: {}", error.message)?;
         }
         for diagnostic in &file.report.diagnostics {
-            let start = diagnostic.range.start;
+            let at = line_column(diagnostic.range.start);
             writeln!(
                 out,
-                "{path}:{}:{}: {} {}",
-                start.line,
-                start.column + 1,
-                diagnostic.code,
-                diagnostic.message
+                "{path}:{at}: {} {}",
+                diagnostic.code, diagnostic.message
             )?;
         }
     }
@@ -55,11 +46,15 @@ pub(super) fn write(out: &mut impl Write, files: &[FileReport]) -> io::Result<()
             let gain = verdict.estimate.map_or(String::new(), |e| {
                 format!(" {:.1}x-{:.1}x", e.speedup_low, e.speedup_high)
             });
+            let start = function.range.start;
+            let at = match start.cell {
+                Some(cell) => format!("cell {cell}:{}", start.line),
+                None => start.line.to_string(),
+            };
             writeln!(
                 out,
-                "  {}:{}: {} -- {} {}{gain}: {}",
+                "  {}:{at}: {} -- {} {}{gain}: {}",
                 file.path.display(),
-                function.range.start.line,
                 function.name,
                 verdict.framework,
                 verdict.benefit,
