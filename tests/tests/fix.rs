@@ -160,7 +160,8 @@ fn a_complex_escape_loop_gets_njit_and_a_function_without_a_rewrite_says_why() {
         "import numpy as np\n\n\ndef fill(a, fill_value, dtype):\n    if not a:\n        \
          return np.array([[]])\n    width = max([len(row) for row in a])\n    \
          out = np.full((len(a), width), fill_value, dtype=dtype)\n    \
-         for i, row in enumerate(a):\n        out[i, : row.size] = row\n    return out\n",
+         for i, row in enumerate(a):\n        for j in range(row.size):\n            \
+         out[i, j] = row[j]\n    return out\n",
     )
     .unwrap();
     // Nothing to apply: exit code 1, as for any file without a rewrite.

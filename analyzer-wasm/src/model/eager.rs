@@ -38,7 +38,10 @@ pub(crate) fn eager_only_regions(
         module,
         names: HashMap::new(),
     };
-    guards.bind_names(body);
+    // Names matter only as `is_compiling()` flags, which only torch code has.
+    if module.imports.imports_module("torch") {
+        guards.bind_names(body);
+    }
     let mut regions = Vec::new();
     guards.collect(body, off_flags, &mut regions);
     regions

@@ -324,6 +324,8 @@ pub(crate) struct FunctionModel<'a> {
     /// `@disable_compiler`, every call of it in the module runs only eagerly, or its arrays come
     /// from Python's `random` (a data pipeline).
     pub(crate) torch_excluded: bool,
+    /// A special method other than `__call__`, or a name of I/O or display: never a candidate.
+    pub(crate) not_compilable_by_name: bool,
     /// Decorated with `functools.lru_cache` or `functools.cache`: its result is computed once per
     /// argument set, so no JIT decision is worth making about it.
     pub(crate) memoized: bool,
@@ -425,6 +427,7 @@ impl<'a> FunctionModel<'a> {
             object_mode,
             torch_excluded: false,
             memoized: false,
+            not_compilable_by_name: false,
             host_driven: false,
             returns_host_values: false,
             varying_shapes: module
@@ -436,6 +439,9 @@ impl<'a> FunctionModel<'a> {
         model.returns_host_values = host::returns_host_values(&model, module);
         model.host_driven = host::host_driven(&model, module);
         model.memoized = memoized(model.syntax.decorators, module);
+        let short = model.syntax.name.rsplit('.').next().unwrap_or("");
+        let special = short.starts_with("__") && short.ends_with("__") && short != "__call__";
+        model.not_compilable_by_name = special || names_io_or_display(short);
         model.torch_excluded = compile_disabled(model.syntax.decorators, module)
             || module.call_contexts.eager_only.contains(&model.syntax.name)
             || model.calls.iter().any(|call| {
@@ -553,9 +559,7 @@ impl<'a> FunctionModel<'a> {
     /// display (`save_*`, `load_*`, `plot_*`, `draw_*`, `visualize_*`, `*_to_string`): code
     /// that writes files or pictures is not what anyone compiles.
     fn may_be_compiled(&self) -> bool {
-        let short = self.syntax.name.rsplit('.').next().unwrap_or("");
-        let special = short.starts_with("__") && short.ends_with("__") && short != "__call__";
-        !special && !self.suspends && !self.memoized && !names_io_or_display(short)
+        !self.not_compilable_by_name && !self.suspends && !self.memoized
     }
 
     /// The kind of a local name (parameters included).

@@ -57,8 +57,10 @@ pub(crate) fn host_driven(model: &FunctionModel<'_>, module: &ModuleModel<'_>) -
         })
         .map(|call| call.expr.range)
         .collect();
-    if reads.len() >= 2 {
-        return true;
+    match reads.len() {
+        0 => return false,
+        1 => (),
+        _ => return true,
     }
     let mut repeated = model
         .loops

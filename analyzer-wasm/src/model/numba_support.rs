@@ -253,6 +253,9 @@ pub(crate) fn is_object_mode(with: &ast::StmtWith, module: &ModuleModel<'_>) -> 
 /// The `with numba.objmode(...):` statements of a body, nested ones included.
 pub(crate) fn object_mode_blocks(body: &[ast::Stmt], module: &ModuleModel<'_>) -> Vec<TextRange> {
     let mut blocks = Vec::new();
+    if !module.imports.imports_module("numba") {
+        return blocks;
+    }
     walk::for_each_stmt(body, &mut |stmt| {
         if let ast::Stmt::With(with) = stmt {
             if is_object_mode(with, module) {

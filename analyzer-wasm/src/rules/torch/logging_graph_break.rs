@@ -52,12 +52,8 @@ const LOGGER_METHODS: &[&str] = &[
 
 /// PT005
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    let rare_paths = conditional_blocks(function.syntax.body);
-    for call in function
-        .calls
-        .iter()
-        .filter(|call| !rare_paths.iter().any(|r| r.contains_range(call.expr.range)))
-    {
+    let mut rare_paths: Option<Vec<TextRange>> = None;
+    for call in &function.calls {
         let logging = match (&call.qualified, call.method, call.receiver) {
             (Some(q), _, _) => {
                 q.starts_with("logging.") && LOGGER_METHODS.iter().any(|m| q.ends_with(m))
@@ -69,7 +65,13 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
             }
             _ => false,
         };
-        if logging {
+        let rare = || conditional_blocks(function.syntax.body);
+        if logging
+            && !rare_paths
+                .get_or_insert_with(rare)
+                .iter()
+                .any(|r| r.contains_range(call.expr.range))
+        {
             checker.report(
                 call.expr.range,
                 "logging breaks the graph: log outside the compiled function",
