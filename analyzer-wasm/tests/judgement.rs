@@ -31,6 +31,19 @@ fn codes_in(report: &Report, name: &str) -> Vec<String> {
         .collect()
 }
 
+/// No torch graph-break (PT0xx) or recompile (PT3xx) finding in any of `names`.
+fn assert_no_graph_break_or_recompile(report: &Report, names: &[&str]) {
+    for name in names {
+        let codes = codes_in(report, name);
+        assert!(
+            !codes
+                .iter()
+                .any(|c| c.starts_with("PT0") || c.starts_with("PT3")),
+            "{name}: {codes:?}"
+        );
+    }
+}
+
 const NUMERIC_LOOP_WITH_HELPER: &str = "\
 def f(x):
     return x * x + 0.5 * x
@@ -408,15 +421,7 @@ def score(x):
     return (torch.sin(x) * x).sum().item()
 ";
     let report = analyze(source);
-    for name in ["check_boxes", "early", "host_side", "score"] {
-        let codes = codes_in(&report, name);
-        assert!(
-            !codes
-                .iter()
-                .any(|c| c.starts_with("PT0") || c.starts_with("PT3")),
-            "{name}: {codes:?}"
-        );
-    }
+    assert_no_graph_break_or_recompile(&report, &["check_boxes", "early", "host_side", "score"]);
 }
 
 #[test]
@@ -524,15 +529,7 @@ def branchy(x):
     return torch.cos(x) * x
 ";
     let report = analyze(source);
-    for name in ["solve", "blur", "validate"] {
-        let codes = codes_in(&report, name);
-        assert!(
-            !codes
-                .iter()
-                .any(|c| c.starts_with("PT0") || c.starts_with("PT3")),
-            "{name}: {codes:?}"
-        );
-    }
+    assert_no_graph_break_or_recompile(&report, &["solve", "blur", "validate"]);
     // A branch on tensor data that compiled code does take is still reported.
     assert!(codes_in(&report, "branchy").contains(&"PT006".to_owned()));
 }

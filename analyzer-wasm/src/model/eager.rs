@@ -228,20 +228,10 @@ impl CompileGuards<'_, '_> {
                     // A test fixed under compile is no data-dependent branch.
                     regions.push(if_stmt.test.range());
                 }
-                match value {
-                    Some(false) => regions.extend(span(&if_stmt.body)),
-                    _ if off_flag => regions.extend(span(&if_stmt.body)),
-                    Some(true) => {
-                        regions.extend(span(&if_stmt.orelse));
-                        let leaves = matches!(
-                            if_stmt.body.last(),
-                            Some(ast::Stmt::Return(_) | ast::Stmt::Raise(_))
-                        );
-                        if leaves && if_stmt.orelse.is_empty() {
-                            regions.extend(span(&body[position + 1..]));
-                        }
-                    }
-                    None => (),
+                if off_flag {
+                    regions.extend(span(&if_stmt.body));
+                } else if let Some(value) = value {
+                    untaken(body, position, if_stmt, value, regions);
                 }
             }
             for block in walk::child_blocks(stmt) {
@@ -256,19 +246,8 @@ impl CompileGuards<'_, '_> {
     fn collect_compiled(&self, body: &[ast::Stmt], regions: &mut Vec<TextRange>) {
         for (position, stmt) in body.iter().enumerate() {
             if let ast::Stmt::If(if_stmt) = stmt {
-                match self.value(&if_stmt.test).eager {
-                    Some(false) => regions.extend(span(&if_stmt.body)),
-                    Some(true) => {
-                        regions.extend(span(&if_stmt.orelse));
-                        let leaves = matches!(
-                            if_stmt.body.last(),
-                            Some(ast::Stmt::Return(_) | ast::Stmt::Raise(_))
-                        );
-                        if leaves && if_stmt.orelse.is_empty() {
-                            regions.extend(span(&body[position + 1..]));
-                        }
-                    }
-                    None => (),
+                if let Some(value) = self.value(&if_stmt.test).eager {
+                    untaken(body, position, if_stmt, value, regions);
                 }
             }
             for block in walk::child_blocks(stmt) {
@@ -339,6 +318,30 @@ impl CompileGuards<'_, '_> {
             self.module.imports.qualified_name(&call.func).as_deref(),
             Some("torch.jit.is_scripting" | "torch.jit.is_tracing")
         )
+    }
+}
+
+/// What an `if` (at `position` in `body`) whose test is `value` never runs: its body when the
+/// test is false; its `else` when it is true, and the rest of the block when the body then
+/// returns or raises.
+fn untaken(
+    body: &[ast::Stmt],
+    position: usize,
+    if_stmt: &ast::StmtIf,
+    value: bool,
+    regions: &mut Vec<TextRange>,
+) {
+    if !value {
+        regions.extend(span(&if_stmt.body));
+        return;
+    }
+    regions.extend(span(&if_stmt.orelse));
+    let leaves = matches!(
+        if_stmt.body.last(),
+        Some(ast::Stmt::Return(_) | ast::Stmt::Raise(_))
+    );
+    if leaves && if_stmt.orelse.is_empty() {
+        regions.extend(span(&body[position + 1..]));
     }
 }
 

@@ -188,7 +188,17 @@ pub(crate) struct CallSite<'a> {
     pub(crate) receiver: Option<&'a ast::Expr>,
 }
 
-impl CallSite<'_> {
+impl<'a> CallSite<'a> {
+    /// The argument of `float(x)`, `int(x)` or `bool(x)`: what is converted to a Python number.
+    pub(crate) fn converted_argument(&self) -> Option<&'a ast::Expr> {
+        matches!(
+            self.qualified.as_deref(),
+            Some("builtins.float" | "builtins.int" | "builtins.bool")
+        )
+        .then(|| self.expr.args.first())
+        .flatten()
+    }
+
     /// Whether the callee is exactly `qualified`.
     pub(crate) fn is(&self, qualified: &str) -> bool {
         self.qualified.as_deref() == Some(qualified)
@@ -698,10 +708,7 @@ impl<'a> FunctionModel<'a> {
 /// `@torch.compiler.disable`, `@torch._dynamo.disable`, or a project's `@disable_compiler`.
 pub(crate) fn compile_disabled(decorators: &[ast::Expr], module: &ModuleModel<'_>) -> bool {
     decorators.iter().any(|decorator| {
-        let target = match decorator {
-            ast::Expr::Call(call) => &*call.func,
-            other => other,
-        };
+        let target = callee_or_self(decorator);
         let name = match module.imports.qualified_name(target) {
             Some(qualified) => qualified,
             None => match target {
@@ -744,15 +751,22 @@ fn names_io_or_display(name: &str) -> bool {
 /// `@functools.lru_cache`, `@lru_cache(maxsize=...)` or `@functools.cache`.
 fn memoized(decorators: &[ast::Expr], module: &ModuleModel<'_>) -> bool {
     decorators.iter().any(|decorator| {
-        let target = match decorator {
-            ast::Expr::Call(call) => &*call.func,
-            other => other,
-        };
         matches!(
-            module.imports.qualified_name(target).as_deref(),
+            module
+                .imports
+                .qualified_name(callee_or_self(decorator))
+                .as_deref(),
             Some("functools.lru_cache" | "functools.cache")
         )
     })
+}
+
+/// What a decorator or context expression names: `f` of `@f(...)`, else the expression itself.
+pub(crate) fn callee_or_self(expr: &ast::Expr) -> &ast::Expr {
+    match expr {
+        ast::Expr::Call(call) => &call.func,
+        other => other,
+    }
 }
 
 fn same_name(left: &ast::Expr, right: &ast::Expr) -> bool {

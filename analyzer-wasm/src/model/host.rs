@@ -95,13 +95,8 @@ fn reads_to_host(call: &CallSite<'_>, model: &FunctionModel<'_>, module: &Module
             }
             _ => false,
         };
-    let conversion = matches!(
-        call.qualified.as_deref(),
-        Some("builtins.float" | "builtins.int" | "builtins.bool")
-    ) && call
-        .expr
-        .args
-        .first()
+    let conversion = call
+        .converted_argument()
         .is_some_and(|arg| model.kind_of(arg, module).is_array());
     method || conversion
 }

@@ -9,7 +9,7 @@
 use rustpython_parser::ast::{self, Ranged};
 use rustpython_parser::text_size::TextRange;
 
-use crate::model::function::{FunctionModel, FunctionSyntax};
+use crate::model::function::{callee_or_self, FunctionModel, FunctionSyntax};
 use crate::model::kind::{Framework, Kind};
 use crate::model::loops::LoopModel;
 use crate::model::walk;
@@ -242,10 +242,7 @@ fn is_docstring(stmt: &ast::Stmt) -> bool {
 /// the body runs as Python: what it holds compiles whatever it is.
 pub(crate) fn is_object_mode(with: &ast::StmtWith, module: &ModuleModel<'_>) -> bool {
     with.items.iter().all(|item| {
-        let callee = match &item.context_expr {
-            ast::Expr::Call(call) => &*call.func,
-            other => other,
-        };
+        let callee = callee_or_self(&item.context_expr);
         module.imports.qualified_name(callee).as_deref() == Some("numba.objmode")
     })
 }

@@ -82,7 +82,11 @@ fn use_small_pages() {
 fn check_file(path: &Path, selection: &RuleSelection) -> Outcome {
     let bytes = match read_at_most(path, MAX_SOURCE_BYTES) {
         Ok(Some(bytes)) => bytes,
-        Ok(None) => return Outcome::Checked(too_large()),
+        Ok(None) => {
+            return Outcome::Checked(refused(format!(
+                "file is too large to analyze: more than {MAX_SOURCE_BYTES} bytes"
+            )))
+        }
         Err(error) => {
             return Outcome::Failed(format!("could not read {}: {error}", path.display()))
         }
@@ -100,7 +104,7 @@ fn check_file(path: &Path, selection: &RuleSelection) -> Outcome {
     let notebook = if is_notebook {
         match Notebook::parse(text) {
             Ok(notebook) => Some(notebook),
-            Err(message) => return Outcome::Checked(not_a_notebook(message)),
+            Err(message) => return Outcome::Checked(refused(message)),
         }
     } else {
         None
@@ -157,16 +161,10 @@ fn read_at_most(path: &Path, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
     Ok(Some(bytes))
 }
 
-fn not_a_notebook(message: String) -> Report {
+/// A report that refuses the whole file, with the reason at its start.
+fn refused(message: String) -> Report {
     Report::with_parse_error(ParseError {
         message,
-        position: LineIndex::new("").position(0),
-    })
-}
-
-fn too_large() -> Report {
-    Report::with_parse_error(ParseError {
-        message: format!("file is too large to analyze: more than {MAX_SOURCE_BYTES} bytes"),
         position: LineIndex::new("").position(0),
     })
 }

@@ -39,13 +39,8 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
             && call
                 .receiver
                 .is_some_and(|r| reads_traced(r, function, module, &traced));
-        let builtin = matches!(
-            call.qualified.as_deref(),
-            Some("builtins.float" | "builtins.int" | "builtins.bool")
-        ) && call
-            .expr
-            .args
-            .first()
+        let builtin = call
+            .converted_argument()
             .is_some_and(|a| reads_traced(a, function, module, &traced));
         if method || builtin {
             checker.report(call.expr.range, "a traced value has no concrete value here: ConcretizationTypeError; keep it an array");

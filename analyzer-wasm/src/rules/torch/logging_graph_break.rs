@@ -3,7 +3,7 @@
 use rustpython_parser::ast::{self, Ranged};
 use rustpython_parser::text_size::TextRange;
 
-use crate::model::{walk, FunctionModel};
+use crate::model::{walk, CallSite, FunctionModel};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -52,31 +52,37 @@ const LOGGER_METHODS: &[&str] = &[
 
 /// PT005
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    let mut rare_paths: Option<Vec<TextRange>> = None;
-    for call in &function.calls {
-        let logging = match (&call.qualified, call.method, call.receiver) {
-            (Some(q), _, _) => {
-                q.starts_with("logging.") && LOGGER_METHODS.iter().any(|m| q.ends_with(m))
-                    || q == "warnings.warn"
-            }
-            // Ex) `logger.info(...)`, `self.log.warning(...)`
-            (None, Some(method), Some(receiver)) => {
-                LOGGER_METHODS.contains(&method) && receiver_looks_like_logger(receiver)
-            }
-            _ => false,
-        };
-        let rare = || conditional_blocks(function.syntax.body);
-        if logging
-            && !rare_paths
-                .get_or_insert_with(rare)
-                .iter()
-                .any(|r| r.contains_range(call.expr.range))
-        {
+    let logging: Vec<TextRange> = function
+        .calls
+        .iter()
+        .filter(|call| is_logging(call))
+        .map(|call| call.expr.range)
+        .collect();
+    if logging.is_empty() {
+        return;
+    }
+    let rare_paths = conditional_blocks(function.syntax.body);
+    for range in logging {
+        if !rare_paths.iter().any(|r| r.contains_range(range)) {
             checker.report(
-                call.expr.range,
+                range,
                 "logging breaks the graph: log outside the compiled function",
             );
         }
+    }
+}
+
+/// `logging.info(...)`, `warnings.warn(...)`, `logger.info(...)`, `self.log.warning(...)`.
+fn is_logging(call: &CallSite<'_>) -> bool {
+    match (&call.qualified, call.method, call.receiver) {
+        (Some(q), _, _) => {
+            q.starts_with("logging.") && LOGGER_METHODS.iter().any(|m| q.ends_with(m))
+                || q == "warnings.warn"
+        }
+        (None, Some(method), Some(receiver)) => {
+            LOGGER_METHODS.contains(&method) && receiver_looks_like_logger(receiver)
+        }
+        _ => false,
     }
 }
 
