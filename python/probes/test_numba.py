@@ -180,6 +180,20 @@ def test_NB013():
         f(1.0)
 
 
+def test_NB014():
+    @njit
+    def python_type(weights, n):
+        return (weights * n).astype(int)
+
+    @njit
+    def numpy_dtype(weights, n):
+        return (weights * n).astype(np.int64)
+
+    with pytest.raises(errors.TypingError):
+        python_type(X, 3)
+    assert numpy_dtype(X, 3).dtype == np.int64
+
+
 SCALE = 1.0
 
 

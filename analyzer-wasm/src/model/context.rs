@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use rustpython_parser::ast;
 
-use crate::model::function::{FunctionSyntax, JitDecorator};
+use crate::model::function::{callee_or_self, FunctionSyntax, JitDecorator};
 use crate::model::imports::Imports;
 use crate::model::kind::Framework;
 use crate::model::walk;
@@ -99,6 +99,48 @@ const JAX_TRANSFORMS: &[&str] = &[
     "jax.experimental.shard_map.shard_map",
 ];
 
+/// The Numba extension decorator (`overload`, `overload_method`, ...) of a function whose
+/// nested implementations Numba compiles.
+fn numba_extension(decorators: &[ast::Expr], imports: &Imports) -> Option<String> {
+    decorators.iter().find_map(|decorator| {
+        let qualified = imports.qualified_name(callee_or_self(decorator))?;
+        let short = qualified
+            .strip_prefix("numba.extending.")
+            .or_else(|| qualified.strip_prefix("numba.core.extending."))?;
+        matches!(
+            short,
+            "overload"
+                | "overload_method"
+                | "overload_attribute"
+                | "overload_classmethod"
+                | "generated_jit"
+        )
+        .then(|| short.to_owned())
+    })
+}
+
+/// The Numba compiler of a call that compiles its argument: `numba.njit(f)`,
+/// `guvectorize(signature, layout)(f)`, `njit(parallel=True)(f)`.
+fn numba_compile_call(call: &ast::ExprCall, module: &ModuleModel<'_>) -> Option<String> {
+    let compiler = match &*call.func {
+        ast::Expr::Call(inner) => &*inner.func,
+        other => other,
+    };
+    let short = match compiler {
+        ast::Expr::Attribute(attribute) => attribute.attr.as_str(),
+        ast::Expr::Name(name) => name.id.as_str(),
+        _ => return None,
+    };
+    if !matches!(
+        short,
+        "njit" | "jit" | "vectorize" | "guvectorize" | "stencil"
+    ) {
+        return None;
+    }
+    let qualified = module.imports.qualified_name(compiler)?;
+    (Framework::of_decorator(&qualified) == Some(Framework::Numba)).then_some(qualified)
+}
+
 /// Which functions of the module run compiled without a decorator of their own, by qualified
 /// name.
 pub(crate) fn traced_functions(
@@ -127,6 +169,22 @@ pub(crate) fn traced_functions(
                     .and_then(|w| w.first())
                     .map(|(framework, _)| *framework)
             });
+        // Ex) `@overload(draw)` returns implementations that Numba compiles.
+        if let Some(extension) = numba_extension(function.decorators, &module.imports) {
+            let prefix = format!("{}.", function.name);
+            for nested in functions
+                .iter()
+                .filter(|f| !f.is_method && f.name.starts_with(&prefix))
+            {
+                traced
+                    .entry(nested.name.clone())
+                    .or_insert_with(|| Tracing {
+                        framework: Framework::Numba,
+                        arguments_traced: true,
+                        by: format!("an implementation returned by `@{extension}`"),
+                    });
+            }
+        }
         if let Some(framework) = own {
             compiled.push((function.name.clone(), framework));
         } else if module.call_contexts.compile_only.contains(&function.name) {
@@ -159,6 +217,22 @@ pub(crate) fn traced_functions(
         let mut local: Option<Vec<&str>> = None;
         walk::for_each_expr_in(function.body, &mut |expr| {
             let ast::Expr::Call(call) = expr else { return };
+            // Ex) `return guvectorize(signature, layout)(_probvec)`: a gufunc built on demand.
+            if let Some((compiler, ast::Expr::Name(name))) =
+                numba_compile_call(call, module).zip(call.args.first())
+            {
+                let local = local.get_or_insert_with(|| bound_names(function));
+                if !local.contains(&name.id.as_str()) {
+                    if let Some(target) = resolve(scope, name.id.as_str()) {
+                        traced.entry(target).or_insert_with(|| Tracing {
+                            framework: Framework::Numba,
+                            arguments_traced: true,
+                            by: format!("compiled by `{compiler}` in `{scope}`"),
+                        });
+                    }
+                }
+                return;
+            }
             // Resolving a name allocates: only for calls that end in a transform's name.
             let short = match &*call.func {
                 ast::Expr::Attribute(attribute) => attribute.attr.as_str(),

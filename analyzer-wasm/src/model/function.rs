@@ -17,7 +17,7 @@ use crate::model::ops::{
 use crate::model::usage;
 use crate::model::walk;
 use crate::model::ModuleModel;
-use crate::model::{eager, host};
+use crate::model::{eager, host, sizing};
 use crate::model::{numba_support, Tracing};
 
 /// The syntax of one function definition (sync or async).
@@ -285,6 +285,37 @@ pub(crate) struct OpCounts {
     pub(crate) statements: usize,
 }
 
+impl OpCounts {
+    /// The counts after a branch of which one side runs: the longer side's operations, not
+    /// both added up; the statements of both.
+    fn either(before: Self, one_side: Self, other_side: Self) -> Self {
+        let longer = |one: usize, other: usize, base: usize| base + (one - base).max(other - base);
+        Self {
+            elementwise: longer(
+                one_side.elementwise,
+                other_side.elementwise,
+                before.elementwise,
+            ),
+            reductions: longer(
+                one_side.reductions,
+                other_side.reductions,
+                before.reductions,
+            ),
+            kernels: longer(one_side.kernels, other_side.kernels, before.kernels),
+            statements: one_side.statements + other_side.statements - before.statements,
+        }
+    }
+}
+
+/// Whether a block ends by leaving the function (`return`, `raise`): the code after the `if`
+/// that holds it is the branch's other side.
+fn exits(body: &[ast::Stmt]) -> bool {
+    matches!(
+        body.last(),
+        Some(ast::Stmt::Return(_) | ast::Stmt::Raise(_))
+    )
+}
+
 /// Everything the rules and verdicts know about one function.
 #[derive(Debug)]
 pub(crate) struct FunctionModel<'a> {
@@ -351,6 +382,9 @@ pub(crate) struct FunctionModel<'a> {
     /// Array parameters a trace saw with more than one shape, with how many: each new shape
     /// compiles again under `torch.compile` (until it marks them dynamic) and `jax.jit`.
     pub(crate) varying_shapes: Vec<(String, usize)>,
+    /// Its reads of tensor data that size shapes (`torch.arange(t.max().item())`), and the
+    /// locals that carry them.
+    pub(crate) sizing: sizing::Sizing<'a>,
 }
 
 impl<'a> FunctionModel<'a> {
@@ -444,8 +478,10 @@ impl<'a> FunctionModel<'a> {
                 .observed(&syntax_name)
                 .map(observed::varying_shapes)
                 .unwrap_or_default(),
+            sizing: sizing::Sizing::default(),
         };
         model.loops = loops::collect(&model, module);
+        model.sizing = sizing::sizing(&model, module);
         model.returns_host_values = host::returns_host_values(&model, module);
         model.host_driven = host::host_driven(&model, module);
         model.memoized = memoized(model.syntax.decorators, module);
@@ -931,9 +967,32 @@ struct Builder<'a, 'm> {
 
 impl<'a> Builder<'a, '_> {
     fn block(&mut self, body: &'a [ast::Stmt]) {
+        // Ex) `if mode == "sum": return x.sum()`: the rest of the block is the other side of
+        // the branch. Kept in a list, not recursion: a long run of early returns is not deep.
+        let mut early_exits: Vec<(OpCounts, OpCounts)> = Vec::new();
         for stmt in body {
-            self.stmt(stmt);
+            match stmt {
+                ast::Stmt::If(if_stmt) if if_stmt.orelse.is_empty() && exits(&if_stmt.body) => {
+                    self.ops.statements += 1;
+                    self.if_head(if_stmt);
+                    let before = self.ops;
+                    self.block(&if_stmt.body);
+                    early_exits.push((before, self.ops));
+                    self.ops = before;
+                }
+                _ => self.stmt(stmt),
+            }
         }
+        while let Some((before, after_exit)) = early_exits.pop() {
+            self.ops = OpCounts::either(before, after_exit, self.ops);
+        }
+    }
+
+    fn if_head(&mut self, if_stmt: &'a ast::StmtIf) {
+        let raises =
+            if_stmt.orelse.is_empty() && matches!(if_stmt.body.last(), Some(ast::Stmt::Raise(_)));
+        self.branch_of(&if_stmt.test, raises);
+        self.expr(&if_stmt.test);
     }
 
     fn stmt(&mut self, stmt: &'a ast::Stmt) {
@@ -1026,10 +1085,7 @@ impl<'a> Builder<'a, '_> {
                 self.block(&while_stmt.orelse);
             }
             ast::Stmt::If(if_stmt) => {
-                let raises = if_stmt.orelse.is_empty()
-                    && matches!(if_stmt.body.last(), Some(ast::Stmt::Raise(_)));
-                self.branch_of(&if_stmt.test, raises);
-                self.expr(&if_stmt.test);
+                self.if_head(if_stmt);
                 // One side runs: the chain is the longer side's, not both added up (a `mode`
                 // string choosing between pooling kinds).
                 let before = self.ops;
@@ -1037,19 +1093,7 @@ impl<'a> Builder<'a, '_> {
                 let after_body = self.ops;
                 self.ops = before;
                 self.block(&if_stmt.orelse);
-                let after_else = self.ops;
-                self.ops = OpCounts {
-                    elementwise: before.elementwise
-                        + (after_body.elementwise - before.elementwise)
-                            .max(after_else.elementwise - before.elementwise),
-                    reductions: before.reductions
-                        + (after_body.reductions - before.reductions)
-                            .max(after_else.reductions - before.reductions),
-                    kernels: before.kernels
-                        + (after_body.kernels - before.kernels)
-                            .max(after_else.kernels - before.kernels),
-                    statements: after_else.statements + after_body.statements - before.statements,
-                };
+                self.ops = OpCounts::either(before, after_body, self.ops);
             }
             ast::Stmt::Assert(assert) => {
                 self.branch_of(&assert.test, true);

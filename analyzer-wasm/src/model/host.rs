@@ -42,8 +42,26 @@ pub(crate) fn returns_host_values(model: &FunctionModel<'_>, module: &ModuleMode
 /// is a graph break, so compiled it runs as three graphs or more: code written to run eagerly
 /// (a RANSAC loop, a metric over detections, a drawing routine). One read (the brief's
 /// `adaptive_processing`) leaves a candidate whose break is the finding. A branch on an array
-/// (`if t.max() > v:`) does not count: that is the break a rewrite removes.
+/// (`if t.max() > v:`) does not count: that is the break a rewrite removes. A function that
+/// reads the clock (`time.perf_counter()`) is a benchmark or a driver, host-driven too.
 pub(crate) fn host_driven(model: &FunctionModel<'_>, module: &ModuleModel<'_>) -> bool {
+    // A function that reads the clock measures something: a benchmark or a driver.
+    let reads_clock = model.calls.iter().any(|call| {
+        matches!(
+            call.qualified.as_deref(),
+            Some(
+                "time.time"
+                    | "time.perf_counter"
+                    | "time.perf_counter_ns"
+                    | "time.monotonic"
+                    | "time.process_time"
+                    | "timeit.default_timer"
+            )
+        )
+    });
+    if reads_clock {
+        return true;
+    }
     let reads: Vec<_> = model
         .calls
         .iter()

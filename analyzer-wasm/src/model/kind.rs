@@ -113,7 +113,9 @@ impl Framework {
             | "numba.cuda.jit"
             | "numba.vectorize"
             | "numba.guvectorize"
-            | "numba.stencil" => Some(Self::Numba),
+            | "numba.stencil"
+            | "numba.extending.register_jitable"
+            | "numba.core.extending.register_jitable" => Some(Self::Numba),
             "torch.compile" => Some(Self::Torch),
             "jax.jit" => Some(Self::Jax),
             "tensorflow.function" => Some(Self::TensorFlow),

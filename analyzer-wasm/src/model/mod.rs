@@ -16,6 +16,7 @@ pub(crate) mod loops;
 pub(crate) mod numba_support;
 pub(crate) mod observed;
 mod ops;
+pub(crate) mod sizing;
 mod usage;
 pub(crate) mod walk;
 

@@ -206,6 +206,14 @@ pub(crate) static RULES: &[Rule] = &[
         check: numba::global_write::check,
     },
     Rule {
+        code: "NB014",
+        name: "astype-python-type",
+        severity: Severity::Error,
+        family: Family::Numba,
+        doc: numba::astype_python_type::DOC,
+        check: numba::astype_python_type::check,
+    },
+    Rule {
         code: "NB101",
         name: "frozen-global-read",
         severity: Severity::Warning,

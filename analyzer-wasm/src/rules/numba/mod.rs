@@ -1,5 +1,6 @@
 //! NB: rules for Numba (`@njit`, `@jit`, `parallel=True`, `prange`, `fastmath`, `cache`).
 
+pub(crate) mod astype_python_type;
 pub(crate) mod cache_stale_dependency;
 pub(crate) mod class_definition;
 pub(crate) mod fastmath_nan_check;

@@ -2,6 +2,7 @@
 
 use rustpython_parser::ast::Ranged;
 
+use crate::model::sizing::branches_on_sizes;
 use crate::model::FunctionModel;
 use crate::rules::{rule_doc, Checker};
 
@@ -14,7 +15,9 @@ rule_doc! {
     /// ## Why is this bad?
     /// A graph cannot hold Python control flow on data. Dynamo breaks the graph at the branch
     /// ("Data-dependent branching", torch 2.15) and each side continues in its own graph, so the
-    /// function never becomes one fused kernel.
+    /// function never becomes one fused kernel. A branch that only raises on bad input
+    /// (validation) and a branch on a number that sizes a shape (`if n > 0:` before
+    /// `x[..., :n]`) are left alone: no `torch.where` replaces them.
     ///
     /// ## Example
     /// ```python
@@ -38,6 +41,10 @@ rule_doc! {
 /// PT006
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for branch in &function.branches {
+        // A check that raises on bad input is validation, which no `torch.where` replaces.
+        if branch.guard || branches_on_sizes(function, branch) {
+            continue;
+        }
         let message = if branch.dependence.tensor {
             "Python branch on a tensor value breaks the graph: use `torch.where` or `torch.cond`"
         } else if branch.dependence.scalar_from_tensor {

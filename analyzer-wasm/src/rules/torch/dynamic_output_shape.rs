@@ -1,6 +1,6 @@
 //! PT007: an operation whose output shape depends on tensor data.
 
-use rustpython_parser::ast;
+use rustpython_parser::ast::{self, Ranged};
 
 use crate::model::{walk, FunctionModel, Kind};
 use crate::rules::{rule_doc, Checker};
@@ -13,7 +13,9 @@ rule_doc! {
     /// ## Why is this bad?
     /// The size of the result depends on the data, which a static graph cannot express. Dynamo
     /// breaks the graph ("Dynamic shape operator", torch 2.15) unless
-    /// `torch._dynamo.config.capture_dynamic_output_shape_ops = True`.
+    /// `torch._dynamo.config.capture_dynamic_output_shape_ops = True`. A masked selection that
+    /// is then reduced has a branchless form of fixed shape; one that is kept (a ragged set of
+    /// matches) has none, and the finding says only that it breaks the graph.
     ///
     /// ## Example
     /// ```python
@@ -48,7 +50,11 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     }
     let module = checker.module;
     let mut found = Vec::new();
+    let mut reduced = Vec::new();
     walk::for_each_expr_in(function.syntax.body, &mut |expr| {
+        if let Some(masked) = reduced_operand(expr) {
+            reduced.push(masked.range());
+        }
         let ast::Expr::Subscript(subscript) = expr else {
             return;
         };
@@ -62,9 +68,36 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         }
     });
     for range in found {
-        checker.report(
-            range,
-            "boolean-mask indexing has a data-dependent output shape: use `torch.where`",
-        );
+        // Only a masked selection that is reduced (after elementwise work, perhaps) has a
+        // `torch.where` form of fixed shape; a kept selection is ragged by design.
+        let message = if reduced.iter().any(|operand| operand.contains_range(range)) {
+            "boolean-mask indexing has a data-dependent output shape: reduce over `torch.where(mask, x, ...)` instead"
+        } else {
+            "boolean-mask indexing has a data-dependent output shape: it breaks the graph"
+        };
+        checker.report(range, message);
+    }
+}
+
+/// The operand of a reduction (`x[m].sum()`, `torch.mean(x[m])`), which a masked `torch.where`
+/// can replace.
+fn reduced_operand(expr: &ast::Expr) -> Option<&ast::Expr> {
+    let ast::Expr::Call(call) = expr else {
+        return None;
+    };
+    let ast::Expr::Attribute(attribute) = &*call.func else {
+        return None;
+    };
+    if !matches!(
+        attribute.attr.as_str(),
+        "sum" | "mean" | "amax" | "amin" | "max" | "min" | "prod" | "count_nonzero"
+    ) {
+        return None;
+    }
+    match &*attribute.value {
+        // Ex) `torch.sum(x[m])`: the reduction's first argument.
+        ast::Expr::Name(_) | ast::Expr::Attribute(_) => call.args.first(),
+        // Ex) `x[m].sum()`: the value the method is called on.
+        receiver => Some(receiver),
     }
 }

@@ -13,6 +13,10 @@ rule_doc! {
     /// (`torch._dynamo.utils.counters["graph_break"]` records "Unsupported Tensor.item() call with
     /// capture_scalar_outputs=False", torch 2.15). On a GPU it also synchronizes the device.
     ///
+    /// A read whose numbers size a shape (a slice bound, `torch.arange(n)`, `x.view(b, n)`, a
+    /// `range`) is left alone: the output's shape depends on the data by design, and no tensor
+    /// can stand in for the number.
+    ///
     /// ## Example
     /// ```python
     /// @torch.compile
@@ -32,7 +36,9 @@ rule_doc! {
 /// PT001
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for call in &function.calls {
-        if call.method == Some("item") && matches!(call.receiver_kind, Kind::Tensor | Kind::Unknown)
+        if call.method == Some("item")
+            && matches!(call.receiver_kind, Kind::Tensor | Kind::Unknown)
+            && !function.sizing.sizes_shape(call.expr.range)
         {
             checker.report(
                 call.expr.range,

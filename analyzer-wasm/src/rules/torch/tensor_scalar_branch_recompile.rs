@@ -2,6 +2,7 @@
 
 use rustpython_parser::ast::{self, Ranged};
 
+use crate::model::sizing::branches_on_sizes;
 use crate::model::{walk, FunctionModel};
 use crate::rules::{rule_doc, Checker};
 
@@ -40,7 +41,11 @@ rule_doc! {
 /// PT301
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     for branch in &function.branches {
-        if !branch.dependence.scalar_from_tensor || branch.dependence.tensor {
+        if !branch.dependence.scalar_from_tensor
+            || branch.dependence.tensor
+            || branch.guard
+            || branches_on_sizes(function, branch)
+        {
             continue;
         }
         let mut names = Vec::new();

@@ -11,6 +11,10 @@ rule_doc! {
     /// Converting a float tensor to Python numbers cannot be traced: Dynamo breaks the graph
     /// ("Tensor.tolist() with non-integer tensor", torch 2.15) and runs the rest in Python.
     ///
+    /// A read whose numbers size a shape (a slice bound, `torch.arange(n)`, `x.view(b, n)`, a
+    /// `range`) is left alone: the output's shape depends on the data by design, and no tensor
+    /// can stand in for the number.
+    ///
     /// ## Example
     /// ```python
     /// @torch.compile
@@ -32,6 +36,7 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     for call in &function.calls {
         if call.method == Some("tolist")
             && matches!(call.receiver_kind, Kind::Tensor | Kind::Unknown)
+            && !function.sizing.sizes_shape(call.expr.range)
         {
             checker.report(
                 call.expr.range,
