@@ -62,6 +62,12 @@ pub struct BenchArgs {
     /// every argument set it captured, timing cycling through them in capture order.
     #[arg(long, value_name = "TRACE_ID")]
     pub inputs: Option<String>,
+    /// Take the inputs from a samples file: argument sets pickled in the format a trace keeps
+    /// (`JITLENS-SAMPLES 1`, then per set a JSON header line and the pickle of
+    /// `{"args": ..., "kwargs": ...}`), as the IPython extension writes a notebook's live values.
+    /// Run it in the Python that pickled them (--python).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["setup", "inputs"])]
+    pub samples: Option<PathBuf>,
     /// Print the JobResult as JSON (an array of them with --repeat).
     #[arg(long)]
     pub json: bool,
@@ -94,7 +100,11 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<bool> {
         }
         request.inputs = Some(trace);
     }
-    let results = run_here(&request, &local, args.repeat.max(1))?;
+    let samples = match &args.samples {
+        Some(path) => Some(read_samples(path)?),
+        None => None,
+    };
+    let results = run_jobs(&request, &local, args.repeat.max(1), samples)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {
@@ -151,6 +161,19 @@ pub struct Local {
     pub memory_limit_mb: Option<u64>,
 }
 
+/// The bytes of a samples file, checked for its first line.
+fn read_samples(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
+    if !bytes.starts_with(jitlens_analyzer::testgen::SAMPLES_MAGIC) {
+        anyhow::bail!(
+            "{} is not a samples file (it must start with `JITLENS-SAMPLES 1`)",
+            path.display()
+        );
+    }
+    Ok(bytes)
+}
+
 /// Runs `request` `repeat` times in this process (no server), with a progress bar on stderr;
 /// each result is also kept in the data folder's store.
 pub(crate) fn run_here(
@@ -158,8 +181,24 @@ pub(crate) fn run_here(
     local: &Local,
     repeat: u32,
 ) -> anyhow::Result<Vec<JobResult>> {
+    run_jobs(request, local, repeat, None)
+}
+
+/// `run_here`, with the inputs from `samples` (a samples file's bytes) when given, else from the
+/// trace that `request.inputs` names.
+fn run_jobs(
+    request: &JobRequest,
+    local: &Local,
+    repeat: u32,
+    samples: Option<Vec<u8>>,
+) -> anyhow::Result<Vec<JobResult>> {
     let cwd = std::env::current_dir().context("could not read the current folder")?;
     let python = python::discover(local.python.as_deref(), &DiscoveryEnv::from_process(), &cwd)?;
+    eprintln!(
+        "python: {} (found by {})",
+        python.path.display(),
+        python.found_by
+    );
     let data_dir = local
         .data_dir
         .clone()
@@ -175,13 +214,14 @@ pub(crate) fn run_here(
         .enable_all()
         .build()
         .context("could not start the async runtime")?;
-    let inputs = match &request.inputs {
-        Some(trace) => Some(
+    let inputs = match (samples, &request.inputs) {
+        (Some(samples), _) => Some(samples),
+        (None, Some(trace)) => Some(
             store
                 .run_here(|connection| traces::samples_file(connection, trace, &request.function))?
                 .0,
         ),
-        None => None,
+        (None, None) => None,
     };
     let mut results = Vec::new();
     for run_index in 0..repeat {

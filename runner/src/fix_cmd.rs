@@ -2,7 +2,8 @@
 //!
 //! Strategies are picked per function (the given framework's, or with `auto` the best verdict's,
 //! or the first on offer) and applied one function at a time, each on the result of the one
-//! before, so their import edits never collide.
+//! before, so their import edits never collide. A notebook (`.ipynb`) is fixed as the module of
+//! its code cells and written back cell by cell (`fix_notebook`).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -13,10 +14,12 @@ use anyhow::{bail, Context};
 use jitlens_analyzer::report::Strategy;
 use jitlens_analyzer::{analyze, testgen};
 
+use crate::fix_notebook::NotebookFix;
+
 /// The arguments of `jitlens fix`.
 #[derive(Debug, Args)]
 pub struct FixArgs {
-    /// The Python file.
+    /// The Python file, or a Jupyter notebook (`.ipynb`: only the changed cells are rewritten).
     file: PathBuf,
     /// Only this function (qualified name, as in the report).
     #[arg(long)]
@@ -64,15 +67,21 @@ pub(crate) fn run(request: &FixArgs) -> anyhow::Result<bool> {
     };
     let format = request.output_format;
     let path = request.file.as_path();
-    if path.extension().is_some_and(|ext| ext == "ipynb") {
-        bail!(
-            "{} is a notebook: `jitlens check` reads notebooks, `fix` does not yet (copy the cell into a .py file)",
-            path.display()
-        );
-    }
-    let source = std::fs::read_to_string(path)
+    let text = std::fs::read_to_string(path)
         .with_context(|| format!("could not read {}", path.display()))?;
-    let report = analyze(&source);
+    // A notebook is fixed as the module its code cells make, and written back cell by cell.
+    let mut notebook = match path.extension().is_some_and(|ext| ext == "ipynb") {
+        true => Some(
+            NotebookFix::read(text.clone())
+                .map_err(|why| anyhow::anyhow!("{}: {why}", path.display()))?,
+        ),
+        false => None,
+    };
+    let source = match &notebook {
+        Some(notebook) => notebook.module().to_owned(),
+        None => text,
+    };
+    let mut report = analyze(&source);
     let names: Vec<String> = match request.function.as_deref() {
         Some(name) => {
             if !report.functions.iter().any(|f| f.name == name) {
@@ -97,6 +106,15 @@ pub(crate) fn run(request: &FixArgs) -> anyhow::Result<bool> {
         };
         match testgen::pick(function, framework) {
             Some(strategy) => {
+                if let Some(notebook) = notebook.as_mut() {
+                    if let Err(why) = notebook.apply(strategy) {
+                        if request.function.is_some() {
+                            bail!("the rewrite of `{name}` is not applied: {why}");
+                        }
+                        eprintln!("jitlens: the rewrite of `{name}` is not applied: {why}");
+                        continue;
+                    }
+                }
                 current.clone_from(&strategy.source);
                 applied.push((name.clone(), strategy.clone()));
             }
@@ -115,6 +133,14 @@ pub(crate) fn run(request: &FixArgs) -> anyhow::Result<bool> {
             None => (),
         }
     }
+    if let Some(notebook) = &notebook {
+        notebook.place(&mut report);
+    }
+    // Ex) `analysis.ipynb:cell 2:5` for a notebook, `kernels.py:5` for a file.
+    let at = |position: &jitlens_analyzer::report::Position| match position.cell {
+        Some(cell) => format!("{}:cell {cell}:{}", path.display(), position.line),
+        None => format!("{}:{}", path.display(), position.line),
+    };
     let mut out = std::io::stdout().lock();
     match (mode, format) {
         (FixMode::Show, FixFormat::Json) => match (&request.function, applied.first()) {
@@ -123,13 +149,7 @@ pub(crate) fn run(request: &FixArgs) -> anyhow::Result<bool> {
         },
         (FixMode::Show, FixFormat::Text) => {
             for function in report.functions.iter().filter(|f| names.contains(&f.name)) {
-                writeln!(
-                    out,
-                    "{}:{}: {}",
-                    path.display(),
-                    function.range.start.line,
-                    function.name
-                )?;
+                writeln!(out, "{}: {}", at(&function.range.start), function.name)?;
                 let chosen = applied
                     .iter()
                     .find(|(n, _)| n == &function.name)
@@ -158,9 +178,8 @@ pub(crate) fn run(request: &FixArgs) -> anyhow::Result<bool> {
                     };
                     writeln!(
                         out,
-                        "{}:{}: {} ({} {}): {why}",
-                        path.display(),
-                        function.range.start.line,
+                        "{}: {} ({} {}): {why}",
+                        at(&function.range.start),
                         function.name,
                         verdict.framework,
                         verdict.benefit
@@ -173,14 +192,29 @@ pub(crate) fn run(request: &FixArgs) -> anyhow::Result<bool> {
                 applied.len()
             )?;
         }
-        (FixMode::Diff, _) => write!(
-            out,
-            "{}",
-            unified_diff(&source, &current, &path.display().to_string())
-        )?,
+        (FixMode::Diff, _) => match &notebook {
+            // One diff per changed cell, its lines counted within the cell.
+            Some(notebook) => {
+                for (cell, before, now) in notebook.changes() {
+                    let name = format!("{}:cell {cell}", path.display());
+                    write!(out, "{}", unified_diff(before, now, &name))?;
+                }
+            }
+            None => write!(
+                out,
+                "{}",
+                unified_diff(&source, &current, &path.display().to_string())
+            )?,
+        },
         (FixMode::Write, format) => {
             if !applied.is_empty() {
-                std::fs::write(path, &current)
+                let written = match &notebook {
+                    Some(notebook) => notebook
+                        .write_text()
+                        .map_err(|why| anyhow::anyhow!("{}: {why}", path.display()))?,
+                    None => current.clone(),
+                };
+                std::fs::write(path, written)
                     .with_context(|| format!("could not write {}", path.display()))?;
             }
             match format {

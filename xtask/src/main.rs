@@ -3,6 +3,7 @@
 //! - `serve [ARGS...]`: install what is missing, build the playground, start `jitlens serve`;
 //! - `test`: install what the tests need, build the playground, run every test;
 //! - `web`: build the playground into `web/dist`;
+//! - `wheel`: build the playground, then the wheel of `pip install jitlens` into `target/wheels`;
 //! - `bench-check [--rounds N] [PATH]`: time `jitlens check` against `ast.parse` and ruff;
 //! - `judge [report|accept|sample ...]`: precision on real projects against hand-made labels
 //!   (`tests/real/`).
@@ -41,8 +42,14 @@ fn run() -> anyhow::Result<()> {
             setup::web_tools(&root)?;
             build_web(&root)
         }
+        "wheel" => {
+            setup::web_tools(&root)?;
+            let python = setup::project_venv(&root)?;
+            build_web(&root)?;
+            build_wheel(&root, &python).map(drop)
+        }
         _ => bail!(
-            "usage: cargo xtask serve [ARGS...] | test | web | bench-check [--rounds N] [PATH] | judge [report|accept|sample ...]"
+            "usage: cargo xtask serve [ARGS...] | test | web | wheel | bench-check [--rounds N] [PATH] | judge [report|accept|sample ...]"
         ),
     }
 }
@@ -83,6 +90,55 @@ fn build_web(root: &Path) -> anyhow::Result<()> {
             .current_dir(root)
             .args(["build", "--offline", "--release", "--cargo-profile", "web"]),
     )
+}
+
+/// The wheel of `pip install jitlens` (`runner/pyproject.toml`), built by the project
+/// environment's maturin into `target/wheels`, in place of an earlier one; the binary embeds the
+/// playground already built in `web/dist` (`runner/build.rs`). Cargo rebuilds only what changed.
+/// Returns the wheel's path.
+fn build_wheel(root: &Path, python: &Path) -> anyhow::Result<PathBuf> {
+    let out = target_dir(root).join("wheels");
+    for old in jitlens_wheels(&out)? {
+        std::fs::remove_file(&old)
+            .with_context(|| format!("could not remove the old wheel {}", old.display()))?;
+    }
+    run_checked(
+        Command::new(python)
+            .current_dir(root.join("runner"))
+            .args(["-m", "maturin", "build", "--release", "--out"])
+            .arg(&out),
+    )?;
+    let mut built = jitlens_wheels(&out)?;
+    let (Some(wheel), true) = (built.pop(), built.is_empty()) else {
+        bail!(
+            "maturin did not build exactly one jitlens wheel into {}",
+            out.display()
+        );
+    };
+    let bytes = std::fs::metadata(&wheel)
+        .with_context(|| format!("could not read {}", wheel.display()))?
+        .len();
+    let megabytes = bytes as f64 / 1e6;
+    eprintln!("xtask: built {} ({megabytes:.2} MB)", wheel.display());
+    Ok(wheel)
+}
+
+/// The `jitlens-*.whl` files in `out` (none when it does not exist).
+fn jitlens_wheels(out: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return Ok(Vec::new());
+    };
+    let mut wheels = Vec::new();
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("could not read {}", out.display()))?
+            .path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if name.starts_with("jitlens-") && name.ends_with(".whl") {
+            wheels.push(path);
+        }
+    }
+    Ok(wheels)
 }
 
 fn serve(root: &Path, serve_args: &[String]) -> anyhow::Result<()> {
@@ -130,6 +186,14 @@ fn test(root: &Path) -> anyhow::Result<()> {
         Command::new(&python)
             .current_dir(root)
             .args(["-m", "pytest", "-q"]),
+    )?;
+    // The wheel, installed into a fresh environment with no Rust on PATH, as a user would.
+    let wheel = build_wheel(root, &python)?;
+    run_checked(
+        Command::new(&python)
+            .current_dir(root)
+            .arg("tests/wheel/check_wheel.py")
+            .arg(&wheel),
     )?;
     judge_with(root, &python, &[])
 }

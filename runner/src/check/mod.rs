@@ -15,7 +15,7 @@ mod args;
 mod config;
 mod discover;
 mod noqa;
-mod notebook;
+pub(crate) mod notebook;
 mod output;
 mod prefilter;
 mod process;

@@ -18,6 +18,17 @@ pub(crate) struct Notebook {
     pub(crate) source: String,
     /// For each line of `source`, 0-based: the cell (1-based) and the line within it (1-based).
     origins: Vec<(usize, usize)>,
+    /// The code cells in order, as they are in the file.
+    cells: Vec<CodeCell>,
+}
+
+/// One code cell: its number (1-based, every cell counted) and its source as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CodeCell {
+    /// The 1-based cell number, markdown and raw cells counted.
+    pub(crate) number: usize,
+    /// The cell's source, IPython syntax included.
+    pub(crate) text: String,
 }
 
 impl Notebook {
@@ -34,19 +45,46 @@ impl Notebook {
             .get("cells")
             .and_then(Value::as_array)
             .ok_or("not a notebook: no `cells` list")?;
-        let mut notebook = Self {
-            source: String::new(),
-            origins: Vec::new(),
-        };
+        let mut code_cells = Vec::new();
         for (index, cell) in cells.iter().enumerate() {
             if cell.get("cell_type").and_then(Value::as_str) != Some("code") {
                 continue;
             }
             let text = cell_source(cell)
                 .ok_or_else(|| format!("cell {}: `source` is not text", index + 1))?;
-            notebook.push_cell(index + 1, &text);
+            code_cells.push(CodeCell {
+                number: index + 1,
+                text,
+            });
         }
-        Ok(notebook)
+        Ok(Self::from_cells(code_cells))
+    }
+
+    /// The module of these code cells (as `parse` joins them).
+    pub(crate) fn from_cells(cells: Vec<CodeCell>) -> Self {
+        let mut notebook = Self {
+            source: String::new(),
+            origins: Vec::new(),
+            cells: Vec::new(),
+        };
+        for cell in &cells {
+            notebook.push_cell(cell.number, &cell.text);
+        }
+        notebook.cells = cells;
+        notebook
+    }
+
+    /// The code cells, in order.
+    pub(crate) fn cells(&self) -> &[CodeCell] {
+        &self.cells
+    }
+
+    /// Where 1-based line `line` of `source` came from: the index into `cells()` and the 1-based
+    /// line within that cell; `None` past the last line.
+    pub(crate) fn origin(&self, line: usize) -> Option<(usize, usize)> {
+        let &(number, cell_line) = self.origins.get(line.checked_sub(1)?)?;
+        let index = self.cells.iter().position(|cell| cell.number == number)?;
+        Some((index, cell_line))
     }
 
     fn push_cell(&mut self, cell: usize, text: &str) {

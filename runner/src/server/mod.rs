@@ -7,6 +7,7 @@ mod env;
 mod error;
 mod health;
 mod jobs;
+mod playground;
 mod security;
 mod traces;
 
@@ -18,12 +19,12 @@ use anyhow::Context;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::any;
 use axum::Router;
-use tower_http::services::{ServeDir, ServeFile};
 
 use crate::env_probe::EnvCache;
 use crate::jobs::{JobConfig, Jobs};
 use crate::python::{self, DiscoveryEnv};
 use crate::store::{self, Store};
+pub use playground::Playground;
 pub use security::Security;
 
 /// Request bodies above this size are refused with 413.
@@ -47,14 +48,15 @@ pub struct ServeArgs {
     /// Where jobs and results are kept.
     #[arg(long, env = "JITLENS_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
-    /// The built playground to serve at `/`.
+    /// The built playground to serve at `/` (otherwise the one built into this binary, if any,
+    /// else this checkout's `web/dist`).
     #[arg(long, env = "JITLENS_WEB_DIR")]
     pub web_dir: Option<PathBuf>,
     /// Another origin allowed to call the API, such as a hosted copy of the playground.
     #[arg(long = "allow-origin", value_name = "URL")]
     pub allow_origins: Vec<String>,
     /// The Python that runs jobs (otherwise `$JITLENS_PYTHON`, the active virtual or conda
-    /// environment, `./.venv`, then `python3` on PATH).
+    /// environment, the environment jitlens is installed in, `./.venv`, then `python3` on PATH).
     #[arg(long)]
     pub python: Option<PathBuf>,
     /// Jobs that may wait behind the running one; more are refused with 429.
@@ -79,10 +81,8 @@ pub struct AppState {
 }
 
 /// The whole HTTP application: API routes, the static playground, and the guard around both.
-pub fn app(state: AppState, web_dir: PathBuf) -> Router {
-    let index = web_dir.join("index.html");
-    let playground = ServeDir::new(web_dir).fallback(ServeFile::new(index));
-    Router::new()
+pub fn app(state: AppState, playground: Playground) -> Router {
+    let api = Router::new()
         .merge(health::router())
         .merge(env::router())
         .merge(jobs::router())
@@ -90,8 +90,9 @@ pub fn app(state: AppState, web_dir: PathBuf) -> Router {
         .route(
             "/api/{*rest}",
             any(|| async { error::ApiError::no_such_route() }),
-        )
-        .fallback_service(playground)
+        );
+    playground
+        .serve_from(api)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -113,12 +114,18 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let data_dir = args.data_dir.clone().unwrap_or_else(default_data_dir);
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("could not create the data folder {}", data_dir.display()))?;
-    let web_dir = args.web_dir.clone().unwrap_or_else(default_web_dir);
-    if !web_dir.join("index.html").is_file() {
-        eprintln!(
-            "warning: the playground is not built in {}; run `cargo xtask serve`",
-            web_dir.display()
-        );
+    let playground = Playground::choose(
+        args.web_dir.clone(),
+        Playground::built_in(),
+        default_web_dir(),
+    );
+    if let Playground::Folder(web_dir) = &playground {
+        if !web_dir.join("index.html").is_file() {
+            eprintln!(
+                "warning: the playground is not built in {}; run `cargo xtask serve`",
+                web_dir.display()
+            );
+        }
     }
 
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.host, args.port))
@@ -170,6 +177,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     );
     println!("  {url}");
     println!("data: {}", data_dir.display());
+    println!("playground: {}", playground.describe());
     println!(
         "python: {} (found by {})",
         python.path.display(),
@@ -185,7 +193,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         env,
         store,
     };
-    axum::serve(listener, app(state, web_dir))
+    axum::serve(listener, app(state, playground))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("the server stopped with an error")

@@ -203,7 +203,10 @@ mod tests {
         let security =
             Security::with_token("secret".into(), PORT, &["https://hosted.example".into()]);
         let state = super::super::test_state(security);
-        super::super::app(state, std::env::temp_dir().join("jitlens-no-web"))
+        super::super::app(
+            state,
+            super::super::Playground::Folder(std::env::temp_dir().join("jitlens-no-web")),
+        )
     }
 
     async fn status_of(request: Request<Body>) -> (StatusCode, HeaderMap) {
