@@ -29,7 +29,8 @@ pub(crate) fn run(
         for rule in RULES.iter().filter(|rule| rule.family.applies_to(&model)) {
             checker.run(rule, &model);
         }
-        let diagnostics = checker.into_diagnostics();
+        let mut diagnostics = checker.into_diagnostics();
+        verdicts::keep_what_decides(&model, &module, &mut diagnostics);
         let verdicts = verdicts::judge(&model, &module, &diagnostics);
         report.functions.push(FunctionReport {
             name,

@@ -123,7 +123,7 @@ mod tests {
 
     #[test]
     fn errors_block_compiling_only_where_the_function_is_compiled() {
-        let source = "import torch\n\n@torch.compile\ndef f(x):\n    return x.sum().item()\n\ndef g(x):\n    n = torch.sin(x).sum().item()\n    return x * n\n";
+        let source = "import torch\n\n@torch.compile\ndef f(x):\n    return x.sum().item()\n\ndef g(x):\n    n = torch.sin(x).sum().item()\n    return torch.sin(x) * torch.cos(x) * n + torch.exp(-x) - x\n";
         let report = analyze(source);
         let severity_in = |name: &str| {
             report

@@ -245,6 +245,9 @@ const STATIC_QUERIES: &[&str] = &[
     "process_index",
     "local_device_count",
     "broadcast_shapes",
+    // Pytree structure (`jax.tree_util.tree_structure`): Python metadata, not array data.
+    "tree_structure",
+    "treedef_is_leaf",
     "is_compiling",
 ];
 

@@ -40,6 +40,54 @@ pub(crate) fn judge(
     verdicts
 }
 
+/// Whether compiling `function` with `framework` would pay once what stands in the way is
+/// fixed: the estimate from its work alone, the findings of that framework left out, is
+/// "medium" or "high". A graph break in a function that gains little compiled even without
+/// it changes no JIT decision.
+pub(crate) fn pays_without_blockers(
+    framework: Framework,
+    function: &FunctionModel<'_>,
+    module: &ModuleModel<'_>,
+    diagnostics: &[Diagnostic],
+) -> bool {
+    let others: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| family_of(&d.code).and_then(Family::framework) != Some(framework))
+        .cloned()
+        .collect();
+    let (estimate, _) = estimate(
+        framework,
+        function,
+        module,
+        &others,
+        work(function, module),
+        false,
+    );
+    estimate.is_some_and(|e| matches!(cost::level(e), "high" | "medium"))
+}
+
+/// Drops the torch findings of a function that is not compiled and would gain little compiled
+/// even without them: they change no JIT decision. Recompiles (PT3xx) stay: they make
+/// compiling slower than eager, which is a decision.
+pub(crate) fn keep_what_decides(
+    function: &FunctionModel<'_>,
+    module: &ModuleModel<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let torch =
+        |d: &Diagnostic| family_of(&d.code).and_then(Family::framework) == Some(Framework::Torch);
+    if function.is_compiled_with(Framework::Torch)
+        || !diagnostics.iter().any(torch)
+        || diagnostics
+            .iter()
+            .any(|d| d.code.starts_with("PT3") && torch(d))
+        || pays_without_blockers(Framework::Torch, function, module, diagnostics)
+    {
+        return;
+    }
+    diagnostics.retain(|d| !torch(d));
+}
+
 fn work(function: &FunctionModel<'_>, module: &ModuleModel<'_>) -> cost::Work {
     let loop_nest = function
         .loops

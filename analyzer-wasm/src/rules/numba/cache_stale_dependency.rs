@@ -16,7 +16,8 @@ rule_doc! {
     /// The on-disk cache is keyed on this file only. When the imported module changes, Numba
     /// still loads the stale machine code: in the probe, a constant changed in the other module
     /// and a new process kept returning the old value. (Caching also fails outright for code
-    /// defined in `exec` strings or some notebooks: "no locator available".)
+    /// defined in `exec` strings or some notebooks: "no locator available".) A class that is
+    /// only raised (`raise ParameterError(...)`) is left alone: Numba keeps it by reference.
     ///
     /// ## Example
     /// ```python
@@ -45,7 +46,22 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         return;
     }
     let module = checker.module;
-    let mut seen = HashSet::new();
+    // Ex) `raise ParameterError(...)`: Numba keeps the raised class by reference (its module
+    // and name), not as compiled code, so an edit to it leaves nothing stale.
+    let mut seen: HashSet<&str> = HashSet::new();
+    walk::for_each_stmt(function.syntax.body, &mut |stmt| {
+        let ast::Stmt::Raise(raise) = stmt else {
+            return;
+        };
+        let raised = match raise.exc.as_deref() {
+            Some(ast::Expr::Call(call)) => &*call.func,
+            Some(other) => other,
+            None => return,
+        };
+        if let ast::Expr::Name(name) = raised {
+            seen.insert(name.id.as_str());
+        }
+    });
     let mut found = Vec::new();
     walk::for_each_expr_in(function.syntax.body, &mut |expr| {
         let ast::Expr::Name(name) = expr else { return };
