@@ -1,6 +1,8 @@
 //! `jitlens optimize` on a real program traced in a real child process: the loop verified with
 //! Numba on the captured inputs, a rewrite that overflows refused as not equal, nothing written
-//! without `--apply`, a file edited since the trace refused, and the program faster after it.
+//! without `--apply`, a file edited since the trace refused, and the program faster after it;
+//! the brief's data-dependent torch function, whose plain `torch.compile` is measured for
+//! reference and never applied.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -10,9 +12,17 @@ use jitlens_tests::{fresh_dir, jitlens_bin, pytest, test_python, workspace_root}
 use serde_json::Value;
 
 fn project() -> PathBuf {
-    let dir = fresh_dir("optimize-project");
+    copied("optimize")
+}
+
+/// A fresh copy of `tests/fixtures/<fixture>` (its `main.py` and `kernels.py`).
+fn copied(fixture: &str) -> PathBuf {
+    let dir = fresh_dir(&format!("{fixture}-project"));
     for file in ["main.py", "kernels.py"] {
-        let from = workspace_root().join("tests/fixtures/optimize").join(file);
+        let from = workspace_root()
+            .join("tests/fixtures")
+            .join(fixture)
+            .join(file);
         std::fs::copy(from, dir.join(file)).unwrap();
     }
     dir
@@ -182,5 +192,71 @@ fn optimize_verifies_the_loop_refuses_what_differs_and_applies_only_what_is_prov
     assert!(
         after_s < before_s,
         "{after_s:.2} s after, {before_s:.2} s before"
+    );
+}
+
+#[test]
+fn optimize_measures_the_branchless_rewrite_and_the_plain_compile_and_applies_no_plain_compile() {
+    let dir = copied("optimize_torch");
+    let data = fresh_dir("optimize-torch-data");
+    let jitlens = jitlens_bin();
+    let jitlens = jitlens.to_str().unwrap();
+    let python = test_python();
+    let traced = run(
+        &dir,
+        jitlens,
+        &["trace", "--", python.to_str().unwrap(), "main.py"],
+        &data,
+    );
+    assert!(traced.status.success(), "{}", text(&traced.stderr));
+    let kernels_before = std::fs::read_to_string(dir.join("kernels.py")).unwrap();
+    let optimized = run(
+        &dir,
+        jitlens,
+        &["optimize", "--apply", "--json", "--rounds", "3"],
+        &data,
+    );
+    let stdout = text(&optimized.stdout);
+    let result: Value = serde_json::from_str(stdout.lines().last().unwrap_or_default())
+        .unwrap_or_else(|_| panic!("{stdout}\n{}", text(&optimized.stderr)));
+    let adaptive = result["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "adaptive_processing")
+        .unwrap_or_else(|| panic!("no adaptive_processing in {result}"))
+        .clone();
+    let variants = adaptive["variants"].as_array().unwrap();
+    let measured = |prefix: &str| {
+        variants
+            .iter()
+            .find(|v| v["strategy"].as_str().unwrap().starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} in {adaptive}"))
+            .clone()
+    };
+    // Both measured on the captured inputs: the branchless rewrite on offer, and torch.compile
+    // as written, whose value-dependent branch after `.item()` breaks the graph and recompiles.
+    let branchless = measured("adaptive_processing:torch-branchless");
+    assert!(branchless["speedup"].as_f64().is_some(), "{branchless}");
+    let plain = measured("torch-plain-decorator");
+    assert!(plain["speedup"].as_f64().is_some(), "{plain}");
+    assert!(plain["graph_breaks"].as_u64().unwrap() >= 1, "{plain}");
+    assert!(plain["recompiles"].as_u64().unwrap() >= 1, "{plain}");
+    assert!(
+        !adaptive["rewrite"]
+            .as_str()
+            .is_some_and(|r| r.contains("plain")),
+        "{adaptive}"
+    );
+    // Only a verified rewrite is written, and the plain decorator is never one.
+    let kernels_after = std::fs::read_to_string(dir.join("kernels.py")).unwrap();
+    if adaptive["status"] == "verified" {
+        assert!(kernels_after.contains("torch.where"), "{kernels_after}");
+    } else {
+        assert_eq!(kernels_after, kernels_before);
+    }
+    assert!(
+        !kernels_after.contains("@torch.compile\ndef adaptive_processing"),
+        "{kernels_after}"
     );
 }

@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::bench::{self, Local};
 use crate::replay_cmd::{self, Rewrite};
 use crate::store::{traces, Store};
-use outcome::{EquivalenceLine, FunctionOutcome, Status};
+use outcome::{EquivalenceLine, FunctionOutcome, Status, Variant};
 
 /// The arguments of `jitlens optimize`.
 #[derive(Debug, Args)]
@@ -251,9 +251,13 @@ fn optimize_one(
         let result = match bench::run_here(&request, local, 1) {
             Ok(mut results) => results.pop(),
             Err(error) => {
-                outcome
-                    .variants
-                    .push((strategy.id.clone(), Status::Failed, None));
+                outcome.variants.push(Variant {
+                    strategy: strategy.id.clone(),
+                    status: Status::Failed,
+                    speedup: None,
+                    recompiles: None,
+                    graph_breaks: None,
+                });
                 if best.is_none() {
                     outcome.status = Status::Failed;
                     outcome.reason = Some(format!("{error:#}"));
@@ -264,7 +268,13 @@ fn optimize_one(
         let Some(result) = result else { continue };
         let (status, reason) = outcome::judge(&result, function.calls);
         let median = result.speedup.map(|s| s.median);
-        outcome.variants.push((strategy.id.clone(), status, median));
+        outcome.variants.push(Variant {
+            strategy: strategy.id.clone(),
+            status,
+            speedup: median,
+            recompiles: result.compile.map(|c| c.recompiles),
+            graph_breaks: result.compile.map(|c| c.graph_breaks),
+        });
         let better = match best {
             None => true,
             Some((best_status, best_median)) => {
@@ -287,7 +297,63 @@ fn optimize_one(
             outcome.break_even_calls = result.break_even_calls;
         }
     }
+    measure_plain_decorators(&mut outcome, found, &source, trace, local, rounds);
     outcome
+}
+
+/// The plain decorator of each framework whose verdict is "harmful", timed on the same inputs
+/// for reference and never kept: the measured case for the rewrite jitlens offers instead
+/// (`torch.compile` on the brief's `adaptive_processing` recompiles where its branchless
+/// rewrite does not).
+fn measure_plain_decorators(
+    outcome: &mut FunctionOutcome,
+    found: &jitlens_analyzer::report::FunctionReport,
+    source: &str,
+    trace: &Trace,
+    local: &Local,
+    rounds: u32,
+) {
+    let harmful = found
+        .verdicts
+        .iter()
+        .filter(|v| v.benefit == "harmful")
+        .filter(|v| found.strategies.iter().any(|s| s.framework == v.framework));
+    for verdict in harmful {
+        let request = JobRequest {
+            source: source.to_owned(),
+            function: outcome.name.clone(),
+            framework: Some(verdict.framework.clone()),
+            candidate_source: None,
+            setup: None,
+            inputs: Some(trace.id.clone()),
+            timeout_s: None,
+            rounds: Some(rounds),
+            threads: None,
+            kind: JobKind::Benchmark,
+        };
+        let strategy = format!(
+            "{}-plain-decorator (for reference, not offered)",
+            verdict.framework
+        );
+        eprintln!("optimize:   {strategy}");
+        let variant = match bench::run_here(&request, local, 1).map(|mut r| r.pop()) {
+            Ok(Some(result)) => Variant {
+                strategy,
+                status: outcome::judge(&result, outcome.traced_calls).0,
+                speedup: result.speedup.map(|s| s.median),
+                recompiles: result.compile.map(|c| c.recompiles),
+                graph_breaks: result.compile.map(|c| c.graph_breaks),
+            },
+            Ok(None) | Err(_) => Variant {
+                strategy,
+                status: Status::Failed,
+                speedup: None,
+                recompiles: None,
+                graph_breaks: None,
+            },
+        };
+        outcome.variants.push(variant);
+    }
 }
 
 /// The replay test of a verified function, in `dir`; its path, or `None` (with why on stderr).
@@ -353,6 +419,25 @@ fn status_word(status: Status) -> &'static str {
     }
 }
 
+/// `torch-compile slower 0.31x, 3 recompiles`.
+fn variant_line(variant: &Variant) -> String {
+    let mut line = format!("{} {}", variant.strategy, status_word(variant.status));
+    if let Some(speedup) = variant.speedup {
+        line.push_str(&format!(" {speedup:.2}x"));
+    }
+    match variant.recompiles {
+        Some(0) | None => (),
+        Some(1) => line.push_str(", 1 recompile"),
+        Some(n) => line.push_str(&format!(", {n} recompiles")),
+    }
+    match variant.graph_breaks {
+        Some(0) | None => (),
+        Some(1) => line.push_str(", 1 graph break"),
+        Some(n) => line.push_str(&format!(", {n} graph breaks")),
+    }
+    line
+}
+
 fn table(result: &Optimized, replay_dir: &Path) -> String {
     let mut out = String::new();
     for f in &result.functions {
@@ -376,6 +461,11 @@ fn table(result: &Optimized, replay_dir: &Path) -> String {
         ));
         if let Some(reason) = &f.reason {
             out.push_str(&format!("           {reason}\n"));
+        }
+        // What the other variants measured: the proof that the kept one is the best.
+        if f.variants.len() > 1 {
+            let tried: Vec<String> = f.variants.iter().map(variant_line).collect();
+            out.push_str(&format!("           tried: {}\n", tried.join("; ")));
         }
     }
     let p = &result.projected_speedup;

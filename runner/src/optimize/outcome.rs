@@ -58,8 +58,23 @@ pub(crate) struct FunctionOutcome {
     pub(crate) share: f64,
     /// The replay test written for it (verified functions).
     pub(crate) replay_test: Option<String>,
-    /// Every variant that ran: strategy id, status, median speedup.
-    pub(crate) variants: Vec<(String, Status, Option<f64>)>,
+    /// Every variant that ran, in the order they ran.
+    pub(crate) variants: Vec<Variant>,
+}
+
+/// One rewrite of a function as it measured.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Variant {
+    /// The strategy's id (`numba-decorate`, `torch-branchless`).
+    pub(crate) strategy: String,
+    /// How it came out.
+    pub(crate) status: Status,
+    /// Its median speedup over the captured inputs.
+    pub(crate) speedup: Option<f64>,
+    /// Compiles after the first, over the captured inputs.
+    pub(crate) recompiles: Option<u32>,
+    /// Graph breaks the JIT reported.
+    pub(crate) graph_breaks: Option<u32>,
 }
 
 /// The status of one measured variant, and why.
