@@ -146,6 +146,10 @@ pub struct Verdict {
     /// Why no rewrite is on offer, for a "high" or "medium" verdict that has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_rewrite: Option<String>,
+    /// The function is compiled with this framework already: by its decorator, a module-level
+    /// call, or a compiled caller that traces it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub compiled: bool,
 }
 
 /// A JIT decorator with its options, as jitlens proposes it.

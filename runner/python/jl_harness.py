@@ -116,6 +116,12 @@ def load_functions(job):
     name = job["function"]
     original = lookup(load_module("jitlens_original", job["source"]), name, "original")
     framework = job.get("framework")
+    if job.get("original_jit_off"):
+        # The function as written (compiled) against its own Python under the decorator.
+        plain = jl_frameworks.unwrap(framework, original)
+        if plain is None or plain is original:
+            raise JobError(f"`{name}` is not compiled as written: there is no JIT to switch off")
+        return plain, original, framework or jl_frameworks.detect(original)
     if job.get("candidate_source"):
         module = load_module("jitlens_candidate", job["candidate_source"])
         candidate = lookup(module, name, "candidate")

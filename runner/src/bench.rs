@@ -302,6 +302,7 @@ fn request_from(args: &BenchArgs) -> anyhow::Result<JobRequest> {
         rounds: args.rounds,
         threads: args.threads,
         kind: JobKind::Benchmark,
+        original_jit_off: false,
     })
 }
 

@@ -47,6 +47,7 @@ pub(crate) fn run(args: &ProfileArgs) -> anyhow::Result<bool> {
         rounds: None,
         threads: None,
         kind: JobKind::Profile,
+        original_jit_off: false,
     };
     validate(&request).map_err(anyhow::Error::msg)?;
     let result = bench::run_here(&request, &args.local, 1)?

@@ -49,6 +49,11 @@ pub struct JobRequest {
     /// What to do: benchmark (the default) or line-profile the original.
     #[serde(default, skip_serializing_if = "JobKind::is_benchmark")]
     pub kind: JobKind,
+    /// Time the function as written (compiled by its own decorator; `candidate_source` is the
+    /// same module) against its plain Python under that decorator: what compiling gains a
+    /// function the user compiled already, which a trace (every JIT off) saw at Python speed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub original_jit_off: bool,
 }
 
 /// What a job does.

@@ -190,6 +190,7 @@ fn verdict(
             || function.does_array_work()
             || function.is_compiled(),
         no_rewrite: None,
+        compiled: function.is_compiled_with(framework),
     }
 }
 

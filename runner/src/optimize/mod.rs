@@ -193,6 +193,7 @@ fn optimize_one(
         share: function.share,
         replay_test: None,
         variants: Vec::new(),
+        compiled_speedup: None,
     };
     let path = Path::new(&trace.root).join(&function.file);
     let source = match std::fs::read_to_string(&path) {
@@ -212,6 +213,17 @@ fn optimize_one(
         ));
         return outcome;
     };
+    if let Some(compiled) = found.verdicts.iter().find(|v| v.compiled) {
+        measure_as_written(
+            &mut outcome,
+            &compiled.framework,
+            &source,
+            trace,
+            local,
+            rounds,
+        );
+        return outcome;
+    }
     if found.strategies.is_empty() {
         outcome.reason = Some(
             found
@@ -247,6 +259,7 @@ fn optimize_one(
             rounds: Some(rounds),
             threads: None,
             kind: JobKind::Benchmark,
+            original_jit_off: false,
         };
         let result = match bench::run_here(&request, local, 1) {
             Ok(mut results) => results.pop(),
@@ -301,6 +314,53 @@ fn optimize_one(
     outcome
 }
 
+/// A function the user compiled already: timed as written against its own Python on the
+/// captured inputs, so that the projection counts it at its compiled speed.
+fn measure_as_written(
+    outcome: &mut FunctionOutcome,
+    framework: &str,
+    source: &str,
+    trace: &Trace,
+    local: &Local,
+    rounds: u32,
+) {
+    eprintln!("optimize:   compiled with {framework} already: timed as written");
+    outcome.framework = Some(framework.to_owned());
+    let request = JobRequest {
+        source: source.to_owned(),
+        function: outcome.name.clone(),
+        framework: Some(framework.to_owned()),
+        candidate_source: None,
+        setup: None,
+        inputs: Some(trace.id.clone()),
+        timeout_s: None,
+        rounds: Some(rounds),
+        threads: None,
+        kind: JobKind::Benchmark,
+        original_jit_off: true,
+    };
+    let measured = match bench::run_here(&request, local, 1).map(|mut r| r.pop()) {
+        Ok(Some(result)) => match outcome::judge(&result, outcome.traced_calls) {
+            (Status::Failed | Status::NotEqual, why) => Err(why.unwrap_or_default()),
+            _ => result.speedup.ok_or_else(|| "no timing".to_owned()),
+        },
+        Ok(None) => Err("the job gave no result".to_owned()),
+        Err(error) => Err(format!("{error:#}")),
+    };
+    outcome.reason = Some(match measured {
+        Ok(speedup) => {
+            outcome.compiled_speedup = Some(speedup);
+            format!(
+                "compiled with {framework} already: {:.1}x its Python speed on the captured inputs ({:.1}x to {:.1}x), counted at that speed in the projection",
+                speedup.median, speedup.ci_low, speedup.ci_high
+            )
+        }
+        Err(why) => format!(
+            "compiled with {framework} already; timing it as written failed ({why}), so it counts at its traced Python time"
+        ),
+    });
+}
+
 /// The plain decorator of each framework whose verdict is "harmful", timed on the same inputs
 /// for reference and never kept: the measured case for the rewrite jitlens offers instead
 /// (`torch.compile` on the brief's `adaptive_processing` recompiles where its branchless
@@ -330,6 +390,7 @@ fn measure_plain_decorators(
             rounds: Some(rounds),
             threads: None,
             kind: JobKind::Benchmark,
+            original_jit_off: false,
         };
         let strategy = format!(
             "{}-plain-decorator (for reference, not offered)",
@@ -471,8 +532,8 @@ fn table(result: &Optimized, replay_dir: &Path) -> String {
     let p = &result.projected_speedup;
     out.push_str(&format!(
         "\nprojected whole-program speedup: {:.2}x ({:.2}x to {:.2}x), from the shares of the \
-         traced wall time (functions already compiled in your code count at their traced Python \
-         time)\n",
+         traced wall time (functions already compiled in your code count at their measured \
+         compiled time)\n",
         p.median, p.ci_low, p.ci_high
     ));
     if result.functions.iter().any(|f| f.replay_test.is_some()) {

@@ -60,6 +60,9 @@ pub(crate) struct FunctionOutcome {
     pub(crate) replay_test: Option<String>,
     /// Every variant that ran, in the order they ran.
     pub(crate) variants: Vec<Variant>,
+    /// A function the user compiled already: its compiled speed over its Python speed on the
+    /// captured inputs (the trace saw it at Python speed, every JIT off).
+    pub(crate) compiled_speedup: Option<Speedup>,
 }
 
 /// One rewrite of a function as it measured.
@@ -130,16 +133,24 @@ pub(crate) fn judge(result: &JobResult, traced_calls: u64) -> (Status, Option<St
 /// (Amdahl's law), with the interval the speedups' intervals give: `(median, low, high)`.
 /// `traced_of_wall` is the traced time over the program's wall time: the rest (start-up,
 /// imports, time outside the project's functions) does not get faster.
+/// Functions compiled already count at their measured compiled time, in the program's time
+/// before and after: the trace saw them at Python speed, which would flatter the rewrites.
 pub(crate) fn projected(functions: &[FunctionOutcome], traced_of_wall: f64) -> (f64, f64, f64) {
     let scale = traced_of_wall.clamp(0.0, 1.0);
     let remaining = |pick: fn(&Speedup) -> f64| {
-        let mut rest = 1.0;
-        for function in functions.iter().filter(|f| f.status == Status::Verified) {
-            if let Some(speedup) = &function.speedup {
-                rest -= scale * function.share * (1.0 - 1.0 / pick(speedup));
-            }
-        }
-        1.0 / rest.max(f64::EPSILON)
+        let saved = |share: f64, speedup: &Speedup| scale * share * (1.0 - 1.0 / pick(speedup));
+        let before: f64 = 1.0
+            - functions
+                .iter()
+                .filter_map(|f| Some(saved(f.share, f.compiled_speedup.as_ref()?)))
+                .sum::<f64>();
+        let after = before
+            - functions
+                .iter()
+                .filter(|f| f.status == Status::Verified)
+                .filter_map(|f| Some(saved(f.share, f.speedup.as_ref()?)))
+                .sum::<f64>();
+        before / after.max(f64::EPSILON)
     };
     (
         remaining(|s| s.median),
@@ -172,6 +183,7 @@ mod tests {
             share,
             replay_test: None,
             variants: Vec::new(),
+            compiled_speedup: None,
         }
     }
 
@@ -187,5 +199,25 @@ mod tests {
         // Half the wall time outside the traced functions halves what they can give.
         let (half, _, _) = projected(&[verified(1.0, 1e9)], 0.5);
         assert!((half - 2.0).abs() < 1e-6, "{half}");
+    }
+
+    #[test]
+    fn a_function_compiled_already_counts_at_its_compiled_time() {
+        // Half the traced time in a function 10x faster compiled, as the user runs it: the real
+        // program is 0.55 of the traced one, and a 2x rewrite of the other half saves 0.25 of it.
+        let mut compiled = verified(0.5, 1.0);
+        compiled.status = Status::NoRewrite;
+        compiled.speedup = None;
+        compiled.compiled_speedup = Some(Speedup {
+            median: 10.0,
+            ci_low: 10.0,
+            ci_high: 10.0,
+        });
+        let rewrite = verified(0.5, 2.0);
+        let (median, _, _) = projected(&[compiled, rewrite.clone()], 1.0);
+        assert!((median - 0.55 / 0.30).abs() < 1e-9, "{median}");
+        // Counted at Python speed, the same rewrite would claim less of a larger program.
+        let (flat, _, _) = projected(&[rewrite], 1.0);
+        assert!((flat - 1.0 / 0.75).abs() < 1e-9, "{flat}");
     }
 }

@@ -312,6 +312,7 @@ mod tests {
             rounds: None,
             threads: None,
             kind: jitlens_analyzer::protocol::JobKind::Benchmark,
+            original_jit_off: false,
         }
     }
 

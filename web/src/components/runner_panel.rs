@@ -93,6 +93,7 @@ fn benchmark_request(
         rounds: None,
         threads: None,
         kind: JobKind::Benchmark,
+        original_jit_off: false,
     }
 }
 
@@ -125,6 +126,7 @@ fn profile_request(source: &str, function: String, setup: Option<String>) -> Job
         rounds: None,
         threads: None,
         kind: JobKind::Profile,
+        original_jit_off: false,
     }
 }
 
