@@ -1035,3 +1035,58 @@ def compiled_clip(x):
     // Compiled already: whatever it gains, the break is there.
     assert!(codes_in(&report, "compiled_clip").contains(&"PT006".to_owned()));
 }
+
+#[test]
+fn jax_prints_under_a_debug_switch_and_isinstance_guarded_tests_say_nothing() {
+    let source = "\
+import functools
+
+import jax
+import jax.numpy as jnp
+
+
+@functools.partial(jax.jit, static_argnames=(\"verbose\",))
+def step(x, tol, verbose=False):
+    if verbose:
+        print(\"tracing step\")
+    print(\"shape\", x.shape)
+    if isinstance(tol, float) and tol == 0:
+        return x
+    if tol > 0:
+        return x * 2
+    return jnp.sin(x)
+
+
+def batched(xs, size: int):
+    return jax.vmap(lambda x: x.reshape(-1, xs.shape[0] // size), in_axes=(0,))(xs)
+
+
+def _pool(x, size: int):
+    return jnp.zeros(size) + x.sum()
+
+
+def pool_all(xs, size):
+    return jax.vmap(_pool, in_axes=(0, None))(xs, size)
+";
+    let report = analyze(source);
+    let prints: Vec<usize> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "JX102")
+        .map(|d| d.range.start.line)
+        .collect();
+    assert_eq!(prints, vec![11], "{:?}", report.diagnostics);
+    let branches: Vec<usize> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "JX001")
+        .map(|d| d.range.start.line)
+        .collect();
+    assert_eq!(branches, vec![14], "{:?}", report.diagnostics);
+    // An argument `vmap` passes through with `in_axes=None` stays a Python int.
+    assert!(
+        !codes_in(&report, "_pool").contains(&"JX005".to_owned()),
+        "{:?}",
+        report.diagnostics
+    );
+}

@@ -65,9 +65,20 @@ const TRANSFORM_NAMES: &[&str] = &[
     "function",
 ];
 
-/// Transforms that wrap a function without tracing its arguments themselves
-/// (`nondiff_argnums` stay Python values).
-const WRAPPERS: &[&str] = &["jax.custom_jvp", "jax.custom_vjp"];
+/// Transforms that wrap a function without tracing every argument themselves: `nondiff_argnums`
+/// stay Python values, `vmap`/`pmap` pass an argument with `in_axes=None` through as it is (a
+/// Python int stays one), and `grad` traces only the arguments it differentiates.
+const WRAPPERS: &[&str] = &[
+    "jax.custom_jvp",
+    "jax.custom_vjp",
+    "jax.vmap",
+    "jax.pmap",
+    "jax.grad",
+    "jax.value_and_grad",
+    "jax.jacfwd",
+    "jax.jacrev",
+    "jax.hessian",
+];
 
 /// JAX functions that trace the functions passed to them.
 const JAX_TRANSFORMS: &[&str] = &[

@@ -1,8 +1,8 @@
 //! JX001: Python control flow on a traced value inside `jax.jit`.
 
-use rustpython_parser::ast::Ranged;
+use rustpython_parser::ast::{self, Ranged};
 
-use crate::model::FunctionModel;
+use crate::model::{walk, FunctionModel};
 use crate::rules::jax::{reads_traced, traced_params};
 use crate::rules::{rule_doc, Checker};
 
@@ -13,7 +13,9 @@ rule_doc! {
     ///
     /// ## Why is this bad?
     /// Under `jit` arguments are abstract tracers with no value. Converting one to a Python
-    /// bool raises `jax.errors.TracerBoolConversionError` while tracing (jax 0.10).
+    /// bool raises `jax.errors.TracerBoolConversionError` while tracing (jax 0.10). A name the
+    /// same `and` chain tests with `isinstance` first (`isinstance(tol, float) and tol == 0`)
+    /// is a Python value there.
     ///
     /// ## Example
     /// ```python
@@ -39,8 +41,45 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     let traced = traced_params(function);
     let module = checker.module;
     for branch in &function.branches {
-        if branch.dependence.tensor || reads_traced(branch.test, function, module, &traced) {
+        // Ex) `isinstance(rtol, float) and rtol == 0`: past the test, `rtol` is a Python number,
+        // and an operand that reads it reads no tracer.
+        let numbers = python_numbers_in(branch.test);
+        let reads = match branch.test {
+            ast::Expr::BoolOp(bool_op) if !numbers.is_empty() => {
+                bool_op.values.iter().any(|operand| {
+                    !numbers.iter().any(|name| walk::mentions(operand, name))
+                        && reads_traced(operand, function, module, &traced)
+                })
+            }
+            test => branch.dependence.tensor || reads_traced(test, function, module, &traced),
+        };
+        if reads {
             checker.report(branch.test.range(), "Python control flow on a traced value raises TracerBoolConversionError: use `jnp.where` or `lax.cond`");
         }
     }
+}
+
+/// The names an `and` chain tests with `isinstance(name, ...)`: Python values in the rest of it.
+fn python_numbers_in(test: &ast::Expr) -> Vec<&str> {
+    let ast::Expr::BoolOp(bool_op) = test else {
+        return Vec::new();
+    };
+    if !matches!(bool_op.op, ast::BoolOp::And) {
+        return Vec::new();
+    }
+    bool_op
+        .values
+        .iter()
+        .filter_map(|value| {
+            let ast::Expr::Call(call) = value else {
+                return None;
+            };
+            let is_isinstance =
+                matches!(&*call.func, ast::Expr::Name(name) if name.id.as_str() == "isinstance");
+            match call.args.first() {
+                Some(ast::Expr::Name(name)) if is_isinstance => Some(name.id.as_str()),
+                _ => None,
+            }
+        })
+        .collect()
 }
