@@ -1090,3 +1090,26 @@ def pool_all(xs, size):
         report.diagnostics
     );
 }
+
+#[test]
+fn code_that_builds_a_torch_fx_graph_gets_no_cost_advice() {
+    let source = "\
+import torch
+from torch import fx
+
+
+def codegen(shape):
+    graph = fx.Graph()
+    x = fx.Proxy(graph.placeholder(\"x\", torch.Tensor))
+    w = fx.Proxy(graph.placeholder(\"w\", torch.Tensor))
+    out = torch.einsum(\"zi,ij->zj\", x, w) * 2.0 + torch.sin(x) * torch.cos(x)
+    graph.output(out.node)
+    return fx.GraphModule({}, graph, \"forward\")
+";
+    let report = analyze(source);
+    assert!(
+        codes_in(&report, "codegen").is_empty(),
+        "{:?}",
+        report.diagnostics
+    );
+}

@@ -367,6 +367,9 @@ pub(crate) struct FunctionModel<'a> {
     pub(crate) torch_excluded: bool,
     /// A special method other than `__call__`, or a name of I/O or display: never a candidate.
     pub(crate) not_compilable_by_name: bool,
+    /// It builds a `torch.fx` graph (`fx.Graph()`, `fx.Proxy(...)`): its tensor calls record
+    /// nodes on proxies and run nothing, so no advice about their cost applies.
+    pub(crate) builds_fx_graph: bool,
     /// Decorated with `functools.lru_cache` or `functools.cache`: its result is computed once per
     /// argument set, so no JIT decision is worth making about it.
     pub(crate) memoized: bool,
@@ -472,6 +475,7 @@ impl<'a> FunctionModel<'a> {
             torch_excluded: false,
             memoized: false,
             not_compilable_by_name: false,
+            builds_fx_graph: false,
             host_driven: false,
             returns_host_values: false,
             varying_shapes: module
@@ -488,6 +492,12 @@ impl<'a> FunctionModel<'a> {
         let short = model.syntax.name.rsplit('.').next().unwrap_or("");
         let special = short.starts_with("__") && short.ends_with("__") && short != "__call__";
         model.not_compilable_by_name = special || names_io_or_display(short);
+        model.builds_fx_graph = model.calls.iter().any(|call| {
+            matches!(
+                call.qualified.as_deref(),
+                Some("torch.fx.Graph" | "torch.fx.Proxy" | "torch.fx.GraphModule")
+            )
+        });
         model.torch_excluded = compile_disabled(model.syntax.decorators, module)
             || module.call_contexts.eager_only.contains(&model.syntax.name)
             || model.calls.iter().any(|call| {
@@ -603,9 +613,10 @@ impl<'a> FunctionModel<'a> {
     /// Whether a JIT could take the function at all: not a special method other than
     /// `__call__`, not a generator or a coroutine, not memoized, and not named for I/O or
     /// display (`save_*`, `load_*`, `plot_*`, `draw_*`, `visualize_*`, `*_to_string`): code
-    /// that writes files or pictures is not what anyone compiles.
+    /// that writes files or pictures is not what anyone compiles; nor code that builds a
+    /// `torch.fx` graph, whose tensor calls run on proxies.
     fn may_be_compiled(&self) -> bool {
-        !self.not_compilable_by_name && !self.suspends && !self.memoized
+        !self.not_compilable_by_name && !self.suspends && !self.memoized && !self.builds_fx_graph
     }
 
     /// The kind of a local name (parameters included).
