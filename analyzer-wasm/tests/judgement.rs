@@ -1113,3 +1113,41 @@ def codegen(shape):
         report.diagnostics
     );
 }
+
+#[test]
+fn layers_called_in_a_forward_are_kernel_work_that_splits_the_chain() {
+    let source = "\
+import torch
+from torch import nn
+
+
+class Mlp(nn.Module):
+    def forward(self, x):
+        x = torch.relu(self.fc1(x))
+        x = torch.relu(self.fc2(x))
+        x = torch.relu(self.fc3(x))
+        return torch.relu(self.fc4(x)) * 0.5
+
+
+class Activation(nn.Module):
+    def scale(self, x):
+        return x * 2.0
+
+    def forward(self, x):
+        x = self.scale(x)
+        return torch.sin(x) * torch.cos(x) + torch.exp(-x) * torch.tanh(x)
+";
+    let report = analyze(source);
+    // Four ReLUs between four linear layers: the time is in the layers.
+    let mlp = verdict(&report, "Mlp.forward", "torch");
+    assert!(
+        !matches!(mlp.benefit.as_str(), "high" | "medium"),
+        "{mlp:?}"
+    );
+    // A call of the class's own method is no layer: the chain is the function's.
+    let activation = verdict(&report, "Activation.forward", "torch");
+    assert!(
+        matches!(activation.benefit.as_str(), "high" | "medium"),
+        "{activation:?}"
+    );
+}

@@ -436,6 +436,15 @@ impl<'a> FunctionModel<'a> {
             deep_learning: [Library::Torch, Library::Jax, Library::TensorFlow]
                 .iter()
                 .any(|l| libraries.contains(l)),
+            class: syntax
+                .is_method
+                .then(|| {
+                    syntax
+                        .name
+                        .rsplit_once('.')
+                        .map(|(class, _)| class.to_owned())
+                })
+                .flatten(),
             suspends: false,
             loop_depth: 0,
         };
@@ -971,6 +980,9 @@ struct Builder<'a, 'm> {
     library_ops: HashMap<Library, usize>,
     /// The function uses torch, JAX or TensorFlow.
     deep_learning: bool,
+    /// The class of a method, whose `self.<layer>(x)` calls that are no methods of it run
+    /// submodules (`self.conv1(x)`, `self.mlp(x)`).
+    class: Option<String>,
     /// A `yield`, `yield from` or `await` was seen.
     suspends: bool,
     loop_depth: usize,
@@ -1424,8 +1436,28 @@ impl<'a> Builder<'a, '_> {
             } else if is_reduction(short) {
                 self.ops.reductions += 1;
             }
+        } else if self.runs_submodule(call) {
+            // A layer (a convolution, a linear map, a block of them) is library-kernel work that
+            // compiling leaves as it is, and it splits the elementwise chain around it.
+            self.ops.kernels += 1;
         }
         self.calls.push(site);
+    }
+
+    /// Whether `call` is `self.<layer>(...)` in a deep-learning method, with no method of that
+    /// name in the class: a submodule's forward.
+    fn runs_submodule(&self, call: &ast::ExprCall) -> bool {
+        let (true, Some(class), ast::Expr::Attribute(attribute)) =
+            (self.deep_learning, self.class.as_deref(), &*call.func)
+        else {
+            return false;
+        };
+        let on_self =
+            matches!(&*attribute.value, ast::Expr::Name(name) if name.id.as_str() == "self");
+        on_self && {
+            let method = format!("{class}.{}", attribute.attr);
+            !self.module.functions.iter().any(|f| f.name == method)
+        }
     }
 }
 

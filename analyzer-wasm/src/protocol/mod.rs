@@ -1,15 +1,19 @@
 //! What the playground and the CLI exchange with the runner: job requests, results, progress,
-//! traces ([`Trace`]).
+//! traces ([`Trace`]) and what `jitlens optimize` measured on them ([`Optimized`]).
 //!
 //! Both `web` and `runner` compile against these definitions, so the two sides cannot drift.
 //! Like [`crate::report`], these are wire types: names and meanings are a compatibility promise.
 
+mod optimize;
 mod trace;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use optimize::{
+    EquivalenceLine, FunctionOutcome, OptimizeStatus, Optimized, ProjectedSpeedup, Variant,
+};
 pub use trace::{
     ObservedSignature, ObservedValue, Trace, TracePage, TraceStatus, TraceSummary, TracedFunction,
     TracedSource,
