@@ -1,6 +1,7 @@
 //! The Workload pane in headless chromium against a real `jitlens serve`: a program traced by
 //! `jitlens trace`, its functions ranked with their shares, one opened into the editor and run on
-//! the trace's real inputs.
+//! the trace's real inputs; after `jitlens optimize`, each measured row shows its status and
+//! speedup, and a click on it shows the figures and the diff of its rewrite.
 
 use std::process::Command;
 use std::time::Duration;
@@ -31,6 +32,19 @@ fn the_workload_pane_ranks_a_trace_and_runs_a_function_on_its_real_inputs() {
         String::from_utf8_lossy(&traced.stderr)
     );
 
+    let optimized = Command::new(jitlens_bin())
+        .args(["optimize", "--rounds", "3", "--top", "2", "--data-dir"])
+        .arg(&data)
+        .current_dir(&project)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("jitlens optimize runs");
+    assert!(
+        optimized.status.code().is_some_and(|code| code <= 1),
+        "{}",
+        String::from_utf8_lossy(&optimized.stderr)
+    );
+
     let serve = Serve::start_on(data);
     let browser = Browser::start();
     browser.open(&serve.url);
@@ -52,7 +66,28 @@ fn the_workload_pane_ranks_a_trace_and_runs_a_function_on_its_real_inputs() {
         width.as_f64().unwrap_or_default() > 50.0,
         "the first bar: {width}"
     );
+    // Equal and far faster; with the trace's two calls its compile may not pay back (slower).
+    assert!(
+        (first.contains("verified") || first.contains("slower")) && first.contains("×"),
+        "the optimize cell: {first}"
+    );
     browser.screenshot("workload-pane");
+
+    browser.click(&browser.find("#workload-functions tbody tr:first-child .optimize-toggle"));
+    let detail = browser.wait_for_text("#workload-functions .optimize-detail", |text| {
+        text.contains("speedup")
+    });
+    assert!(
+        detail.contains("same results on 2 captured argument set(s)") && detail.contains("tried"),
+        "{detail}"
+    );
+    let diff = browser.text_of("#workload-functions .optimize-detail table.diff");
+    assert!(
+        diff.contains("def pairwise_distances(points):") && diff.contains("njit"),
+        "{diff}"
+    );
+    browser.screenshot("workload-optimize-detail");
+    browser.click(&browser.find("#workload-functions tbody tr:first-child .optimize-toggle"));
 
     browser.click(&browser.find("#workload-functions tbody tr:first-child .open-traced"));
     let inputs = browser.wait_for_text("#captured-inputs", |text| text.contains("argument set"));

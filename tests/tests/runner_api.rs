@@ -293,3 +293,57 @@ fn every_answer_the_page_reads_parses_into_the_pages_types() {
         let _: Progress = parse_as("the event stream", &event.to_string());
     }
 }
+
+/// `GET /api/traces/{id}/optimize` before and after `jitlens optimize`: a JSON 404 that names
+/// the command, then the stored result, which parses into the page's type.
+#[test]
+fn the_optimize_result_of_a_trace_parses_into_the_pages_type() {
+    use jitlens_analyzer::protocol::{Optimized, TracePage};
+    use jitlens_tests::{fresh_dir, jitlens_bin, test_python, workspace_root};
+
+    let project = workspace_root().join("tests/fixtures/trace/loop_program");
+    let data = fresh_dir("api-optimize-data");
+    let run = |args: &[&str], python: bool| {
+        let mut command = std::process::Command::new(jitlens_bin());
+        command.args(args).arg("--data-dir").arg(&data);
+        if python {
+            command.arg("--").arg(test_python()).arg("main.py");
+        }
+        let output = command
+            .current_dir(&project)
+            .env("PYTHONDONTWRITEBYTECODE", "1")
+            .output()
+            .expect("jitlens runs");
+        assert!(
+            output.status.code().is_some_and(|code| code <= 1),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    run(&["trace", "--root", project.to_str().unwrap()], true);
+    let serve = Serve::start_runner(Some(data.clone()), &[]);
+    let page: TracePage = parse_as("/api/traces", &api(&serve, "GET", "/api/traces", b"").body);
+    let id = page.traces[0].id.clone();
+    let route = format!("/api/traces/{id}/optimize");
+    let missing = api(&serve, "GET", &route, b"");
+    assert_eq!(missing.status, 404, "{}", missing.body);
+    assert!(
+        missing.json()["error"]
+            .as_str()
+            .is_some_and(|error| error.contains(&format!("jitlens optimize {id}"))),
+        "{}",
+        missing.body
+    );
+    run(&["optimize", "--rounds", "3", "--top", "1"], false);
+    let optimized: Optimized = parse_as(&route, &api(&serve, "GET", &route, b"").body);
+    assert_eq!(optimized.trace, id);
+    let first = &optimized.functions[0];
+    assert_eq!(first.name, "pairwise_distances");
+    assert!(
+        first
+            .diff
+            .as_deref()
+            .is_some_and(|diff| diff.contains("+@")),
+        "{first:?}"
+    );
+}

@@ -2,7 +2,9 @@
 //! time, every rewrite jitlens offers is checked on the argument sets the trace captured and
 //! timed over them (the fastest equal one is kept); a function is `verified` when it is equal
 //! everywhere, faster beyond the interval and pays its compile back within the traced calls.
-//! `--apply` writes the verified rewrites into the user's files, and nothing else.
+//! `--apply` writes the verified rewrites into the user's files, and nothing else. The result
+//! (each kept rewrite with its diff) is stored with the trace, the newest run replacing the
+//! older, for the playground's Workload pane (`GET /api/traces/{id}/optimize`).
 //!
 //! [`outcome`] judges a measured variant and projects the whole program; [`apply`] writes.
 
@@ -13,13 +15,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
-use jitlens_analyzer::protocol::{JobKind, JobRequest, Trace, TracedFunction};
-use serde::Serialize;
+use jitlens_analyzer::protocol::{
+    EquivalenceLine, FunctionOutcome, JobKind, JobRequest, OptimizeStatus as Status, Optimized,
+    ProjectedSpeedup, Trace, TracedFunction, Variant,
+};
 
 use crate::bench::{self, Local};
 use crate::replay_cmd::{self, Rewrite};
 use crate::store::{traces, Store};
-use outcome::{EquivalenceLine, FunctionOutcome, Status, Variant};
 
 /// The arguments of `jitlens optimize`.
 #[derive(Debug, Args)]
@@ -51,22 +54,6 @@ pub struct OptimizeArgs {
     /// Where traces and results are kept.
     #[arg(long, env = "JITLENS_DATA_DIR")]
     data_dir: Option<PathBuf>,
-}
-
-/// What `--json` prints.
-#[derive(Debug, Serialize)]
-struct Optimized {
-    trace: String,
-    functions: Vec<FunctionOutcome>,
-    projected_speedup: Projected,
-    applied: bool,
-}
-
-#[derive(Debug, Serialize)]
-struct Projected {
-    median: f64,
-    ci_low: f64,
-    ci_high: f64,
 }
 
 /// Runs `jitlens optimize`; `Ok(true)` when some function was verified.
@@ -146,13 +133,18 @@ pub(crate) fn run(args: &OptimizeArgs) -> anyhow::Result<bool> {
     let result = Optimized {
         trace: trace.id.clone(),
         functions: outcomes,
-        projected_speedup: Projected {
+        projected_speedup: ProjectedSpeedup {
             median,
             ci_low,
             ci_high,
         },
         applied: diff.is_some(),
     };
+    // Kept for the page's Workload pane; minutes of measuring are not lost to a store that
+    // cannot be written: they are printed all the same.
+    if let Err(error) = store.run_here(|connection| traces::put_optimized(connection, &result)) {
+        eprintln!("warning: the result is not kept for the playground: {error:#}");
+    }
     if args.json {
         println!("{}", serde_json::to_string(&result)?);
     } else {
@@ -194,6 +186,7 @@ fn optimize_one(
         replay_test: None,
         variants: Vec::new(),
         compiled_speedup: None,
+        diff: None,
     };
     let path = Path::new(&trace.root).join(&function.file);
     let source = match std::fs::read_to_string(&path) {
@@ -308,6 +301,12 @@ fn optimize_one(
             });
             outcome.compile_s = result.compile.map(|c| c.first_call_s);
             outcome.break_even_calls = result.break_even_calls;
+            outcome.diff = Some(crate::fix_cmd::unified_diff(
+                &source,
+                &strategy.source,
+                &function.file,
+            ))
+            .filter(|diff| !diff.is_empty());
         }
     }
     measure_plain_decorators(&mut outcome, found, &source, trace, local, rounds);
@@ -470,19 +469,9 @@ fn copy_replay_tests(outcomes: &[FunctionOutcome], tests: &Path) -> anyhow::Resu
     Ok(())
 }
 
-fn status_word(status: Status) -> &'static str {
-    match status {
-        Status::Verified => "verified",
-        Status::Slower => "slower",
-        Status::NotEqual => "not-equal",
-        Status::NoRewrite => "no-rewrite",
-        Status::Failed => "failed",
-    }
-}
-
 /// `torch-compile slower 0.31x, 3 recompiles`.
 fn variant_line(variant: &Variant) -> String {
-    let mut line = format!("{} {}", variant.strategy, status_word(variant.status));
+    let mut line = format!("{} {}", variant.strategy, variant.status.as_str());
     if let Some(speedup) = variant.speedup {
         line.push_str(&format!(" {speedup:.2}x"));
     }
@@ -510,7 +499,7 @@ fn table(result: &Optimized, replay_dir: &Path) -> String {
         });
         out.push_str(&format!(
             "{:<10} {} ({:.1}%){}{}{}\n",
-            status_word(f.status),
+            f.status.as_str(),
             f.name,
             f.share * 100.0,
             f.rewrite

@@ -1,84 +1,9 @@
-//! What `jitlens optimize` concludes for one function, and for the whole program.
+//! What `jitlens optimize` concludes for one function, and for the whole program (the types
+//! are the wire types of `jitlens_analyzer::protocol::Optimized`).
 
-use jitlens_analyzer::protocol::{JobResult, JobStatus, Outcome, Speedup};
-use serde::Serialize;
-
-/// How one function came out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub(crate) enum Status {
-    /// Equal on every captured input, faster with the interval above 1, and pays back its
-    /// compile within the traced workload.
-    Verified,
-    /// Equal, but not faster, or its compile does not pay back within the traced calls.
-    Slower,
-    /// A captured input gave a different result.
-    NotEqual,
-    /// No rewrite on offer.
-    NoRewrite,
-    /// The job failed.
-    Failed,
-}
-
-/// The equivalence part of a function's line.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct EquivalenceLine {
-    /// Whether every captured input matched.
-    pub(crate) passed: bool,
-    /// How many captured inputs ran.
-    pub(crate) cases: u32,
-}
-
-/// One function's line of the result.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct FunctionOutcome {
-    /// The qualified name.
-    pub(crate) name: String,
-    /// The file, relative to the trace's root.
-    pub(crate) file: String,
-    /// The rewrite's framework, when one ran.
-    pub(crate) framework: Option<String>,
-    /// The rewrite kept (its strategy id), when one ran.
-    pub(crate) rewrite: Option<String>,
-    /// How it came out.
-    pub(crate) status: Status,
-    /// Why, in words: the first difference, the error, the verdict's reason.
-    pub(crate) reason: Option<String>,
-    /// The kept rewrite's speedup on the captured inputs.
-    pub(crate) speedup: Option<Speedup>,
-    /// Its equivalence on them.
-    pub(crate) equivalence: Option<EquivalenceLine>,
-    /// Seconds of its cold first call.
-    pub(crate) compile_s: Option<f64>,
-    /// Calls after which the compile has paid for itself.
-    pub(crate) break_even_calls: Option<u64>,
-    /// How many calls the trace saw.
-    pub(crate) traced_calls: u64,
-    /// Its share of the traced time.
-    pub(crate) share: f64,
-    /// The replay test written for it (verified functions).
-    pub(crate) replay_test: Option<String>,
-    /// Every variant that ran, in the order they ran.
-    pub(crate) variants: Vec<Variant>,
-    /// A function the user compiled already: its compiled speed over its Python speed on the
-    /// captured inputs (the trace saw it at Python speed, every JIT off).
-    pub(crate) compiled_speedup: Option<Speedup>,
-}
-
-/// One rewrite of a function as it measured.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Variant {
-    /// The strategy's id (`numba-decorate`, `torch-branchless`).
-    pub(crate) strategy: String,
-    /// How it came out.
-    pub(crate) status: Status,
-    /// Its median speedup over the captured inputs.
-    pub(crate) speedup: Option<f64>,
-    /// Compiles after the first, over the captured inputs.
-    pub(crate) recompiles: Option<u32>,
-    /// Graph breaks the JIT reported.
-    pub(crate) graph_breaks: Option<u32>,
-}
+use jitlens_analyzer::protocol::{
+    FunctionOutcome, JobResult, JobStatus, OptimizeStatus as Status, Outcome, Speedup,
+};
 
 /// The status of one measured variant, and why.
 pub(crate) fn judge(result: &JobResult, traced_calls: u64) -> (Status, Option<String>) {
@@ -184,6 +109,7 @@ mod tests {
             replay_test: None,
             variants: Vec::new(),
             compiled_speedup: None,
+            diff: None,
         }
     }
 

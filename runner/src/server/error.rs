@@ -43,6 +43,17 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "no such trace")
     }
 
+    /// 404 for a trace that `jitlens optimize` has not run on: the command that does.
+    pub(crate) fn not_optimized(trace: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            format!(
+                "optimize has not run on trace {trace}: `jitlens optimize {trace}` measures its \
+                 rewrites"
+            ),
+        )
+    }
+
     /// 404 for a path the API does not have.
     pub(crate) fn no_such_route() -> Self {
         Self::new(StatusCode::NOT_FOUND, "no such API route")

@@ -1,4 +1,4 @@
-//! Jobs and results, and traces ([`traces`]), in SQLite (`jitlens.sqlite3` in the data folder),
+//! Jobs and results, and traces with their optimize results ([`traces`]), in SQLite (`jitlens.sqlite3` in the data folder),
 //! WAL mode, migrated at start. Calls are blocking; async callers go through [`Store::run`],
 //! which moves them to tokio's blocking pool.
 
@@ -12,7 +12,7 @@ use jitlens_analyzer::protocol::{JobRequest, JobResult, JobStatus, JobSummary};
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// Schema steps, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     "CREATE TABLE jobs (
         id TEXT PRIMARY KEY,
         created_at REAL NOT NULL,
@@ -67,6 +67,12 @@ const MIGRATIONS: [&str; 2] = [
         file TEXT NOT NULL,
         digest TEXT NOT NULL,
         PRIMARY KEY (trace_id, file)
+    );",
+    // The newest `jitlens optimize` result of each trace (`protocol::Optimized` as JSON).
+    "CREATE TABLE trace_optimized (
+        trace_id TEXT PRIMARY KEY REFERENCES traces (id) ON DELETE CASCADE,
+        created_at REAL NOT NULL,
+        result TEXT NOT NULL
     );",
 ];
 

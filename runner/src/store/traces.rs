@@ -1,11 +1,11 @@
-//! Traces in the store: a row per traced run, its functions, and the argument sets kept to
-//! replay (pickles, as BLOBs).
+//! Traces in the store: a row per traced run, its functions, the argument sets kept to
+//! replay (pickles, as BLOBs), and the newest `jitlens optimize` result of each.
 
 use std::path::Path;
 
 use anyhow::Context;
 use jitlens_analyzer::protocol::{
-    ObservedSignature, Trace, TraceStatus, TraceSummary, TracedFunction,
+    ObservedSignature, Optimized, Trace, TraceStatus, TraceSummary, TracedFunction,
 };
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -158,6 +158,34 @@ pub(crate) fn file_digest(
         )
         .optional()
         .context("could not read the trace's files")
+}
+
+/// Keeps `result` as its trace's optimize result, replacing an older one.
+pub(crate) fn put_optimized(connection: &Connection, result: &Optimized) -> anyhow::Result<()> {
+    connection
+        .execute(
+            "INSERT OR REPLACE INTO trace_optimized (trace_id, created_at, result)
+             VALUES (?1, ?2, ?3)",
+            params![result.trace, now(), serde_json::to_string(result)?],
+        )
+        .context("could not store the optimize result")?;
+    Ok(())
+}
+
+/// The newest optimize result of trace `id`, when optimize ran on it.
+pub(crate) fn optimized(connection: &Connection, id: &str) -> anyhow::Result<Option<Optimized>> {
+    let text: Option<String> = connection
+        .query_row(
+            "SELECT result FROM trace_optimized WHERE trace_id = ?1",
+            params![id],
+            |row| row.get(0),
+        )
+        .optional()
+        .context("could not read the optimize result")?;
+    text.map(|text| {
+        serde_json::from_str(&text).context("the stored optimize result does not parse")
+    })
+    .transpose()
 }
 
 /// The traces, newest first.

@@ -28,8 +28,13 @@ pub(crate) struct RewriteProps {
 /// A tab's name: what the rewrite does, from its id's slug (`f:torch-compile-branchless`):
 /// `torch.compile + branchless`, `torch: branchless`, `numba.njit`, `numba: split kernel`.
 fn tab_label(strategy: &Strategy) -> String {
-    let framework = strategy.framework.as_str();
-    let slug = strategy.id.rsplit_once(':').map_or("", |(_, slug)| slug);
+    rewrite_label(&strategy.id, &strategy.framework)
+}
+
+/// [`tab_label`] from a strategy's id and framework (the Workload pane names the rewrites
+/// `jitlens optimize` measured by it).
+pub(crate) fn rewrite_label(id: &str, framework: &str) -> String {
+    let slug = id.rsplit_once(':').map_or("", |(_, slug)| slug);
     let rest = slug
         .strip_prefix(framework)
         .unwrap_or(slug)
@@ -66,8 +71,13 @@ fn tab_label(strategy: &Strategy) -> String {
     }
 }
 
-fn diff_table(before: &str, after: &str) -> Html {
-    let rows = side_by_side(before, after).into_iter().map(|row| match row {
+/// The original (left) beside the rewrite (right), from the rows of [`side_by_side`] or
+/// [`crate::text::diff::unified_rows`].
+pub(crate) fn diff_table(rows: Vec<Row>) -> Html {
+    let rows = rows.into_iter().map(|row| match row {
+        Row::Gap => html! {
+            <tr class="gap"><td class="num">{ "⋯" }</td><td class="line"></td><td class="num">{ "⋯" }</td><td class="line"></td></tr>
+        },
         Row::Same { left, right, text } => html! {
             <tr>
                 <td class="num">{ left }</td><td class="line">{ text.clone() }</td>
@@ -259,7 +269,7 @@ pub(crate) fn rewrite(props: &RewriteProps) -> Html {
                         { copy_and_download(&strategy.source, file_name, "rewrite", &copied) }
                         <span role="status">{ (*copied).clone().unwrap_or_default() }</span>
                     </div>
-                    { diff_table(&props.source, &strategy.source) }
+                    { diff_table(side_by_side(&props.source, &strategy.source)) }
                     { test_section(&props.source, function, strategy, &copied, &test_open) }
                 </>
             }

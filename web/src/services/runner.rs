@@ -5,7 +5,7 @@
 //! `Authorization: Bearer`; the event stream, which cannot carry headers, takes it as `?token=`.
 
 use jitlens_analyzer::protocol::{
-    Accepted, Health, JobRequest, JobResult, RunnerEnv, Trace, TracePage, TracedSource,
+    Accepted, Health, JobRequest, JobResult, Optimized, RunnerEnv, Trace, TracePage, TracedSource,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
@@ -24,6 +24,8 @@ pub(crate) enum RunnerError {
     Busy,
     /// The runner explained what went wrong.
     Refused(String),
+    /// The runner has no such thing (404), and said so.
+    NotFound(String),
     /// Any other answer.
     Unexpected(String),
 }
@@ -42,7 +44,9 @@ impl std::fmt::Display for RunnerError {
                 "the runner refused this page: start it with `--allow-origin` and this page's origin",
             ),
             Self::Busy => f.write_str("the runner is busy: wait for the queued jobs, then retry"),
-            Self::Refused(message) => write!(f, "the runner said: {message}"),
+            Self::Refused(message) | Self::NotFound(message) => {
+                write!(f, "the runner said: {message}")
+            }
             Self::Unexpected(message) => write!(f, "unexpected answer from the runner: {message}"),
         }
     }
@@ -125,6 +129,19 @@ impl Runner {
             .await
     }
 
+    /// `GET /api/traces/{id}/optimize`: what `jitlens optimize` measured on the trace, or `None`
+    /// when it has not run on it.
+    pub(crate) async fn optimized(&self, id: &str) -> Result<Option<Optimized>, RunnerError> {
+        match self
+            .call("GET", &format!("/api/traces/{id}/optimize"), None)
+            .await
+        {
+            Ok(found) => Ok(Some(found)),
+            Err(RunnerError::NotFound(_)) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
     /// `DELETE /api/jobs/{id}`: cancels it.
     pub(crate) async fn cancel(&self, id: &str) -> Result<(), RunnerError> {
         self.send("DELETE", &format!("/api/jobs/{id}"), None)
@@ -193,6 +210,10 @@ impl Runner {
             401 => Err(RunnerError::Unauthorized),
             403 => Err(RunnerError::Forbidden),
             429 => Err(RunnerError::Busy),
+            404 => Err(match error_message(&text) {
+                Some(message) => RunnerError::NotFound(message),
+                None => RunnerError::Unexpected("HTTP 404".to_owned()),
+            }),
             status => Err(match error_message(&text) {
                 Some(message) => RunnerError::Refused(message),
                 None => RunnerError::Unexpected(format!("HTTP {status}")),

@@ -1,4 +1,5 @@
-//! A side-by-side line diff of the original and a rewrite.
+//! A side-by-side line diff of the original and a rewrite, from the two texts
+//! ([`side_by_side`]) or from a unified diff ([`unified_rows`], what `jitlens optimize` stores).
 //!
 //! Common leading and trailing lines are matched first; the middle is aligned by a longest
 //! common subsequence, bounded so that two unrelated large files cannot stall the page (beyond
@@ -26,6 +27,8 @@ pub(crate) enum Row {
         /// The added line, with its number.
         right: Option<(usize, String)>,
     },
+    /// Unchanged lines left out between two hunks of a unified diff.
+    Gap,
 }
 
 enum Op {
@@ -58,6 +61,76 @@ pub(crate) fn side_by_side(before: &str, after: &str) -> Vec<Row> {
     }
     flush(&mut rows, &mut removed, &mut added, &left, &right);
     rows
+}
+
+/// The rows of a unified diff (`@@ -a,b +c,d @@` hunks; the `---`/`+++` header is skipped), a
+/// [`Row::Gap`] between hunks. A run of removed lines is paired with the added lines after it,
+/// as [`side_by_side`] pairs them.
+pub(crate) fn unified_rows(diff: &str) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let (mut left, mut right) = (0usize, 0usize);
+    let mut removed: Vec<(usize, String)> = Vec::new();
+    let mut added: Vec<(usize, String)> = Vec::new();
+    let mut in_hunk = false;
+    for line in diff.lines() {
+        if let Some(header) = line.strip_prefix("@@ ") {
+            pair(&mut rows, &mut removed, &mut added);
+            if in_hunk {
+                rows.push(Row::Gap);
+            }
+            in_hunk = true;
+            // `-12,7 +12,9 @@`: the first line numbers of each side.
+            let mut starts = header.split_whitespace().take(2).map(|range| {
+                range[1..]
+                    .split(',')
+                    .next()
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .unwrap_or(1)
+            });
+            left = starts.next().unwrap_or(1);
+            right = starts.next().unwrap_or(1);
+            continue;
+        }
+        if !in_hunk {
+            continue;
+        }
+        match line.chars().next() {
+            Some('-') => {
+                removed.push((left, line[1..].to_owned()));
+                left += 1;
+            }
+            Some('+') => {
+                added.push((right, line[1..].to_owned()));
+                right += 1;
+            }
+            // `\ No newline at end of file`.
+            Some('\\') => (),
+            _ => {
+                pair(&mut rows, &mut removed, &mut added);
+                rows.push(Row::Same {
+                    left,
+                    right,
+                    text: line.get(1..).unwrap_or_default().to_owned(),
+                });
+                left += 1;
+                right += 1;
+            }
+        }
+    }
+    pair(&mut rows, &mut removed, &mut added);
+    rows
+}
+
+fn pair(rows: &mut Vec<Row>, removed: &mut Vec<(usize, String)>, added: &mut Vec<(usize, String)>) {
+    let count = removed.len().max(added.len());
+    let mut removed = removed.drain(..);
+    let mut added = added.drain(..);
+    for _ in 0..count {
+        rows.push(Row::Changed {
+            left: removed.next(),
+            right: added.next(),
+        });
+    }
 }
 
 /// Pairs a run of removed lines with the run of added lines that replaced them.
@@ -147,6 +220,7 @@ mod tests {
                     left.as_ref().map_or("", |(_, t)| t.as_str()),
                     right.as_ref().map_or("", |(_, t)| t.as_str())
                 ),
+                Row::Gap => "...".to_owned(),
             })
             .collect()
     }
@@ -175,6 +249,51 @@ mod tests {
                 text: "def f(x):".to_owned()
             }
         );
+    }
+
+    #[test]
+    fn a_unified_diff_gives_the_same_rows_with_a_gap_between_hunks() {
+        let diff = "--- a/k.py\n+++ b/k.py\n@@ -1,3 +1,4 @@\n import numpy as np\n+import numba\n \n \n@@ -10,2 +11,3 @@\n x = 1\n-def f(a):\n+@numba.njit\n+def f(a):\n";
+        let rows = unified_rows(diff);
+        assert_eq!(
+            rows,
+            [
+                Row::Same {
+                    left: 1,
+                    right: 1,
+                    text: "import numpy as np".into()
+                },
+                Row::Changed {
+                    left: None,
+                    right: Some((2, "import numba".into()))
+                },
+                Row::Same {
+                    left: 2,
+                    right: 3,
+                    text: String::new()
+                },
+                Row::Same {
+                    left: 3,
+                    right: 4,
+                    text: String::new()
+                },
+                Row::Gap,
+                Row::Same {
+                    left: 10,
+                    right: 11,
+                    text: "x = 1".into()
+                },
+                Row::Changed {
+                    left: Some((11, "def f(a):".into())),
+                    right: Some((12, "@numba.njit".into())),
+                },
+                Row::Changed {
+                    left: None,
+                    right: Some((13, "def f(a):".into()))
+                },
+            ]
+        );
+        assert!(unified_rows("").is_empty());
     }
 
     #[test]
