@@ -114,6 +114,19 @@ pub struct Variant {
     pub graph_breaks: Option<u32>,
 }
 
+impl Variant {
+    /// `, 1 recompile, 2 graph breaks`: what compiling cost beyond the first compile, empty when
+    /// nothing.
+    pub fn compile_notes(&self) -> String {
+        let counted = |count: Option<u32>, one: &str| match count {
+            Some(0) | None => String::new(),
+            Some(1) => format!(", 1 {one}"),
+            Some(n) => format!(", {n} {one}s"),
+        };
+        counted(self.recompiles, "recompile") + &counted(self.graph_breaks, "graph break")
+    }
+}
+
 /// The whole program's projected speedup (Amdahl over the traced shares) with its interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ProjectedSpeedup {
@@ -137,4 +150,26 @@ pub struct Optimized {
     pub projected_speedup: ProjectedSpeedup,
     /// Whether `--apply` wrote the verified rewrites.
     pub applied: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compile_notes_count_recompiles_and_graph_breaks_in_words() {
+        let variant = |recompiles, graph_breaks| Variant {
+            strategy: "f:torch-compile".to_owned(),
+            status: OptimizeStatus::Slower,
+            speedup: Some(0.3),
+            recompiles,
+            graph_breaks,
+        };
+        assert_eq!(variant(None, Some(0)).compile_notes(), "");
+        assert_eq!(
+            variant(Some(1), Some(3)).compile_notes(),
+            ", 1 recompile, 3 graph breaks"
+        );
+        assert_eq!(variant(Some(2), None).compile_notes(), ", 2 recompiles");
+    }
 }

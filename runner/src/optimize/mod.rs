@@ -241,19 +241,8 @@ fn optimize_one(
             "optimize:   {} [{}] {}",
             strategy.id, strategy.applicability, strategy.title
         );
-        let request = JobRequest {
-            source: source.clone(),
-            function: function.name.clone(),
-            framework: Some(strategy.framework.clone()),
-            candidate_source: Some(strategy.source.clone()),
-            setup: None,
-            inputs: Some(trace.id.clone()),
-            timeout_s: None,
-            rounds: Some(rounds),
-            threads: None,
-            kind: JobKind::Benchmark,
-            original_jit_off: false,
-        };
+        let mut request = trace_job(&source, &function.name, &strategy.framework, trace, rounds);
+        request.candidate_source = Some(strategy.source.clone());
         let result = match bench::run_here(&request, local, 1) {
             Ok(mut results) => results.pop(),
             Err(error) => {
@@ -313,6 +302,30 @@ fn optimize_one(
     outcome
 }
 
+/// A benchmark of `function` on the trace's captured inputs, with `framework`'s plain decorator
+/// as the candidate unless the caller sets another.
+fn trace_job(
+    source: &str,
+    function: &str,
+    framework: &str,
+    trace: &Trace,
+    rounds: u32,
+) -> JobRequest {
+    JobRequest {
+        source: source.to_owned(),
+        function: function.to_owned(),
+        framework: Some(framework.to_owned()),
+        candidate_source: None,
+        setup: None,
+        inputs: Some(trace.id.clone()),
+        timeout_s: None,
+        rounds: Some(rounds),
+        threads: None,
+        kind: JobKind::Benchmark,
+        original_jit_off: false,
+    }
+}
+
 /// A function the user compiled already: timed as written against its own Python on the
 /// captured inputs, so that the projection counts it at its compiled speed.
 fn measure_as_written(
@@ -325,19 +338,8 @@ fn measure_as_written(
 ) {
     eprintln!("optimize:   compiled with {framework} already: timed as written");
     outcome.framework = Some(framework.to_owned());
-    let request = JobRequest {
-        source: source.to_owned(),
-        function: outcome.name.clone(),
-        framework: Some(framework.to_owned()),
-        candidate_source: None,
-        setup: None,
-        inputs: Some(trace.id.clone()),
-        timeout_s: None,
-        rounds: Some(rounds),
-        threads: None,
-        kind: JobKind::Benchmark,
-        original_jit_off: true,
-    };
+    let mut request = trace_job(source, &outcome.name, framework, trace, rounds);
+    request.original_jit_off = true;
     let measured = match bench::run_here(&request, local, 1).map(|mut r| r.pop()) {
         Ok(Some(result)) => match outcome::judge(&result, outcome.traced_calls) {
             (Status::Failed | Status::NotEqual, why) => Err(why.unwrap_or_default()),
@@ -378,19 +380,7 @@ fn measure_plain_decorators(
         .filter(|v| v.benefit == "harmful")
         .filter(|v| found.strategies.iter().any(|s| s.framework == v.framework));
     for verdict in harmful {
-        let request = JobRequest {
-            source: source.to_owned(),
-            function: outcome.name.clone(),
-            framework: Some(verdict.framework.clone()),
-            candidate_source: None,
-            setup: None,
-            inputs: Some(trace.id.clone()),
-            timeout_s: None,
-            rounds: Some(rounds),
-            threads: None,
-            kind: JobKind::Benchmark,
-            original_jit_off: false,
-        };
+        let request = trace_job(source, &outcome.name, &verdict.framework, trace, rounds);
         let strategy = format!(
             "{}-plain-decorator (for reference, not offered)",
             verdict.framework
@@ -475,16 +465,7 @@ fn variant_line(variant: &Variant) -> String {
     if let Some(speedup) = variant.speedup {
         line.push_str(&format!(" {speedup:.2}x"));
     }
-    match variant.recompiles {
-        Some(0) | None => (),
-        Some(1) => line.push_str(", 1 recompile"),
-        Some(n) => line.push_str(&format!(", {n} recompiles")),
-    }
-    match variant.graph_breaks {
-        Some(0) | None => (),
-        Some(1) => line.push_str(", 1 graph break"),
-        Some(n) => line.push_str(&format!(", {n} graph breaks")),
-    }
+    line.push_str(&variant.compile_notes());
     line
 }
 

@@ -277,16 +277,7 @@ fn variant_words(variant: &Variant) -> String {
     if let Some(speedup) = variant.speedup {
         line.push_str(&format!(" {speedup:.2}×"));
     }
-    match variant.recompiles {
-        Some(0) | None => (),
-        Some(1) => line.push_str(", 1 recompile"),
-        Some(n) => line.push_str(&format!(", {n} recompiles")),
-    }
-    match variant.graph_breaks {
-        Some(0) | None => (),
-        Some(1) => line.push_str(", 1 graph break"),
-        Some(n) => line.push_str(&format!(", {n} graph breaks")),
-    }
+    line.push_str(&variant.compile_notes());
     line
 }
 
