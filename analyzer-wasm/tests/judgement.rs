@@ -1151,3 +1151,61 @@ class Activation(nn.Module):
         "{activation:?}"
     );
 }
+
+#[test]
+fn a_fused_chain_is_the_run_of_operations_no_layer_splits() {
+    let source = "\
+import torch
+from torch import nn
+
+
+class Block(nn.Module):
+    def forward(self, x: torch.Tensor):
+        x = self.conv1(x) * 0.5 + 1.0
+        x = self.conv2(x) * 0.5 + 1.0
+        return self.conv3(x) * 0.5 + 1.0
+
+
+class Gated(nn.Module):
+    def forward(self, x: torch.Tensor):
+        identity = x
+        gate = self.gate(self.conv(x))
+        return identity * self.act(gate) * gate + identity
+";
+    let report = analyze(source);
+    // Six operations in all, but no more than two between two convolutions: no one pass.
+    assert!(
+        !codes_in(&report, "Block.forward").contains(&"GEN402".to_owned()),
+        "{:?}",
+        codes_in(&report, "Block.forward")
+    );
+    // A gate and an activation module are elementwise work that fuses with the products.
+    assert!(
+        codes_in(&report, "Gated.forward").contains(&"GEN402".to_owned()),
+        "{:?}",
+        codes_in(&report, "Gated.forward")
+    );
+}
+
+#[test]
+fn a_product_of_small_matrices_is_not_library_kernel_time() {
+    let source = "\
+import torch
+
+
+def compose(U: torch.Tensor, V: torch.Tensor) -> torch.Tensor:
+    eye3 = torch.eye(3)
+    return (U[..., :2] @ V[..., :2].mT) + eye3 @ U
+
+
+def project(x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    return x @ w
+";
+    let report = analyze(source);
+    assert!(
+        !codes_in(&report, "compose").contains(&"GEN401".to_owned()),
+        "{:?}",
+        codes_in(&report, "compose")
+    );
+    assert!(codes_in(&report, "project").contains(&"GEN401".to_owned()));
+}

@@ -11,8 +11,10 @@ use crate::model::infer::infer;
 use crate::model::kind::{Framework, Kind};
 use crate::model::loops::{self, LoopIter, LoopModel};
 use crate::model::observed;
+use crate::model::op_counts::{Op, OpCounts};
 use crate::model::ops::{
-    is_elementwise, is_library_kernel, is_reduction, is_static_query, MUTATING_METHODS,
+    is_elementwise, is_library_kernel, is_reduction, is_static_query, submodule_op,
+    MUTATING_METHODS,
 };
 use crate::model::usage;
 use crate::model::walk;
@@ -270,41 +272,6 @@ pub(crate) struct SubscriptStore<'a> {
     pub(crate) base_kind: Kind,
     /// Whether it is `x[i] op= v`.
     pub(crate) augmented: bool,
-}
-
-/// Counts that the verdicts' cost model reads.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct OpCounts {
-    /// Elementwise array operations (arithmetic on arrays, `sin`, `exp`, `relu`, ...).
-    pub(crate) elementwise: usize,
-    /// Reductions (`sum`, `mean`, `max`, ...).
-    pub(crate) reductions: usize,
-    /// Library kernels (`matmul`, `@`, `einsum`, `linalg.*`, `fft.*`, `conv*`, `sort`).
-    pub(crate) kernels: usize,
-    /// Statements in the body, nested blocks included.
-    pub(crate) statements: usize,
-}
-
-impl OpCounts {
-    /// The counts after a branch of which one side runs: the longer side's operations, not
-    /// both added up; the statements of both.
-    fn either(before: Self, one_side: Self, other_side: Self) -> Self {
-        let longer = |one: usize, other: usize, base: usize| base + (one - base).max(other - base);
-        Self {
-            elementwise: longer(
-                one_side.elementwise,
-                other_side.elementwise,
-                before.elementwise,
-            ),
-            reductions: longer(
-                one_side.reductions,
-                other_side.reductions,
-                before.reductions,
-            ),
-            kernels: longer(one_side.kernels, other_side.kernels, before.kernels),
-            statements: one_side.statements + other_side.statements - before.statements,
-        }
-    }
 }
 
 /// Whether a block ends by leaving the function (`return`, `raise`): the code after the `if`
@@ -1068,7 +1035,7 @@ impl<'a> Builder<'a, '_> {
                 if (target_kind.is_array() || self.kind(&assign.value).is_array())
                     && self.loop_depth == 0
                 {
-                    self.ops.elementwise += 1;
+                    self.ops.elementwise();
                 }
                 if let ast::Expr::Subscript(subscript) = &*assign.target {
                     self.store(subscript, true);
@@ -1314,16 +1281,19 @@ impl<'a> Builder<'a, '_> {
 
     /// Records calls, ops and nested branches of an expression.
     fn expr(&mut self, expr: &'a ast::Expr) {
+        // The operation runs after its operands (`self.conv(x).sigmoid()` convolves first):
+        // counted once the children are, so the runs of fusible work follow evaluation order.
+        let mut op = None;
         match expr {
-            ast::Expr::Call(call) => self.call(call),
+            ast::Expr::Call(call) => op = self.call(call),
             ast::Expr::BinOp(bin_op) => {
                 let kind = self.kind(expr);
                 self.count_library_op(kind);
                 let array = kind.is_array();
                 if matches!(bin_op.op, ast::Operator::MatMult) && self.is_matrix_product(bin_op) {
-                    self.ops.kernels += 1;
+                    op = Some(Op::Kernel);
                 } else if array && self.loop_depth == 0 {
-                    self.ops.elementwise += 1;
+                    op = Some(Op::Elementwise);
                 }
             }
             ast::Expr::UnaryOp(unary)
@@ -1331,7 +1301,7 @@ impl<'a> Builder<'a, '_> {
                     && self.kind(&unary.operand).is_array()
                     && self.loop_depth == 0 =>
             {
-                self.ops.elementwise += 1;
+                op = Some(Op::Elementwise);
             }
             ast::Expr::IfExp(if_exp) => self.branch(&if_exp.test),
             ast::Expr::Yield(_) | ast::Expr::YieldFrom(_) | ast::Expr::Await(_) => {
@@ -1352,6 +1322,9 @@ impl<'a> Builder<'a, '_> {
             _ => (),
         }
         walk::for_each_child(expr, |child| self.expr(child));
+        if let Some(op) = op {
+            self.ops.count(op);
+        }
     }
 
     /// Whether `a @ b` is an array matrix product: an operand is a known array, or the code is
@@ -1388,7 +1361,9 @@ impl<'a> Builder<'a, '_> {
         }
     }
 
-    fn call(&mut self, call: &'a ast::ExprCall) {
+    /// Records a call; returns the array operation it runs, if any, for the caller to count
+    /// after its arguments.
+    fn call(&mut self, call: &'a ast::ExprCall) -> Option<Op> {
         let qualified = self.module.imports.qualified_name(&call.func);
         let (method, receiver) = match (&qualified, &*call.func) {
             (None, ast::Expr::Attribute(attribute)) => {
@@ -1404,7 +1379,7 @@ impl<'a> Builder<'a, '_> {
             receiver_kind,
             receiver,
         };
-        if let Some(library) = site.library() {
+        let op = if let Some(library) = site.library() {
             let short = site.short_name();
             // Ex) `jnp.minimum(n, 1)` on numbers known to be numbers is no array work.
             let on_numbers = site.receiver.is_none()
@@ -1427,21 +1402,36 @@ impl<'a> Builder<'a, '_> {
             }
             if on_numbers && !is_library_kernel(&site) {
                 // Scalar arithmetic through the library.
+                None
             } else if is_library_kernel(&site) {
-                self.ops.kernels += 1;
+                Some(Op::Kernel)
             } else if self.loop_depth > 0 {
                 // Element work inside loops is the loop's, not a whole-array operation.
+                None
             } else if is_elementwise(short) {
-                self.ops.elementwise += 1;
+                Some(Op::Elementwise)
             } else if is_reduction(short) {
-                self.ops.reductions += 1;
+                Some(Op::Reduction)
+            } else {
+                None
             }
         } else if self.runs_submodule(call) {
             // A layer (a convolution, a linear map, a block of them) is library-kernel work that
-            // compiling leaves as it is, and it splits the elementwise chain around it.
-            self.ops.kernels += 1;
-        }
+            // compiling leaves as it is, and it splits the elementwise chain around it; an
+            // activation, a dropout or a norm layer is fusible work.
+            match &*call.func {
+                ast::Expr::Attribute(attribute) => Some(submodule_op(attribute.attr.as_str())),
+                _ => None,
+            }
+        } else if self.deep_learning && calls_parent(call) {
+            // `super().forward(x)`: the parent's implementation, work the counts cannot see
+            // and a fused chain does not save; like a layer, it holds time and ends the chain.
+            Some(Op::Kernel)
+        } else {
+            None
+        };
         self.calls.push(site);
+        op
     }
 
     /// Whether `call` is `self.<layer>(...)` in a deep-learning method, with no method of that
@@ -1454,11 +1444,21 @@ impl<'a> Builder<'a, '_> {
         };
         let on_self =
             matches!(&*attribute.value, ast::Expr::Name(name) if name.id.as_str() == "self");
-        on_self && {
+        // A private name (`self._gate(params)`) is a method, inherited when the class has none.
+        on_self && !attribute.attr.starts_with('_') && {
             let method = format!("{class}.{}", attribute.attr);
             !self.module.functions.iter().any(|f| f.name == method)
         }
     }
+}
+
+/// Whether `call` is `super().<method>(...)`.
+fn calls_parent(call: &ast::ExprCall) -> bool {
+    let ast::Expr::Attribute(attribute) = &*call.func else {
+        return false;
+    };
+    matches!(&*attribute.value, ast::Expr::Call(inner)
+        if matches!(&*inner.func, ast::Expr::Name(name) if name.id.as_str() == "super"))
 }
 
 #[cfg(test)]

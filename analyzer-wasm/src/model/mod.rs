@@ -15,8 +15,10 @@ pub(crate) mod liveness;
 pub(crate) mod loops;
 pub(crate) mod numba_support;
 pub(crate) mod observed;
+mod op_counts;
 mod ops;
 pub(crate) mod sizing;
+pub(crate) mod small_matrix;
 mod usage;
 pub(crate) mod walk;
 

@@ -4,6 +4,7 @@
 use rustpython_parser::ast;
 
 use crate::model::function::CallSite;
+use crate::model::op_counts::Op;
 
 const ELEMENTWISE: &[&str] = &[
     "sin",
@@ -218,6 +219,36 @@ fn same_operands(call: &CallSite<'_>) -> bool {
     }
 }
 
+/// What a submodule call `self.<name>(x)` runs, by the name it is stored under: an activation,
+/// gate or dropout (`self.act`, `self.gate`, `self.drop_path`) is one elementwise kernel that a
+/// JIT fuses with its neighbours; any other layer (`self.conv1`, `self.fc`, `self.attn`, and a
+/// norm layer, which runs eagerly as one fused kernel already) is library-kernel work.
+pub(crate) fn submodule_op(name: &str) -> Op {
+    let elementwise = name
+        .split('_')
+        .map(|word| word.trim_end_matches(|c: char| c.is_ascii_digit()))
+        .any(|word| {
+            matches!(
+                word,
+                "act"
+                    | "activation"
+                    | "gate"
+                    | "relu"
+                    | "gelu"
+                    | "silu"
+                    | "sigmoid"
+                    | "tanh"
+                    | "drop"
+                    | "dropout"
+            )
+        });
+    if elementwise {
+        Op::Elementwise
+    } else {
+        Op::Kernel
+    }
+}
+
 /// Library functions that answer from dtypes, shapes or the runtime, never from array data: a
 /// JIT knows their result while tracing, so a branch on them is static.
 const STATIC_QUERIES: &[&str] = &[
@@ -271,3 +302,18 @@ pub(crate) const MUTATING_METHODS: &[&str] = &[
     "setdefault",
     "popitem",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::{submodule_op, Op};
+
+    #[test]
+    fn submodules_are_told_apart_by_name() {
+        assert_eq!(submodule_op("conv1"), Op::Kernel);
+        assert_eq!(submodule_op("fc"), Op::Kernel);
+        assert_eq!(submodule_op("act"), Op::Elementwise);
+        assert_eq!(submodule_op("drop_path1"), Op::Elementwise);
+        assert_eq!(submodule_op("gate"), Op::Elementwise);
+        assert_eq!(submodule_op("norm2"), Op::Kernel);
+    }
+}

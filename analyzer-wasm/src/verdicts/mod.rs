@@ -98,7 +98,7 @@ fn work(function: &FunctionModel<'_>, module: &ModuleModel<'_>) -> cost::Work {
         .unwrap_or(0);
     cost::Work {
         loop_nest,
-        chain: function.ops.elementwise + function.ops.reductions,
+        chain: function.ops.fusible(),
         kernels: function.ops.kernels,
         too_small: general::too_small_function::is_too_small(function, module),
     }

@@ -6,7 +6,9 @@ use crate::rules::{rule_doc, Checker};
 rule_doc! {
     /// ## What it does
     /// Finds functions whose work is a chain of four or more elementwise operations and
-    /// reductions on torch, JAX or TensorFlow arrays, without Python loops.
+    /// reductions on torch, JAX or TensorFlow arrays, without Python loops, and with no
+    /// library kernel (a matrix product, a convolution, a layer) between them: such a kernel
+    /// ends the fused kernel, so operations on either side of it do not fuse into one pass.
     ///
     /// ## Why is this bad?
     /// It is not bad: it is the best case for a JIT. Run eagerly, every operation is its own
@@ -41,8 +43,13 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     if !is_fusible_chain(function) || traced_by_its_caller_as_a_rule(function) {
         return;
     }
-    let ops = function.ops.elementwise + function.ops.reductions;
-    checker.report(checker.header(function), format!("{ops} elementwise operations run as {ops} kernels eagerly; a JIT fuses them into one pass"));
+    let ops = function.ops.longest_run();
+    let message = if function.ops.kernels == 0 {
+        format!("{ops} elementwise operations run as {ops} kernels eagerly; a JIT fuses them into one pass")
+    } else {
+        format!("{ops} elementwise operations in a row, with no library kernel between them, run as {ops} kernels eagerly; a JIT fuses them into one pass")
+    };
+    checker.report(checker.header(function), message);
 }
 
 /// Whether the function is a fusible chain of array operations.
@@ -50,9 +57,7 @@ pub(crate) fn is_fusible_chain(function: &FunctionModel<'_>) -> bool {
     let framework_arrays = [Library::Torch, Library::Jax, Library::TensorFlow]
         .iter()
         .any(|l| function.uses(*l));
-    framework_arrays
-        && function.loops.is_empty()
-        && function.ops.elementwise + function.ops.reductions >= MIN_CHAIN
+    framework_arrays && function.loops.is_empty() && function.ops.longest_run() >= MIN_CHAIN
 }
 
 /// JAX code that is not jitted itself: JAX programs jit the outermost step (a training or

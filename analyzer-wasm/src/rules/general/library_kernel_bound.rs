@@ -2,6 +2,7 @@
 
 use rustpython_parser::ast;
 
+use crate::model::small_matrix::SmallMatrices;
 use crate::model::{library_kernel_kind, walk, CallSite, Framework, FunctionModel, Library};
 use crate::rules::{rule_doc, Checker};
 
@@ -34,10 +35,23 @@ rule_doc! {
 
 /// GEN401
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
+    let small = SmallMatrices::of(function.syntax.body);
     for call in &function.calls {
         let Some(kind) = library_kernel_kind(call) else {
             continue;
         };
+        // Ex) `torch.matmul(R[..., :3, :3], t)`, `torch.det(eye3)`: a product or a solve of
+        // small matrices is a few launch-bound operations, not time in a library kernel.
+        let tiny = match (kind, call.short_name(), call.expr.args.as_slice()) {
+            ("matrix products (BLAS)", "matmul" | "mm" | "bmm", [left, right, ..]) => {
+                small.is_tiny_product(left, right)
+            }
+            ("linear algebra (LAPACK)", _, [matrix, ..]) => small.is_small_matrix(matrix),
+            _ => false,
+        };
+        if tiny {
+            continue;
+        }
         // Under Numba, `np.sort` is Numba's own compiled sort, not a library kernel.
         if kind == "sorting" && function.is_compiled_with(Framework::Numba) {
             continue;
@@ -63,6 +77,7 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         if let ast::Expr::BinOp(bin_op) = expr {
             if matches!(bin_op.op, ast::Operator::MatMult)
                 && function.kind_of(expr, checker.module).is_array()
+                && !small.is_tiny_product(&bin_op.left, &bin_op.right)
             {
                 found.push(bin_op.range);
             }

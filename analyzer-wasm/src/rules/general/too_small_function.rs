@@ -76,7 +76,7 @@ const STANDARD_LIBRARY: &[&str] = &[
 
 /// Whether the function does too little work for a JIT.
 pub(crate) fn is_too_small(function: &FunctionModel<'_>, module: &ModuleModel<'_>) -> bool {
-    let ops = function.ops.elementwise + function.ops.reductions + function.ops.kernels;
+    let ops = function.ops.fusible() + function.ops.kernels;
     function.loops.is_empty()
         && ops == 1
         && function.ops.statements <= 3
