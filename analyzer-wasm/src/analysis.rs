@@ -32,6 +32,7 @@ pub(crate) fn run(
         let mut diagnostics = checker.into_diagnostics();
         verdicts::keep_what_decides(&model, &module, &mut diagnostics);
         let verdicts = verdicts::judge(&model, &module, &diagnostics);
+        verdicts::keep_opportunities_that_pay(&verdicts, &mut diagnostics);
         report.functions.push(FunctionReport {
             name,
             range: Range {

@@ -1169,7 +1169,7 @@ class Block(nn.Module):
 class Gated(nn.Module):
     def forward(self, x: torch.Tensor):
         identity = x
-        gate = self.gate(self.conv(x))
+        gate = self.gate(x)
         return identity * self.act(gate) * gate + identity
 ";
     let report = analyze(source);
@@ -1208,4 +1208,36 @@ def project(x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
         codes_in(&report, "compose")
     );
     assert!(codes_in(&report, "project").contains(&"GEN401".to_owned()));
+}
+
+#[test]
+fn a_fusion_opportunity_the_verdict_turns_down_is_not_reported() {
+    let source = "\
+import torch
+
+
+def _activation(x: torch.Tensor) -> torch.Tensor:
+    return torch.sin(x) * torch.cos(x) + torch.exp(-x) * torch.tanh(x)
+
+
+def layer(x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    return _activation(x @ w)
+
+
+def standalone(x: torch.Tensor) -> torch.Tensor:
+    return torch.sin(x) * torch.cos(x) + torch.exp(-x) * torch.tanh(x)
+";
+    let report = analyze(source);
+    // The helper's verdict is to compile its caller: the fusion note would say the opposite.
+    let helper = verdict(&report, "_activation", "torch");
+    assert!(
+        !matches!(helper.benefit.as_str(), "high" | "medium"),
+        "{helper:?}"
+    );
+    assert!(
+        !codes_in(&report, "_activation").contains(&"GEN402".to_owned()),
+        "{:?}",
+        codes_in(&report, "_activation")
+    );
+    assert!(codes_in(&report, "standalone").contains(&"GEN402".to_owned()));
 }

@@ -88,6 +88,20 @@ pub(crate) fn keep_what_decides(
     diagnostics.retain(|d| !torch(d));
 }
 
+/// Drops the fusion opportunity (GEN402) of a function that is not compiled and whose verdicts
+/// say compiling it does not pay ("low" or "none": a private helper its caller compiles, kernels
+/// that hold the time, graph breaks): an opportunity the verdict turns down is no advice. In a
+/// compiled function it stays: it is what the compiling gains.
+pub(crate) fn keep_opportunities_that_pay(verdicts: &[Verdict], diagnostics: &mut Vec<Diagnostic>) {
+    let pays = verdicts.iter().any(|v| {
+        v.framework != Framework::Numba.as_str()
+            && (v.compiled || matches!(v.benefit.as_str(), "high" | "medium"))
+    });
+    if !pays {
+        diagnostics.retain(|d| d.code != general::fusible_elementwise_chain::CODE);
+    }
+}
+
 fn work(function: &FunctionModel<'_>, module: &ModuleModel<'_>) -> cost::Work {
     let loop_nest = function
         .loops

@@ -35,6 +35,9 @@ rule_doc! {
     /// ```
 }
 
+/// The rule's code.
+pub(crate) const CODE: &str = "GEN402";
+
 /// How many operations make a chain worth fusing.
 pub(crate) const MIN_CHAIN: usize = 4;
 
