@@ -1241,3 +1241,37 @@ def standalone(x: torch.Tensor) -> torch.Tensor:
     );
     assert!(codes_in(&report, "standalone").contains(&"GEN402".to_owned()));
 }
+
+#[test]
+fn a_branch_on_tree_equal_is_not_certain_to_read_a_tracer() {
+    let source = "\
+import jax
+import jax.numpy as jnp
+import jax.tree_util as jtu
+import equinox as eqx
+
+
+@jax.jit
+def fixed_point(flags, x):
+    while True:
+        new_flags = jtu.tree_map(lambda f: f, flags)
+        if eqx.tree_equal(flags, new_flags):
+            return x
+        flags = jtu.tree_map(jnp.logical_or, flags, new_flags)
+
+
+@jax.jit
+def positive(x):
+    if jnp.all(x > 0):
+        return x
+    return -x
+";
+    let report = analyze(source);
+    // `tree_equal` of pytrees of Python bools is a Python bool: an error there would be wrong.
+    assert!(
+        !codes_in(&report, "fixed_point").contains(&"JX001".to_owned()),
+        "{:?}",
+        codes_in(&report, "fixed_point")
+    );
+    assert!(codes_in(&report, "positive").contains(&"JX001".to_owned()));
+}

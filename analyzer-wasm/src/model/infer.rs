@@ -168,6 +168,9 @@ fn infer_call(call: &ast::ExprCall, kinds: &HashMap<&str, Kind>, module: &Module
             {
                 Kind::Unknown
             }
+            // Equinox's `tree_equal`: a Python bool for pytrees of Python values, an array for
+            // pytrees of arrays; the call does not say which.
+            q if last_segment(q) == "tree_equal" => Kind::Unknown,
             // Ex) `jnp.issubdtype(x.dtype, jnp.floating)`: known while tracing, never traced.
             q if Library::of(q).is_some() && is_static_query(last_segment(q)) => Kind::Scalar,
             q => match Library::of(q) {

@@ -49,6 +49,16 @@ pub(crate) fn traced_params<'a>(function: &FunctionModel<'a>) -> Vec<&'a str> {
         .collect()
 }
 
+/// `tree_equal(a, b)` or `eqx.tree_equal(a, b)`, by the name called (a relative import of it
+/// inside Equinox has no qualified name).
+fn calls_tree_equal(call: &ast::ExprCall) -> bool {
+    match &*call.func {
+        ast::Expr::Name(name) => name.id.as_str() == "tree_equal",
+        ast::Expr::Attribute(attribute) => attribute.attr.as_str() == "tree_equal",
+        _ => false,
+    }
+}
+
 /// Whether the value of `expr` depends on traced data: a traced parameter or a JAX array,
 /// outside `.shape`, `.ndim`, `.dtype`, `.size` and `len(...)` (static under `jit`).
 pub(crate) fn reads_traced(
@@ -89,6 +99,9 @@ pub(crate) fn reads_traced(
         {
             false
         }
+        // Ex) `if tree_equal(a, b):` (Equinox): a Python bool for pytrees of Python values, a
+        // traced one for pytrees of arrays; the code does not say which, so nothing is certain.
+        ast::Expr::Call(call) if calls_tree_equal(call) => false,
         other => {
             let mut found = false;
             walk::for_each_child(other, |child| {
