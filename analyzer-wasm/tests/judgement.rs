@@ -824,7 +824,7 @@ def validated(x: torch.Tensor):
         raise ValueError(\"negative input\")
     if x.sum() > 1:
         x = x / x.sum()
-    return torch.sin(x) * torch.cos(x) + x
+    return torch.sin(x) * torch.cos(x) + x * 2
 
 
 def positive_mean(x: torch.Tensor):
@@ -832,7 +832,7 @@ def positive_mean(x: torch.Tensor):
 
 
 def positives(x: torch.Tensor):
-    return torch.sin(x[x > 0]) * torch.cos(x[x > 0]) + 1
+    return torch.sin(x[x > 0]) * torch.cos(x[x > 0]) * 2 + 1
 ";
     let report = analyze(source);
     let window = codes_in(&report, "window");
@@ -1272,6 +1272,94 @@ def positive(x):
         !codes_in(&report, "fixed_point").contains(&"JX001".to_owned()),
         "{:?}",
         codes_in(&report, "fixed_point")
+    );
+    assert!(codes_in(&report, "positive").contains(&"JX001".to_owned()));
+}
+
+#[test]
+fn type_and_identity_tests_on_a_number_read_from_a_tensor_are_static() {
+    let source = "\
+import torch
+
+
+@torch.compile
+def to_dense(edge_index: torch.Tensor, size=None):
+    if size is None:
+        size = int(edge_index.max()) + 1
+    if isinstance(size, (tuple, list)):
+        rows, cols = size
+        if rows is None:
+            rows = size[1]
+    else:
+        rows = cols = size
+    return torch.zeros(rows, cols)
+
+
+@torch.compile
+def clip(x: torch.Tensor):
+    top = x.max().item()
+    if top > 1.0:
+        return x / top
+    return x
+";
+    let report = analyze(source);
+    // `isinstance(size, ...)` and `rows is None` are known without the number's value.
+    for line in [8, 10] {
+        assert!(
+            !report
+                .diagnostics
+                .iter()
+                .any(|d| d.range.start.line == line && matches!(d.code.as_str(), "PT006" | "PT301")),
+            "line {line}: {:?}",
+            report.diagnostics
+        );
+    }
+    assert!(codes_in(&report, "clip").contains(&"PT006".to_owned()));
+}
+
+#[test]
+fn jax_code_guarded_by_a_tracer_test_or_a_shape_predicate_runs_on_concrete_values() {
+    let source = "\
+import jax
+import jax.numpy as jnp
+from jax.core import Tracer
+
+
+def not_jax_tracer(x):
+    return not isinstance(x, Tracer)
+
+
+def _is_batched(arg):
+    if isinstance(arg, slice) or arg is None:
+        return False
+    return jnp.ndim(arg) > 0
+
+
+@jax.jit
+def censor(mask, x):
+    if not_jax_tracer(mask):
+        if not jnp.all(mask):
+            raise ValueError('mask must be all true')
+    first = True if (not_jax_tracer(x) and x.sum() > 0) else False
+    if _is_batched(x):
+        x = x.reshape(x.shape + (1,) * jnp.ndim(mask))
+    if jax.default_backend() == 'cpu':
+        x = x + 1
+    return x, first
+
+
+@jax.jit
+def positive(x):
+    if jnp.all(x > 0):
+        return x
+    return -x
+";
+    let report = analyze(source);
+    let censor = codes_in(&report, "censor");
+    assert!(
+        !censor.iter().any(|c| c == "JX001" || c == "JX005"),
+        "{:?}",
+        report.diagnostics
     );
     assert!(codes_in(&report, "positive").contains(&"JX001".to_owned()));
 }

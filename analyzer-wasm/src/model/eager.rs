@@ -11,6 +11,9 @@
 //!   statement after the `if` in the same block;
 //! - `if verbose:` on a parameter that defaults to `False`: the body.
 //!
+//! The same holds under `jax.jit` for what a function runs only on concrete values, behind a
+//! test that asks whether a value is a tracer (`if not_jax_tracer(x):`).
+//!
 //! The test itself is in the regions too when its value under compile is known: it branches on
 //! nothing that varies.
 //!
@@ -26,6 +29,15 @@ use crate::model::imports::last_segment;
 use crate::model::walk;
 use crate::model::{FunctionSyntax, ModuleModel};
 
+/// Which JIT's guards a [`CompileGuards`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Jit {
+    /// `torch.compile`: `is_compiling()`, `torch.jit.is_scripting()`.
+    Torch,
+    /// `jax.jit`: tests that ask whether a value is a tracer.
+    Jax,
+}
+
 /// The ranges of `body` that run only when not compiling, or only when a flag that is off by
 /// default (`verbose=False`) is turned on (Dynamo specialises on the flag's value, so the default
 /// call traces none of it), and the tests whose value under compile is fixed.
@@ -36,6 +48,7 @@ pub(crate) fn eager_only_regions(
 ) -> Vec<TextRange> {
     let mut guards = CompileGuards {
         module,
+        jit: Jit::Torch,
         names: HashMap::new(),
     };
     // Names matter only as `is_compiling()` flags, which only torch code has.
@@ -45,6 +58,33 @@ pub(crate) fn eager_only_regions(
     let mut regions = Vec::new();
     guards.collect(body, off_flags, &mut regions);
     regions
+}
+
+/// The ranges of `body` that run only on values that are not JAX tracers, behind a test that
+/// asks (`if not_jax_tracer(x):`), and the tests whose value under `jax.jit` is known.
+pub(crate) fn concrete_only_regions(
+    body: &[ast::Stmt],
+    module: &ModuleModel<'_>,
+) -> Vec<TextRange> {
+    let guards = CompileGuards {
+        module,
+        jit: Jit::Jax,
+        names: HashMap::new(),
+    };
+    let mut regions = Vec::new();
+    guards.collect(body, &[], &mut regions);
+    regions
+}
+
+/// Whether the value of `test` under `jax.jit` is known from the code (it asks whether a value
+/// is a tracer): a branch on it branches on nothing traced.
+pub(crate) fn decided_under_jax_jit(test: &ast::Expr, module: &ModuleModel<'_>) -> bool {
+    let guards = CompileGuards {
+        module,
+        jit: Jit::Jax,
+        names: HashMap::new(),
+    };
+    guards.under_compile(test).is_some()
 }
 
 /// Where the module calls its private functions (`_name`): a function every call of which (at
@@ -83,6 +123,7 @@ pub(crate) fn call_contexts(
         let disabled = compile_disabled(function.decorators, module);
         let mut guards = CompileGuards {
             module,
+            jit: Jit::Torch,
             names: HashMap::new(),
         };
         guards.bind_names(function.body);
@@ -165,6 +206,8 @@ pub(crate) fn call_contexts(
 /// What the function's conditions are under `torch.compile` and when running eagerly.
 struct CompileGuards<'m, 'a> {
     module: &'m ModuleModel<'a>,
+    /// The JIT whose guards are read: `is_compiling()` for torch, tracer tests for JAX.
+    jit: Jit,
     /// Names bound to a condition whose value is known in some mode; unknown in both where one
     /// name is bound more than once to different values.
     names: HashMap<String, Known>,
@@ -282,13 +325,21 @@ impl CompileGuards<'_, '_> {
                 .get(name.id.as_str())
                 .copied()
                 .unwrap_or_default(),
-            ast::Expr::Call(call) if self.is_compiling(call) => Known {
+            ast::Expr::Call(call) if self.jit == Jit::Torch && self.is_compiling(call) => Known {
                 compiled: Some(true),
                 eager: Some(false),
             },
             // False under compile; eagerly it may be a TorchScript run.
-            ast::Expr::Call(call) if self.is_torchscript_check(call) => Known {
-                compiled: Some(false),
+            ast::Expr::Call(call) if self.jit == Jit::Torch && self.is_torchscript_check(call) => {
+                Known {
+                    compiled: Some(false),
+                    eager: None,
+                }
+            }
+            // Ex) `if not_jax_tracer(x):` (NumPyro), `isinstance(x, jax.core.Tracer)`: under
+            // `jax.jit` the value is a tracer, so the test is known there.
+            ast::Expr::Call(call) if self.jit == Jit::Jax => Known {
+                compiled: tests_for_tracer(call),
                 eager: None,
             },
             _ => Known::default(),
@@ -319,6 +370,35 @@ impl CompileGuards<'_, '_> {
             Some("torch.jit.is_scripting" | "torch.jit.is_tracing")
         )
     }
+}
+
+/// Whether a call asks if a value is a JAX tracer (`Some(true)` for `is_tracer(x)` and
+/// `isinstance(x, Tracer)`, `Some(false)` for `not_jax_tracer(x)`), by its name; `None` for any
+/// other call.
+fn tests_for_tracer(call: &ast::ExprCall) -> Option<bool> {
+    let name = match &*call.func {
+        ast::Expr::Name(name) => name.id.as_str(),
+        ast::Expr::Attribute(attribute) => attribute.attr.as_str(),
+        _ => return None,
+    };
+    if name == "isinstance" {
+        let names_tracer = |class: &ast::Expr| match class {
+            ast::Expr::Name(name) => name.id.as_str() == "Tracer",
+            ast::Expr::Attribute(attribute) => attribute.attr.as_str() == "Tracer",
+            _ => false,
+        };
+        let tracer = match call.args.get(1) {
+            Some(ast::Expr::Tuple(tuple)) => tuple.elts.iter().any(names_tracer),
+            Some(class) => names_tracer(class),
+            None => false,
+        };
+        return tracer.then_some(true);
+    }
+    let lower = name.to_ascii_lowercase();
+    if !lower.contains("tracer") {
+        return None;
+    }
+    Some(!lower.starts_with("not_"))
 }
 
 /// What an `if` (at `position` in `body`) whose test is `value` never runs: its body when the

@@ -325,6 +325,9 @@ pub(crate) struct FunctionModel<'a> {
     pub(crate) suspends: bool,
     /// Parts of the body that run only when not compiling (`if not is_compiling():`).
     pub(crate) eager_only: Vec<TextRange>,
+    /// Parts of the body that run only on values that are not JAX tracers
+    /// (`if not_jax_tracer(x):`).
+    pub(crate) concrete_only: Vec<TextRange>,
     /// `with numba.objmode(...):` blocks: Python inside a Numba function, which Numba rules
     /// leave alone.
     pub(crate) object_mode: Vec<TextRange>,
@@ -387,6 +390,7 @@ impl<'a> FunctionModel<'a> {
             .map(|p| p.name)
             .collect();
         let eager_only = eager::eager_only_regions(syntax.body, module, &off_flags);
+        let concrete_only = eager::concrete_only_regions(syntax.body, module);
         let mut builder = Builder {
             eager_only: &eager_only,
             module,
@@ -447,6 +451,7 @@ impl<'a> FunctionModel<'a> {
             body_blocker: None,
             suspends,
             eager_only,
+            concrete_only,
             object_mode,
             torch_excluded: false,
             memoized: false,
@@ -1216,7 +1221,7 @@ impl<'a> Builder<'a, '_> {
                 .iter()
                 .any(|value| self.kind(value).is_array());
         }
-        walk::walk_expr(test, &mut |expr| match expr {
+        walk::walk_value_reads(test, &mut |expr| match expr {
             ast::Expr::Name(name) if self.tensor_scalars.contains(name.id.as_str()) => {
                 dependence.scalar_from_tensor = true;
             }

@@ -17,6 +17,7 @@ pub(crate) mod numba_support;
 pub(crate) mod observed;
 mod op_counts;
 mod ops;
+mod predicates;
 pub(crate) mod sizing;
 pub(crate) mod small_matrix;
 mod usage;
@@ -58,6 +59,8 @@ pub(crate) struct ModuleModel<'a> {
     pub(crate) called_from_compiled: HashSet<String>,
     /// Where the module calls its private functions: only eagerly, or only under compile.
     pub(crate) call_contexts: eager::CallContexts,
+    /// Module-level functions that return only type and shape tests ([`predicates`]).
+    pub(crate) static_predicates: HashSet<String>,
     /// What a trace of the program saw each function called with, when there is one.
     observations: Option<&'a observed::Observations>,
 }
@@ -126,6 +129,7 @@ impl<'a> ModuleModel<'a> {
             traced: HashMap::new(),
             called_from_compiled: HashSet::new(),
             call_contexts: eager::CallContexts::default(),
+            static_predicates: HashSet::new(),
             observations: None,
         };
         for stmt in suite {
@@ -172,6 +176,7 @@ impl<'a> ModuleModel<'a> {
         }
         collect_global_declarations(suite, &mut model.declared_global);
         model.call_contexts = eager::call_contexts(&model.functions, &model);
+        model.static_predicates = predicates::static_predicates(&model.functions, &model.imports);
         (model.traced, model.called_from_compiled) =
             context::traced_functions(&model.functions, &model);
         model

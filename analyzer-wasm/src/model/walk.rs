@@ -105,6 +105,27 @@ pub(crate) fn walk_expr<'a>(expr: &'a ast::Expr, f: &mut impl FnMut(&'a ast::Exp
     for_each_child(expr, |child| walk_expr(child, f));
 }
 
+/// Like [`walk_expr`], but does not enter the parts of `expr` that test a value's identity or
+/// type (`x is None`, `isinstance(x, tuple)`, `callable(f)`): what they answer is known without
+/// reading the value, so the values they name do not make the test depend on data.
+pub(crate) fn walk_value_reads<'a>(expr: &'a ast::Expr, f: &mut impl FnMut(&'a ast::Expr)) {
+    match expr {
+        ast::Expr::Compare(compare)
+            if compare
+                .ops
+                .iter()
+                .all(|op| matches!(op, ast::CmpOp::Is | ast::CmpOp::IsNot)) => {}
+        ast::Expr::Call(call)
+            if matches!(&*call.func, ast::Expr::Name(name)
+                if matches!(name.id.as_str(), "isinstance" | "issubclass" | "callable" | "type")) =>
+            {}
+        _ => {
+            f(expr);
+            for_each_child(expr, |child| walk_value_reads(child, f));
+        }
+    }
+}
+
 /// Whether the name `name` is read or written anywhere in `expr`.
 pub(crate) fn mentions(expr: &ast::Expr, name: &str) -> bool {
     let mut found = false;

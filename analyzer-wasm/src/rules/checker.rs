@@ -56,10 +56,12 @@ impl<'a, 'src> Checker<'a, 'src> {
             Severity::Error if !compiled => Severity::Warning,
             severity => severity,
         };
-        // What runs only when not compiling breaks no graph and recompiles nothing; what runs in
-        // Numba's object mode is Python by request.
+        // What runs only when not compiling breaks no graph and recompiles nothing; what runs
+        // only on values that are not JAX tracers raises no tracer error; what runs in Numba's
+        // object mode is Python by request.
         self.silent_regions = match rule.family {
             Family::Torch | Family::General => function.eager_only.clone(),
+            Family::Jax => function.concrete_only.clone(),
             Family::Numba => function.object_mode.clone(),
             _ => Vec::new(),
         };

@@ -49,14 +49,24 @@ pub(crate) fn traced_params<'a>(function: &FunctionModel<'a>) -> Vec<&'a str> {
         .collect()
 }
 
-/// `tree_equal(a, b)` or `eqx.tree_equal(a, b)`, by the name called (a relative import of it
-/// inside Equinox has no qualified name).
-fn calls_tree_equal(call: &ast::ExprCall) -> bool {
+/// The name a call calls, by its last segment (`eqx.tree_equal(a, b)` calls `tree_equal`; a
+/// relative import inside a project has no qualified name).
+fn called_name(call: &ast::ExprCall) -> Option<&str> {
     match &*call.func {
-        ast::Expr::Name(name) => name.id.as_str() == "tree_equal",
-        ast::Expr::Attribute(attribute) => attribute.attr.as_str() == "tree_equal",
-        _ => false,
+        ast::Expr::Name(name) => Some(name.id.as_str()),
+        ast::Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
+        _ => None,
     }
+}
+
+/// Calls whose value a branch may take without reading a tracer for certain: Equinox's type
+/// tests (`eqx.is_array(x)`, an `isinstance` check), and `tree_equal(a, b)`, a Python bool for
+/// pytrees of Python values and a traced one for pytrees of arrays (the code does not say which).
+fn decides_nothing_traced(call: &ast::ExprCall) -> bool {
+    matches!(
+        called_name(call),
+        Some("tree_equal" | "is_array" | "is_inexact_array" | "is_array_like")
+    )
 }
 
 /// Whether the value of `expr` depends on traced data: a traced parameter or a JAX array,
@@ -99,9 +109,14 @@ pub(crate) fn reads_traced(
         {
             false
         }
-        // Ex) `if tree_equal(a, b):` (Equinox): a Python bool for pytrees of Python values, a
-        // traced one for pytrees of arrays; the code does not say which, so nothing is certain.
-        ast::Expr::Call(call) if calls_tree_equal(call) => false,
+        ast::Expr::Call(call) if decides_nothing_traced(call) => false,
+        // Ex) `elif _is_batched(arg):`, a module function that returns `jnp.ndim(arg) > 0`.
+        ast::Expr::Call(call)
+            if matches!(&*call.func, ast::Expr::Name(name)
+                if module.static_predicates.contains(name.id.as_str())) =>
+        {
+            false
+        }
         other => {
             let mut found = false;
             walk::for_each_child(other, |child| {
@@ -176,7 +191,7 @@ pub(crate) fn shape_uses(function: &FunctionModel<'_>, names: &[&str]) -> Vec<Te
 }
 
 /// The named values read in a shape argument, not counting the static parts: `x.shape[1]`,
-/// `x.ndim`, `len(x)` are known while tracing.
+/// `x.ndim`, `len(x)`, `jnp.ndim(x)` are known while tracing.
 fn shape_names(expr: &ast::Expr, is_named: &impl Fn(&ast::Expr) -> bool) -> Vec<TextRange> {
     match expr {
         ast::Expr::Attribute(attribute)
@@ -184,7 +199,16 @@ fn shape_names(expr: &ast::Expr, is_named: &impl Fn(&ast::Expr) -> bool) -> Vec<
         {
             Vec::new()
         }
-        ast::Expr::Call(call) if matches!(&*call.func, ast::Expr::Name(name) if name.id.as_str() == "len") => {
+        // Ex) `len(x)`, `jnp.ndim(x)`, `jnp.shape(x)[1:]`: known while tracing.
+        ast::Expr::Call(call)
+            if match &*call.func {
+                ast::Expr::Name(name) => {
+                    name.id.as_str() == "len" || is_static_query(name.id.as_str())
+                }
+                ast::Expr::Attribute(attribute) => is_static_query(attribute.attr.as_str()),
+                _ => false,
+            } =>
+        {
             Vec::new()
         }
         other if is_named(other) => vec![other.range()],

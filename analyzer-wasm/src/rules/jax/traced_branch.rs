@@ -2,7 +2,7 @@
 
 use rustpython_parser::ast::{self, Ranged};
 
-use crate::model::{walk, FunctionModel};
+use crate::model::{eager, walk, FunctionModel};
 use crate::rules::jax::{reads_traced, traced_params};
 use crate::rules::{rule_doc, Checker};
 
@@ -41,6 +41,11 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     let traced = traced_params(function);
     let module = checker.module;
     for branch in &function.branches {
+        // Ex) `True if not_jax_tracer(i) and i < n else False`: false under `jit`, so the rest
+        // of the test runs only on concrete values.
+        if eager::decided_under_jax_jit(branch.test, module) {
+            continue;
+        }
         // Ex) `isinstance(rtol, float) and rtol == 0`: past the test, `rtol` is a Python number,
         // and an operand that reads it reads no tracer.
         let numbers = python_numbers_in(branch.test);
