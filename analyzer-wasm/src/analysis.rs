@@ -1,5 +1,7 @@
 //! Runs the model, the rules and the verdicts over one parsed module.
 
+use std::collections::BTreeSet;
+
 use rustpython_parser::ast;
 
 use crate::line_index::LineIndex;
@@ -20,18 +22,33 @@ pub(crate) fn run(
         Some(observations) => ModuleModel::build(suite).with_observations(observations),
         None => ModuleModel::build(suite),
     };
+    report_of(&module, source, index)
+}
+
+/// Analyzes a parsed module of a project whose other modules define `project_compilers`.
+pub(crate) fn run_in(
+    suite: &[ast::Stmt],
+    source: &str,
+    index: &LineIndex<'_>,
+    project_compilers: &BTreeSet<String>,
+) -> Report {
+    let module = ModuleModel::build_in(suite, project_compilers);
+    report_of(&module, source, index)
+}
+
+fn report_of(module: &ModuleModel<'_>, source: &str, index: &LineIndex<'_>) -> Report {
     let mut report = Report::default();
     for syntax in module.functions.iter().cloned() {
         let name = syntax.name.clone();
         let range = syntax.range;
-        let model = FunctionModel::build(syntax, &module);
-        let mut checker = Checker::new(&module, source, index, &name);
+        let model = FunctionModel::build(syntax, module);
+        let mut checker = Checker::new(module, source, index, &name);
         for rule in RULES.iter().filter(|rule| rule.family.applies_to(&model)) {
             checker.run(rule, &model);
         }
         let mut diagnostics = checker.into_diagnostics();
-        verdicts::keep_what_decides(&model, &module, &mut diagnostics);
-        let verdicts = verdicts::judge(&model, &module, &diagnostics);
+        verdicts::keep_what_decides(&model, module, &mut diagnostics);
+        let verdicts = verdicts::judge(&model, module, &diagnostics);
         verdicts::keep_opportunities_that_pay(&verdicts, &mut diagnostics);
         report.functions.push(FunctionReport {
             name,

@@ -9,6 +9,7 @@ pub mod lexer;
 mod limits;
 mod line_index;
 mod model;
+mod project;
 pub mod protocol;
 pub mod report;
 mod rewrites;
@@ -22,6 +23,7 @@ use rustpython_parser::{ast, Parse};
 
 pub use line_index::LineIndex;
 pub use model::observed::Observations;
+pub use project::Project;
 pub use report::Report;
 
 /// Sources larger than this are not parsed: the report says so instead.

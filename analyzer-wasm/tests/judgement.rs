@@ -1363,3 +1363,57 @@ def positive(x):
     );
     assert!(codes_in(&report, "positive").contains(&"JX001".to_owned()));
 }
+
+#[test]
+fn a_function_decorated_with_a_numba_compiler_of_the_project_is_compiled() {
+    let decorators = "\
+import numba
+
+
+class NumbaBase:
+    @classmethod
+    def wrap(cls, *args, **kwargs):
+        return lambda func: cls(func, *args, **kwargs)
+
+    def gufunc(self, signature):
+        return numba.guvectorize(signature, '(n)->()', nopython=True)(self.func)
+
+
+class groupndreduce(NumbaBase):
+    pass
+";
+    let funcs = "\
+import numpy as np
+
+from .decorators import groupndreduce
+
+
+@groupndreduce.wrap()
+def group_nansum(values, labels, out):
+    out[:] = 0
+    for i in range(len(values)):
+        if not np.isnan(values[i]):
+            out[labels[i]] += values[i]
+
+
+def plain_nansum(values, labels, out):
+    out[:] = 0
+    for i in range(len(values)):
+        if not np.isnan(values[i]):
+            out[labels[i]] += values[i]
+";
+    let mut project = jitlens_analyzer::Project::default();
+    project.learn(decorators);
+    assert_eq!(
+        project.numba_compilers().collect::<Vec<_>>(),
+        ["NumbaBase", "groupndreduce"]
+    );
+    let report = project.analyze(funcs);
+    let compiled = verdict(&report, "group_nansum", "numba");
+    assert!(compiled.compiled, "{compiled:?}");
+    assert!(!codes_in(&report, "group_nansum").contains(&"NB401".to_owned()));
+    // Alone, the module does not know what the decorator does: nothing says it compiles.
+    let alone = analyze(funcs);
+    assert!(!verdict(&alone, "group_nansum", "numba").compiled);
+    assert!(!verdict(&report, "plain_nansum", "numba").compiled);
+}

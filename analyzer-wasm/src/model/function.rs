@@ -66,6 +66,14 @@ impl<'a> JitDecorator<'a> {
                 keywords: Vec::new(),
             });
         }
+        // Ex) `@groupndreduce.wrap()`: a class of the project whose code builds a gufunc.
+        if module.is_numba_compiler(root_name(expr)?) {
+            return Some(Self {
+                framework: Framework::Numba,
+                range: expr.range(),
+                keywords: Vec::new(),
+            });
+        }
         let ast::Expr::Call(call) = expr else {
             return None;
         };
@@ -1454,6 +1462,16 @@ impl<'a> Builder<'a, '_> {
             let method = format!("{class}.{}", attribute.attr);
             !self.module.functions.iter().any(|f| f.name == method)
         }
+    }
+}
+
+/// The name a decorator expression starts from: `groupndreduce` in `@groupndreduce.wrap()`.
+fn root_name(expr: &ast::Expr) -> Option<&str> {
+    match expr {
+        ast::Expr::Name(name) => Some(name.id.as_str()),
+        ast::Expr::Attribute(attribute) => root_name(&attribute.value),
+        ast::Expr::Call(call) => root_name(&call.func),
+        _ => None,
     }
 }
 

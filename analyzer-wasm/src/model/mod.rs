@@ -4,6 +4,7 @@
 //! one [`FunctionModel`] per function (decorators, parameters, kinds, calls, branches, stores,
 //! loops). Both are plain Rust over rustpython-parser's AST, built in one pass each.
 
+mod compilers;
 mod context;
 pub(crate) mod eager;
 mod function;
@@ -23,10 +24,11 @@ pub(crate) mod small_matrix;
 mod usage;
 pub(crate) mod walk;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use rustpython_parser::ast::{self, Ranged};
 
+pub(crate) use compilers::numba_compilers;
 pub(crate) use context::Tracing;
 pub(crate) use function::{CallSite, FunctionModel, FunctionSyntax};
 pub(crate) use imports::{last_segment, Imports, Library};
@@ -61,6 +63,10 @@ pub(crate) struct ModuleModel<'a> {
     pub(crate) call_contexts: eager::CallContexts,
     /// Module-level functions that return only type and shape tests ([`predicates`]).
     pub(crate) static_predicates: HashSet<String>,
+    /// The module's top-level classes and functions that compile with Numba ([`compilers`]).
+    own_compilers: BTreeSet<String>,
+    /// The same, of the other modules of the project being checked.
+    project_compilers: BTreeSet<String>,
     /// What a trace of the program saw each function called with, when there is one.
     observations: Option<&'a observed::Observations>,
 }
@@ -117,7 +123,13 @@ impl<'a> ModuleModel<'a> {
 
     /// Builds the module model.
     pub(crate) fn build(suite: &'a [ast::Stmt]) -> Self {
+        Self::build_in(suite, &BTreeSet::new())
+    }
+
+    /// The model of a module of a project whose other modules define `project_compilers`.
+    pub(crate) fn build_in(suite: &'a [ast::Stmt], project_compilers: &BTreeSet<String>) -> Self {
         let imports = Imports::collect(suite);
+        let own_compilers = compilers::numba_compilers(suite, &imports);
         let mut model = Self {
             imports,
             globals: HashMap::new(),
@@ -130,6 +142,8 @@ impl<'a> ModuleModel<'a> {
             called_from_compiled: HashSet::new(),
             call_contexts: eager::CallContexts::default(),
             static_predicates: HashSet::new(),
+            own_compilers,
+            project_compilers: project_compilers.clone(),
             observations: None,
         };
         for stmt in suite {
@@ -180,6 +194,13 @@ impl<'a> ModuleModel<'a> {
         (model.traced, model.called_from_compiled) =
             context::traced_functions(&model.functions, &model);
         model
+    }
+
+    /// Whether `name` is a compiler of the project's own that compiles with Numba: defined in
+    /// this module, or imported from another module of the project that defines it.
+    pub(crate) fn is_numba_compiler(&self, name: &str) -> bool {
+        self.own_compilers.contains(name)
+            || (self.local_imports.contains(name) && self.project_compilers.contains(name))
     }
 
     /// The module's function that the name `id` refers to inside the function `scope`: a

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use jitlens_analyzer::report::ParseError;
-use jitlens_analyzer::{LineIndex, Report, MAX_SOURCE_BYTES};
+use jitlens_analyzer::{LineIndex, Project, Report, MAX_SOURCE_BYTES};
 
 use crate::check::notebook::Notebook;
 use crate::check::selection::RuleSelection;
@@ -30,9 +30,20 @@ pub(crate) enum Outcome {
     Failed(String),
 }
 
-/// Checks `files` on every core; the outcomes come back in the order of `files`.
+/// Checks `files` on every core; the outcomes come back in the order of `files`. A first pass
+/// learns the project's own Numba compilers from the modules that call Numba, so that a
+/// function decorated with one of them in another module is known to be compiled.
 pub(crate) fn check_files(files: &[PathBuf], selection: &RuleSelection) -> Vec<Outcome> {
     use_small_pages();
+    let mut project = Project::default();
+    for source in on_every_core(files, learnable_source).into_iter().flatten() {
+        project.learn(&source);
+    }
+    on_every_core(files, |file| check_file(file, selection, &project))
+}
+
+/// `f` of each of `files`, on every core, in the order of `files`.
+fn on_every_core<T: Send>(files: &[PathBuf], f: impl Fn(&Path) -> T + Sync) -> Vec<T> {
     let n_threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(files.len())
@@ -50,7 +61,7 @@ pub(crate) fn check_files(files: &[PathBuf], selection: &RuleSelection) -> Vec<O
                     let Some(file) = files.get(file_idx) else {
                         break;
                     };
-                    local.push((file_idx, check_file(file, selection)));
+                    local.push((file_idx, f(file)));
                 }
                 done.lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -63,6 +74,19 @@ pub(crate) fn check_files(files: &[PathBuf], selection: &RuleSelection) -> Vec<O
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     done.sort_unstable_by_key(|&(file_idx, _)| file_idx);
     done.into_iter().map(|(_, outcome)| outcome).collect()
+}
+
+/// The source of a Python module that may define a Numba compiler of the project's own; `None`
+/// for notebooks, unreadable files and modules that do not call Numba.
+fn learnable_source(path: &Path) -> Option<String> {
+    if path.extension().is_none_or(|ext| ext != "py") {
+        return None;
+    }
+    let bytes = read_at_most(path, MAX_SOURCE_BYTES).ok()??;
+    if !Project::worth_learning(&bytes) {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
 }
 
 /// Asks Linux not to back this process's memory with 2 MB transparent huge pages. The analysis
@@ -79,7 +103,7 @@ fn use_small_pages() {
 }
 
 /// Checks one file.
-fn check_file(path: &Path, selection: &RuleSelection) -> Outcome {
+fn check_file(path: &Path, selection: &RuleSelection, project: &Project) -> Outcome {
     let bytes = match read_at_most(path, MAX_SOURCE_BYTES) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
@@ -113,7 +137,7 @@ fn check_file(path: &Path, selection: &RuleSelection) -> Outcome {
     if is_notebook && !prefilter::worth_parsing(source.as_bytes()) {
         return Outcome::Skipped;
     }
-    let mut report = match guarded(|| jitlens_analyzer::analyze_without_strategies(source)) {
+    let mut report = match guarded(|| project.analyze(source)) {
         Ok(report) => report,
         Err(panic) => {
             return Outcome::Failed(format!(
@@ -199,7 +223,10 @@ mod tests {
     #[test]
     fn non_numerical_files_are_skipped_even_when_broken() {
         let path = write("plain.py", b"import os\ndef f(:\n");
-        assert!(matches!(check_file(&path, &everything()), Outcome::Skipped));
+        assert!(matches!(
+            check_file(&path, &everything(), &Project::default()),
+            Outcome::Skipped
+        ));
     }
 
     #[test]
@@ -208,7 +235,7 @@ mod tests {
             "numerical.py",
             b"from numba import njit\n\ndef f(x):\n    return x\n",
         );
-        let Outcome::Checked(report) = check_file(&path, &everything()) else {
+        let Outcome::Checked(report) = check_file(&path, &everything(), &Project::default()) else {
             panic!("analyzed");
         };
         assert_eq!(report.functions[0].name, "f");
@@ -218,7 +245,7 @@ mod tests {
     #[test]
     fn invalid_utf8_is_an_error_with_its_position() {
         let path = write("latin1.py", b"import numpy as np\nname = 'caf\xe9'\n");
-        let Outcome::Checked(report) = check_file(&path, &everything()) else {
+        let Outcome::Checked(report) = check_file(&path, &everything(), &Project::default()) else {
             panic!("checked");
         };
         let error = &report.parse_errors[0];
@@ -236,7 +263,7 @@ mod tests {
             "bom.py",
             b"\xef\xbb\xbfimport numpy as np\ndef f():\n    pass\n",
         );
-        let Outcome::Checked(report) = check_file(&path, &everything()) else {
+        let Outcome::Checked(report) = check_file(&path, &everything(), &Project::default()) else {
             panic!("checked");
         };
         assert!(report.parse_errors.is_empty(), "{:?}", report.parse_errors);
@@ -251,7 +278,7 @@ mod tests {
         let mut big = b"import numpy\n".repeat(MAX_SOURCE_BYTES / 13 + 1);
         big.extend_from_slice(b"x = 1\n");
         let path = write("huge.py", &big);
-        let Outcome::Checked(report) = check_file(&path, &everything()) else {
+        let Outcome::Checked(report) = check_file(&path, &everything(), &Project::default()) else {
             panic!("checked");
         };
         assert!(report.parse_errors[0].message.contains("too large"));
@@ -261,12 +288,12 @@ mod tests {
     fn a_folder_or_missing_file_is_unreadable_not_a_panic() {
         let missing = std::env::temp_dir().join("jitlens-no-such-file.py");
         assert!(matches!(
-            check_file(&missing, &everything()),
+            check_file(&missing, &everything(), &Project::default()),
             Outcome::Failed(_)
         ));
         let folder = std::env::temp_dir();
         assert!(matches!(
-            check_file(&folder, &everything()),
+            check_file(&folder, &everything(), &Project::default()),
             Outcome::Failed(_)
         ));
     }

@@ -1,0 +1,121 @@
+//! A project's own compilers: classes and functions whose code calls Numba's compilers
+//! (`numba.guvectorize`, `numba.njit`), so that a function they decorate is compiled
+//! (`@groupndreduce.wrap()`, `@ndmatrix(...)` in numbagg, whose `wrap` builds a gufunc).
+
+use std::collections::BTreeSet;
+
+use rustpython_parser::ast;
+
+use crate::model::kind::Framework;
+use crate::model::walk;
+use crate::model::Imports;
+
+/// The names of the module's top-level classes and functions that compile with Numba: their
+/// code calls one of Numba's compilers, or (classes) they derive from such a class of the
+/// module.
+pub(crate) fn numba_compilers(suite: &[ast::Stmt], imports: &Imports) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for stmt in suite {
+        let (name, body) = match stmt {
+            ast::Stmt::ClassDef(class) => (class.name.as_str(), &class.body),
+            ast::Stmt::FunctionDef(def) => (def.name.as_str(), &def.body),
+            _ => continue,
+        };
+        if calls_numba_compiler(body, imports) {
+            found.insert(name.to_owned());
+        }
+    }
+    // Ex) `class groupndreduce(NumbaBase)`, where `NumbaBase.wrap` calls `numba.guvectorize`.
+    loop {
+        let before = found.len();
+        for stmt in suite {
+            let ast::Stmt::ClassDef(class) = stmt else {
+                continue;
+            };
+            let derives = class.bases.iter().any(
+                |base| matches!(base, ast::Expr::Name(name) if found.contains(name.id.as_str())),
+            );
+            if derives {
+                found.insert(class.name.to_string());
+            }
+        }
+        if found.len() == before {
+            return found;
+        }
+    }
+}
+
+/// Calls `f` on each statement of `body`, nested blocks, functions and classes included.
+fn for_each_stmt_deep<'a>(body: &'a [ast::Stmt], f: &mut impl FnMut(&'a ast::Stmt)) {
+    for stmt in body {
+        f(stmt);
+        let nested: Vec<&[ast::Stmt]> = match stmt {
+            ast::Stmt::FunctionDef(def) => vec![&def.body],
+            ast::Stmt::AsyncFunctionDef(def) => vec![&def.body],
+            ast::Stmt::ClassDef(class) => vec![&class.body],
+            other => walk::child_blocks(other),
+        };
+        for block in nested {
+            for_each_stmt_deep(block, f);
+        }
+    }
+}
+
+fn calls_numba_compiler(body: &[ast::Stmt], imports: &Imports) -> bool {
+    let mut found = false;
+    for_each_stmt_deep(body, &mut |stmt| {
+        for expr in walk::own_exprs(stmt) {
+            walk::walk_expr(expr, &mut |expr| {
+                if let ast::Expr::Call(call) = expr {
+                    found |= imports
+                        .qualified_name(&call.func)
+                        .as_deref()
+                        .and_then(Framework::of_decorator)
+                        == Some(Framework::Numba);
+                }
+            });
+        }
+    });
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use rustpython_parser::{ast, Parse};
+
+    use super::numba_compilers;
+    use crate::model::Imports;
+
+    #[test]
+    fn classes_that_build_gufuncs_and_their_subclasses_are_compilers() {
+        let source = "\
+import numba
+
+
+class NumbaBase:
+    @classmethod
+    def wrap(cls, *args, **kwargs):
+        return lambda func: cls(func, *args, **kwargs)
+
+    def gufunc(self, signature):
+        return numba.guvectorize(signature, '(n)->()', nopython=True)(self.func)
+
+
+class groupndreduce(NumbaBase):
+    pass
+
+
+class Plain:
+    def wrap(self):
+        return self
+
+
+def cached(func):
+    return numba.njit(cache=True)(func)
+";
+        let suite = ast::Suite::parse(source, "<test>").unwrap();
+        let imports = Imports::collect(&suite);
+        let found: Vec<String> = numba_compilers(&suite, &imports).into_iter().collect();
+        assert_eq!(found, ["NumbaBase", "cached", "groupndreduce"]);
+    }
+}
