@@ -1417,3 +1417,37 @@ def plain_nansum(values, labels, out):
     assert!(!verdict(&alone, "group_nansum", "numba").compiled);
     assert!(!verdict(&report, "plain_nansum", "numba").compiled);
 }
+
+#[test]
+fn a_loop_that_only_copies_rows_is_no_numba_candidate() {
+    let source = "\
+import numpy as np
+
+
+def sliding_windows(X, window_size, step):
+    n_timestamps, n_channels = X.shape
+    n_windows = (n_timestamps - window_size) // step + 1
+    windows = np.empty((n_windows, window_size * n_channels))
+    for i in range(n_windows):
+        start = i * step
+        windows[i] = X[start:start + window_size].ravel()
+    return windows
+
+
+def pairwise(covariances, gains):
+    n_timesteps, n_dim, _ = covariances.shape
+    out = np.zeros((n_timesteps, n_dim, n_dim))
+    for t in range(1, n_timesteps):
+        out[t] = np.dot(covariances[t], gains[t - 1].T)
+    return out
+";
+    let report = analyze(source);
+    let windows = verdict(&report, "sliding_windows", "numba");
+    assert!(
+        !matches!(windows.benefit.as_str(), "high" | "medium"),
+        "{windows:?}"
+    );
+    assert!(!codes_in(&report, "sliding_windows").contains(&"NB401".to_owned()));
+    // Per-row arithmetic on small matrices is NumPy call overhead that Numba removes.
+    assert!(codes_in(&report, "pairwise").contains(&"NB401".to_owned()));
+}

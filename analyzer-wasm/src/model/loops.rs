@@ -1,14 +1,14 @@
 //! Loops: nesting, what they iterate over, the subscripts they read and write, and whether their
 //! iterations are independent (the legality test for `prange`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rustpython_parser::ast::{self, Ranged};
 use rustpython_parser::text_size::TextRange;
 
 use crate::model::function::FunctionModel;
 use crate::model::kind::Kind;
-use crate::model::{liveness, walk, ModuleModel, MUTATING_METHODS};
+use crate::model::{liveness, ranks, walk, ModuleModel, MUTATING_METHODS};
 
 /// What a loop iterates over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +38,9 @@ pub(crate) struct Access<'a> {
     pub(crate) indices: Vec<&'a ast::Expr>,
     /// Whether it is written (`a[i] = v`, `a[i] += v`).
     pub(crate) write: bool,
+    /// Whether it is part of a statement that copies a whole row or slab, and nothing else:
+    /// `out[i] = X[i:i + w].ravel()`, `targets[i] = X[i + w]` of a 2-D `X`.
+    pub(crate) row_copy: bool,
     /// Where it is.
     pub(crate) range: TextRange,
 }
@@ -149,12 +152,13 @@ pub(crate) struct LoopModel<'a> {
 
 impl LoopModel<'_> {
     /// Whether the loop walks an array or its body reads or writes array elements. A body that
-    /// only takes slices (`X[:, j] -= ...`) does whole-array work per iteration: few iterations,
-    /// each already in a library kernel.
+    /// only takes slices (`X[:, j] -= ...`) or copies whole rows (`out[i] = X[i:i + w]`) does
+    /// whole-array work per iteration: few iterations, each already in a library kernel.
     pub(crate) fn touches_arrays(&self) -> bool {
         self.iter == LoopIter::Array
             || self.accesses.iter().any(|a| {
                 a.base_kind.is_array()
+                    && !a.row_copy
                     && !a.indices.iter().any(|i| matches!(i, ast::Expr::Slice(_)))
             })
     }
@@ -202,7 +206,16 @@ pub(crate) fn collect<'a>(
     module: &ModuleModel<'a>,
 ) -> Vec<LoopModel<'a>> {
     let mut loops = Vec::new();
-    collect_in(&mut loops, model.syntax.body, None, 0, model, module);
+    let ranks = ranks::ranks(model.syntax.body);
+    collect_in(
+        &mut loops,
+        model.syntax.body,
+        None,
+        0,
+        model,
+        module,
+        &ranks,
+    );
     loops
 }
 
@@ -213,6 +226,7 @@ fn collect_in<'a>(
     depth: usize,
     model: &FunctionModel<'a>,
     module: &ModuleModel<'a>,
+    ranks: &HashMap<&str, usize>,
 ) {
     for stmt in body {
         let (header, var, iter, range_bounds, loop_body): (
@@ -251,12 +265,12 @@ fn collect_in<'a>(
             ),
             other => {
                 for block in walk::child_blocks(other) {
-                    collect_in(acc, block, parent, depth, model, module);
+                    collect_in(acc, block, parent, depth, model, module, ranks);
                 }
                 continue;
             }
         };
-        let accesses = accesses(loop_body, model);
+        let accesses = accesses(loop_body, model, ranks);
         let exits = exits(loop_body);
         let (reductions, carried) = scalars(loop_body, var);
         let mut this = LoopModel {
@@ -276,7 +290,7 @@ fn collect_in<'a>(
             hazard(&this, carried, loop_body).or_else(|| call_hazard(loop_body, model, module));
         let index = acc.len();
         acc.push(this);
-        collect_in(acc, loop_body, Some(index), depth + 1, model, module);
+        collect_in(acc, loop_body, Some(index), depth + 1, model, module, ranks);
     }
 }
 
@@ -310,10 +324,15 @@ fn classify_iter<'a>(
     }
 }
 
-fn accesses<'a>(body: &'a [ast::Stmt], model: &FunctionModel<'a>) -> Vec<Access<'a>> {
+fn accesses<'a>(
+    body: &'a [ast::Stmt],
+    model: &FunctionModel<'a>,
+    ranks: &HashMap<&str, usize>,
+) -> Vec<Access<'a>> {
     let mut found = Vec::new();
     walk::for_each_stmt(body, &mut |stmt| {
         let augmented = matches!(stmt, ast::Stmt::AugAssign(_));
+        let row_copy = copies_rows(stmt, ranks);
         for expr in walk::own_exprs(stmt) {
             walk::walk_expr(expr, &mut |sub| {
                 let ast::Expr::Subscript(subscript) = sub else {
@@ -332,6 +351,7 @@ fn accesses<'a>(body: &'a [ast::Stmt], model: &FunctionModel<'a>) -> Vec<Access<
                     base_kind: model.kind_of_name(base.id.as_str()),
                     indices,
                     write,
+                    row_copy,
                     range: subscript.range,
                 };
                 // Ex) `a[i] += v` reads `a[i]` as well.
@@ -346,6 +366,54 @@ fn accesses<'a>(body: &'a [ast::Stmt], model: &FunctionModel<'a>) -> Vec<Access<
         }
     });
     found
+}
+
+/// Whether `stmt` only copies a row or slab: `out[i] = X[a:b]` (optionally `.ravel()`,
+/// `.copy()`, `.flatten()`, `.reshape(...)`), where one side takes fewer indices than its
+/// array's visible rank or a slice. Per iteration that is one memory-bound copy, which
+/// compiling the loop does not speed up.
+fn copies_rows(stmt: &ast::Stmt, ranks: &HashMap<&str, usize>) -> bool {
+    let ast::Stmt::Assign(assign) = stmt else {
+        return false;
+    };
+    let [ast::Expr::Subscript(target)] = assign.targets.as_slice() else {
+        return false;
+    };
+    let mut value = &*assign.value;
+    while let ast::Expr::Call(call) = value {
+        match &*call.func {
+            ast::Expr::Attribute(attribute)
+                if matches!(
+                    attribute.attr.as_str(),
+                    "ravel" | "copy" | "flatten" | "reshape"
+                ) =>
+            {
+                value = &attribute.value;
+            }
+            _ => return false,
+        }
+    }
+    let ast::Expr::Subscript(source) = value else {
+        return false;
+    };
+    let takes_rows = |subscript: &ast::ExprSubscript| {
+        let ast::Expr::Name(base) = &*subscript.value else {
+            return false;
+        };
+        let indices = match &*subscript.slice {
+            ast::Expr::Tuple(tuple) => tuple.elts.len(),
+            _ => 1,
+        };
+        let sliced = match &*subscript.slice {
+            ast::Expr::Tuple(tuple) => tuple.elts.iter().any(|e| matches!(e, ast::Expr::Slice(_))),
+            single => matches!(single, ast::Expr::Slice(_)),
+        };
+        sliced
+            || ranks
+                .get(base.id.as_str())
+                .is_some_and(|rank| indices < *rank)
+    };
+    takes_rows(target) || takes_rows(source)
 }
 
 fn exits(body: &[ast::Stmt]) -> Vec<TextRange> {

@@ -19,6 +19,7 @@ pub(crate) mod observed;
 mod op_counts;
 mod ops;
 mod predicates;
+mod ranks;
 pub(crate) mod sizing;
 pub(crate) mod small_matrix;
 mod usage;
