@@ -1451,3 +1451,31 @@ def pairwise(covariances, gains):
     // Per-row arithmetic on small matrices is NumPy call overhead that Numba removes.
     assert!(codes_in(&report, "pairwise").contains(&"NB401".to_owned()));
 }
+
+#[test]
+fn training_loops_and_bool_predicates_on_tensors_get_no_graph_break_advice() {
+    let source = "\
+import torch
+
+
+def train_mask(model, optimizer, x: torch.Tensor, epochs):
+    mask = torch.sigmoid(x) * torch.cos(x) + torch.exp(-x) * torch.tanh(x) - 0.5
+    for epoch in range(epochs):
+        optimizer.zero_grad()
+        loss = model(x * mask).sum()
+        loss.backward()
+        optimizer.step()
+    if mask.max().item() > 0.5:
+        print('converged')
+    return model
+
+
+def validate_boxes(boxes: torch.Tensor) -> bool:
+    if not torch.isfinite(boxes).all():
+        return False
+    width = torch.abs(boxes[..., 1, 0] - boxes[..., 0, 0]) * 2 + 1
+    return not torch.any(width > 1e-4)
+";
+    let report = analyze(source);
+    assert_no_graph_break_or_recompile(&report, &["train_mask", "validate_boxes"]);
+}

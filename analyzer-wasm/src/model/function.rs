@@ -33,6 +33,8 @@ pub(crate) struct FunctionSyntax<'a> {
     pub(crate) body: &'a [ast::Stmt],
     /// The decorators, outermost first.
     pub(crate) decorators: &'a [ast::Expr],
+    /// The return annotation (`-> bool`), when there is one.
+    pub(crate) returns: Option<&'a ast::Expr>,
     /// The whole definition.
     pub(crate) range: TextRange,
     /// Whether it is defined directly in a class body.

@@ -7,8 +7,16 @@ use crate::model::function::CallSite;
 use crate::model::{walk, FunctionModel, Kind, ModuleModel};
 
 /// Whether every `return` hands back Python values taken out of arrays (`x.item()`,
-/// `t.tolist()`, `bool(...)`): a metric, a check, a hook.
+/// `t.tolist()`, `bool(...)`), or the function is annotated `-> bool` and works on arrays: a
+/// metric, a check, a hook.
 pub(crate) fn returns_host_values(model: &FunctionModel<'_>, module: &ModuleModel<'_>) -> bool {
+    // Ex) `def validate_bbox(boxes: Tensor) -> bool:` that tests tensor values: a predicate
+    // whose answer is a Python bool by design.
+    let returns_bool =
+        matches!(model.syntax.returns, Some(ast::Expr::Name(name)) if name.id.as_str() == "bool");
+    if returns_bool && model.does_array_work() {
+        return true;
+    }
     let mut returns = 0;
     let mut host = 0;
     walk::for_each_stmt(model.syntax.body, &mut |stmt| {
@@ -43,7 +51,8 @@ pub(crate) fn returns_host_values(model: &FunctionModel<'_>, module: &ModuleMode
 /// (a RANSAC loop, a metric over detections, a drawing routine). One read (the brief's
 /// `adaptive_processing`) leaves a candidate whose break is the finding. A branch on an array
 /// (`if t.max() > v:`) does not count: that is the break a rewrite removes. A function that
-/// reads the clock (`time.perf_counter()`) is a benchmark or a driver, host-driven too.
+/// reads the clock (`time.perf_counter()`) is a benchmark or a driver, host-driven too, and so
+/// is one that loops over backward passes and optimizer steps (a training loop).
 pub(crate) fn host_driven(model: &FunctionModel<'_>, module: &ModuleModel<'_>) -> bool {
     // A function that reads the clock measures something: a benchmark or a driver.
     let reads_clock = model.calls.iter().any(|call| {
@@ -59,7 +68,19 @@ pub(crate) fn host_driven(model: &FunctionModel<'_>, module: &ModuleModel<'_>) -
             )
         )
     });
-    if reads_clock {
+    // Ex) `for epoch in ...: loss.backward(); optimizer.step()`: a training loop drives the
+    // model from Python; what one compiles is the model or the step, not the loop around it.
+    let in_a_loop = |name: &str| {
+        model.calls.iter().any(|call| {
+            call.method == Some(name)
+                && model
+                    .loops
+                    .iter()
+                    .any(|loop_| loop_.stmt.range().contains_range(call.expr.range))
+        })
+    };
+    let trains = in_a_loop("backward") && (in_a_loop("step") || in_a_loop("zero_grad"));
+    if reads_clock || trains {
         return true;
     }
     let reads: Vec<_> = model

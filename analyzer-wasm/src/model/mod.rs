@@ -320,18 +320,20 @@ fn functions_in<'a>(
     in_class: bool,
 ) {
     for stmt in body {
-        let (name, args, inner, decorators) = match stmt {
+        let (name, args, inner, decorators, returns) = match stmt {
             ast::Stmt::FunctionDef(def) => (
                 def.name.as_str(),
                 &*def.args,
                 &def.body,
                 &def.decorator_list,
+                def.returns.as_deref(),
             ),
             ast::Stmt::AsyncFunctionDef(def) => (
                 def.name.as_str(),
                 &*def.args,
                 &def.body,
                 &def.decorator_list,
+                def.returns.as_deref(),
             ),
             ast::Stmt::ClassDef(class) => {
                 functions_in(acc, &class.body, &format!("{prefix}{}.", class.name), true);
@@ -351,6 +353,7 @@ fn functions_in<'a>(
             args,
             body: inner,
             decorators,
+            returns,
             range: stmt.range(),
             is_method: in_class,
         });
