@@ -1479,3 +1479,35 @@ def validate_boxes(boxes: torch.Tensor) -> bool:
     let report = analyze(source);
     assert_no_graph_break_or_recompile(&report, &["train_mask", "validate_boxes"]);
 }
+
+#[test]
+fn a_name_given_another_rank_under_an_if_blocks_numba() {
+    let source = "\
+import numpy as np
+
+
+def cholupdate(A2, X, weight):
+    if len(X.shape) == 1:
+        X = X[np.newaxis, :]
+    n, m = X.shape
+    for i in range(n):
+        for k in range(m):
+            A2[k, k] = np.sqrt(A2[k, k] ** 2 + weight * X[i, k] ** 2)
+    return A2
+
+
+def update(A2, X, weight):
+    n, m = X.shape
+    for i in range(n):
+        for k in range(m):
+            A2[k, k] = np.sqrt(A2[k, k] ** 2 + weight * X[i, k] ** 2)
+    return A2
+";
+    let report = analyze(source);
+    let blocked = verdict(&report, "cholupdate", "numba");
+    assert!(
+        !matches!(blocked.benefit.as_str(), "high" | "medium"),
+        "{blocked:?}"
+    );
+    assert_eq!(verdict(&report, "update", "numba").benefit, "high");
+}

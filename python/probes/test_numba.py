@@ -351,3 +351,16 @@ def test_complex_numbers_abs_and_compound_while_compile():
     compiled = njit(mandelbrot)
     np.testing.assert_array_equal(compiled(24, 16, 50), mandelbrot(24, 16, 50))
     assert compiled.nopython_signatures, "compiled in nopython mode"
+
+
+def test_rank_change_in_a_branch_fails():
+    """The verdicts' blocker: a name given another number of dimensions under an `if`."""
+
+    @njit
+    def f(X):
+        if X.ndim == 1:
+            X = X[np.newaxis, :]
+        return X.sum()
+
+    with pytest.raises(errors.TypingError, match="unify"):
+        f(X)

@@ -168,6 +168,58 @@ pub(crate) fn function_blocker(
         &function.syntax.name,
         2,
     )
+    .or_else(|| rank_change_in_a_branch(function.syntax.body))
+}
+
+/// A name given one more dimension on one side of a branch (`if X.ndim == 1: X = X[np.newaxis,
+/// :]`): after the `if`, Numba must unify a 1-D and a 2-D array type, and nopython mode fails
+/// ("Cannot unify array(float64, 1d, C) and array(float64, 2d, C)").
+fn rank_change_in_a_branch(body: &[ast::Stmt]) -> Option<Blocker> {
+    let mut found = None;
+    walk::for_each_stmt(body, &mut |stmt| {
+        let ast::Stmt::If(if_stmt) = stmt else {
+            return;
+        };
+        for side in [&if_stmt.body, &if_stmt.orelse] {
+            for stmt in side.iter() {
+                let ast::Stmt::Assign(assign) = stmt else {
+                    continue;
+                };
+                let [ast::Expr::Name(name)] = assign.targets.as_slice() else {
+                    continue;
+                };
+                if found.is_none() && adds_an_axis(&assign.value, name.id.as_str()) {
+                    found = Some(Blocker {
+                        what: format!(
+                            "`{}` gets another number of dimensions on one side of an `if`, which Numba cannot unify",
+                            name.id
+                        ),
+                        library_call: false,
+                    });
+                }
+            }
+        }
+    });
+    found
+}
+
+/// `x[np.newaxis, :]`, `x[None]`, `x[:, None]`: `x` with a new axis.
+fn adds_an_axis(value: &ast::Expr, name: &str) -> bool {
+    let ast::Expr::Subscript(subscript) = value else {
+        return false;
+    };
+    if !matches!(&*subscript.value, ast::Expr::Name(base) if base.id.as_str() == name) {
+        return false;
+    }
+    let new_axis = |index: &ast::Expr| match index {
+        ast::Expr::Constant(constant) => matches!(constant.value, ast::Constant::None),
+        ast::Expr::Attribute(attribute) => attribute.attr.as_str() == "newaxis",
+        _ => false,
+    };
+    match &*subscript.slice {
+        ast::Expr::Tuple(tuple) => tuple.elts.iter().any(new_axis),
+        index => new_axis(index),
+    }
 }
 
 /// The module's own functions that `loop_` calls and that are not compiled yet: a rewrite that
