@@ -1511,3 +1511,26 @@ def update(A2, X, weight):
     );
     assert_eq!(verdict(&report, "update", "numba").benefit, "high");
 }
+
+#[test]
+fn a_function_nested_in_one_called_only_under_is_compiling_is_traced() {
+    let source = "\
+import torch
+
+
+def _compiled_resize(x: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
+    def gather(index: torch.Tensor) -> torch.Tensor:
+        return torch.sin(x[index]) * torch.cos(x[index]) + torch.exp(-x[index]) * scale - 1
+
+    return gather(torch.arange(4))
+
+
+def resize(x: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
+    if torch.compiler.is_compiling():
+        return _compiled_resize(x, scale)
+    return x * scale
+";
+    let report = analyze(source);
+    let gather = verdict(&report, "_compiled_resize.gather", "torch");
+    assert!(gather.summary.starts_with("Traced already"), "{gather:?}");
+}

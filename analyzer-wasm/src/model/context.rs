@@ -207,6 +207,23 @@ pub(crate) fn traced_functions(
                     by: "called only under `is_compiling()`".to_owned(),
                 },
             );
+            // Its nested functions run inside it: traced by the same compilation.
+            let prefix = format!("{}.", function.name);
+            for nested in functions
+                .iter()
+                .filter(|f| !f.is_method && f.name.starts_with(&prefix))
+            {
+                traced
+                    .entry(nested.name.clone())
+                    .or_insert_with(|| Tracing {
+                        framework: Framework::Torch,
+                        arguments_traced: false,
+                        by: format!(
+                            "nested in `{}`, called only under `is_compiling()`",
+                            function.name
+                        ),
+                    });
+            }
         } else if let Some(transform) =
             jax_transform_decorator(function.decorators, &module.imports)
         {
