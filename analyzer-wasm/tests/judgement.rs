@@ -1534,3 +1534,34 @@ def resize(x: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
     let gather = verdict(&report, "_compiled_resize.gather", "torch");
     assert!(gather.summary.starts_with("Traced already"), "{gather:?}");
 }
+
+#[test]
+fn a_static_argument_of_a_jitted_function_is_a_python_value() {
+    let source = "\
+from functools import partial
+
+import jax.numpy as jnp
+from jax import jit
+
+
+@partial(jit, static_argnums=(3,))
+def multinomial(key, p, n, n_max):
+    if n_max == 0:
+        return jnp.zeros(p.shape)
+    return p * n + jnp.sin(p) * jnp.cos(n)
+
+
+@jit
+def clip(x, top):
+    if top > 0:
+        return jnp.minimum(x, top)
+    return x
+";
+    let report = analyze(source);
+    assert!(
+        !codes_in(&report, "multinomial").contains(&"JX001".to_owned()),
+        "{:?}",
+        report.diagnostics
+    );
+    assert!(codes_in(&report, "clip").contains(&"JX001".to_owned()));
+}

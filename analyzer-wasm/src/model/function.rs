@@ -69,7 +69,7 @@ impl<'a> JitDecorator<'a> {
             });
         }
         // Ex) `@groupndreduce.wrap()`: a class of the project whose code builds a gufunc.
-        if module.is_numba_compiler(root_name(expr)?) {
+        if root_name(expr).is_some_and(|root| module.is_numba_compiler(root)) {
             return Some(Self {
                 framework: Framework::Numba,
                 range: expr.range(),
@@ -891,7 +891,22 @@ fn params<'a>(
         .map(|arg| arg.def.arg.as_str())
         .collect();
     let used = usage::param_kinds(syntax.body, &names, module, library);
-    let unannotated_kind = |name: &str| match (compiled, library) {
+    // Ex) `@partial(jax.jit, static_argnums=(3,))`: that argument is a Python value, not traced.
+    let jax_jit = syntax
+        .decorators
+        .iter()
+        .filter_map(|d| JitDecorator::parse(d, module))
+        .find(|d| d.framework == Framework::Jax);
+    let static_names = jax_jit
+        .as_ref()
+        .map(|d| d.strings("static_argnames"))
+        .unwrap_or_default();
+    let static_numbers = jax_jit
+        .as_ref()
+        .map(|d| d.integers("static_argnums"))
+        .unwrap_or_default();
+    let unannotated_kind = |name: &str, position: usize| match (compiled, library) {
+        _ if static_names.contains(&name) || static_numbers.contains(&position) => Kind::Unknown,
         (true, Some(library)) => Kind::array_of(library),
         _ => used.get(name).copied().unwrap_or(Kind::Unknown),
     };
@@ -921,7 +936,7 @@ fn params<'a>(
                     kind => kind,
                 }
             } else {
-                unannotated_kind(name)
+                unannotated_kind(name, position)
             };
             Param {
                 name,
