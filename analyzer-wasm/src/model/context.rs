@@ -152,6 +152,25 @@ fn numba_compile_call(call: &ast::ExprCall, module: &ModuleModel<'_>) -> Option<
     (Framework::of_decorator(&qualified) == Some(Framework::Numba)).then_some(qualified)
 }
 
+/// Marks the functions nested in `outer` as traced the way `tracing` says, unless they are
+/// traced already.
+fn trace_nested(
+    functions: &[FunctionSyntax<'_>],
+    outer: &str,
+    tracing: &Tracing,
+    traced: &mut HashMap<String, Tracing>,
+) {
+    let prefix = format!("{outer}.");
+    for nested in functions
+        .iter()
+        .filter(|f| !f.is_method && f.name.starts_with(&prefix))
+    {
+        traced
+            .entry(nested.name.clone())
+            .or_insert_with(|| tracing.clone());
+    }
+}
+
 /// Which functions of the module run compiled without a decorator of their own, by qualified
 /// name.
 pub(crate) fn traced_functions(
@@ -182,19 +201,12 @@ pub(crate) fn traced_functions(
             });
         // Ex) `@overload(draw)` returns implementations that Numba compiles.
         if let Some(extension) = numba_extension(function.decorators, &module.imports) {
-            let prefix = format!("{}.", function.name);
-            for nested in functions
-                .iter()
-                .filter(|f| !f.is_method && f.name.starts_with(&prefix))
-            {
-                traced
-                    .entry(nested.name.clone())
-                    .or_insert_with(|| Tracing {
-                        framework: Framework::Numba,
-                        arguments_traced: true,
-                        by: format!("an implementation returned by `@{extension}`"),
-                    });
-            }
+            let tracing = Tracing {
+                framework: Framework::Numba,
+                arguments_traced: true,
+                by: format!("an implementation returned by `@{extension}`"),
+            };
+            trace_nested(functions, &function.name, &tracing, &mut traced);
         }
         if let Some(framework) = own {
             compiled.push((function.name.clone(), framework));
@@ -208,22 +220,15 @@ pub(crate) fn traced_functions(
                 },
             );
             // Its nested functions run inside it: traced by the same compilation.
-            let prefix = format!("{}.", function.name);
-            for nested in functions
-                .iter()
-                .filter(|f| !f.is_method && f.name.starts_with(&prefix))
-            {
-                traced
-                    .entry(nested.name.clone())
-                    .or_insert_with(|| Tracing {
-                        framework: Framework::Torch,
-                        arguments_traced: false,
-                        by: format!(
-                            "nested in `{}`, called only under `is_compiling()`",
-                            function.name
-                        ),
-                    });
-            }
+            let tracing = Tracing {
+                framework: Framework::Torch,
+                arguments_traced: false,
+                by: format!(
+                    "nested in `{}`, called only under `is_compiling()`",
+                    function.name
+                ),
+            };
+            trace_nested(functions, &function.name, &tracing, &mut traced);
         } else if let Some(transform) =
             jax_transform_decorator(function.decorators, &module.imports)
         {

@@ -25,7 +25,6 @@ use rustpython_parser::ast::{self, Ranged};
 use rustpython_parser::text_size::TextRange;
 
 use crate::model::function::compile_disabled;
-use crate::model::imports::last_segment;
 use crate::model::walk;
 use crate::model::{FunctionSyntax, ModuleModel};
 
@@ -349,17 +348,9 @@ impl CompileGuards<'_, '_> {
     /// A call of `is_compiling()` (`torch.compiler`, `torch._dynamo`, or a project's own
     /// wrapper of that name).
     fn is_compiling(&self, call: &ast::ExprCall) -> bool {
-        let name = match self.module.imports.qualified_name(&call.func) {
-            Some(qualified) => last_segment(&qualified).to_owned(),
-            None => match &*call.func {
-                ast::Expr::Name(name) => name.id.to_string(),
-                ast::Expr::Attribute(attribute) => attribute.attr.to_string(),
-                _ => return false,
-            },
-        };
         matches!(
-            name.as_str(),
-            "is_compiling" | "is_dynamo_compiling" | "is_exporting"
+            self.module.imports.called_name(&call.func).as_deref(),
+            Some("is_compiling" | "is_dynamo_compiling" | "is_exporting")
         )
     }
 

@@ -123,6 +123,20 @@ impl Imports {
         self.bindings.get(name).map(String::as_str)
     }
 
+    /// The last segment of what `func` names: the qualified name's (`torch.compiler.is_compiling`
+    /// -> `is_compiling`), else the name as written (a local `not_jax_tracer`, a relative import,
+    /// `self.helper` -> `helper`).
+    pub(crate) fn called_name(&self, func: &ast::Expr) -> Option<String> {
+        match self.qualified_name(func) {
+            Some(qualified) => Some(last_segment(&qualified).to_owned()),
+            None => match func {
+                ast::Expr::Name(name) => Some(name.id.to_string()),
+                ast::Expr::Attribute(attribute) => Some(attribute.attr.to_string()),
+                _ => None,
+            },
+        }
+    }
+
     /// The qualified name of a dotted expression: `np.linalg.norm` -> `numpy.linalg.norm`,
     /// `print` -> `builtins.print`. `None` for anything else (locals, calls, subscripts).
     pub(crate) fn qualified_name(&self, expr: &ast::Expr) -> Option<String> {

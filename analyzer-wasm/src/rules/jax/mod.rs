@@ -49,22 +49,12 @@ pub(crate) fn traced_params<'a>(function: &FunctionModel<'a>) -> Vec<&'a str> {
         .collect()
 }
 
-/// The name a call calls, by its last segment (`eqx.tree_equal(a, b)` calls `tree_equal`; a
-/// relative import inside a project has no qualified name).
-fn called_name(call: &ast::ExprCall) -> Option<&str> {
-    match &*call.func {
-        ast::Expr::Name(name) => Some(name.id.as_str()),
-        ast::Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
-        _ => None,
-    }
-}
-
 /// Calls whose value a branch may take without reading a tracer for certain: Equinox's type
 /// tests (`eqx.is_array(x)`, an `isinstance` check), and `tree_equal(a, b)`, a Python bool for
 /// pytrees of Python values and a traced one for pytrees of arrays (the code does not say which).
-fn decides_nothing_traced(call: &ast::ExprCall) -> bool {
+fn decides_nothing_traced(call: &ast::ExprCall, module: &ModuleModel<'_>) -> bool {
     matches!(
-        called_name(call),
+        module.imports.called_name(&call.func).as_deref(),
         Some("tree_equal" | "is_array" | "is_inexact_array" | "is_array_like")
     )
 }
@@ -109,7 +99,7 @@ pub(crate) fn reads_traced(
         {
             false
         }
-        ast::Expr::Call(call) if decides_nothing_traced(call) => false,
+        ast::Expr::Call(call) if decides_nothing_traced(call, module) => false,
         // Ex) `elif _is_batched(arg):`, a module function that returns `jnp.ndim(arg) > 0`.
         ast::Expr::Call(call)
             if matches!(&*call.func, ast::Expr::Name(name)
