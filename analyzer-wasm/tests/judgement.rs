@@ -1565,3 +1565,56 @@ def clip(x, top):
     );
     assert!(codes_in(&report, "clip").contains(&"JX001".to_owned()));
 }
+
+#[test]
+fn dicts_numpy_values_and_python_options_in_traced_jax_code_are_no_tracers() {
+    let source = "\
+import jax
+import jax.numpy as jnp
+import numpy as np
+from flax import traverse_util
+
+
+def dense(inputs, kernel, bias=True):
+    out = jnp.dot(inputs, kernel)
+    if bias:
+        bias = jnp.zeros(out.shape[-1])
+        out = out + bias
+    return out
+
+
+def init_mass(z, inverse_mass_matrix, blocks):
+    if not isinstance(inverse_mass_matrix, dict):
+        inverse_mass_matrix = {(): inverse_mass_matrix}
+    for names in blocks:
+        inverse_mass_matrix[names] = jnp.eye(len(names)) * z.sum()
+    return inverse_mass_matrix
+
+
+def split(target):
+    flattened = traverse_util.flatten_dict(target)
+    for key in list(flattened):
+        flattened[key] = 0
+    return flattened
+
+
+def summary(x):
+    if np.prod(x.shape) > 1:
+        return jnp.sum(x)
+    return x
+
+
+@jax.jit
+def step(inputs, kernel, z, target):
+    return dense(inputs, kernel), init_mass(z, z, [()]), split(target), summary(z)
+";
+    let report = analyze(source);
+    for name in ["dense", "init_mass", "split", "summary"] {
+        let codes = codes_in(&report, name);
+        assert!(
+            !codes.iter().any(|c| c == "JX001" || c == "JX002"),
+            "{name}: {:?}",
+            report.diagnostics
+        );
+    }
+}

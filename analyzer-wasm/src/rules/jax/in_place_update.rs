@@ -1,6 +1,8 @@
 //! JX002: in-place item assignment on a JAX array.
 
-use crate::model::{FunctionModel, Kind};
+use rustpython_parser::ast;
+
+use crate::model::{walk, FunctionModel, Kind};
 use crate::rules::jax::traced_params;
 use crate::rules::{rule_doc, Checker};
 
@@ -31,7 +33,12 @@ rule_doc! {
 /// JX002
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
     let traced = traced_params(function);
+    let dicts = dicts_in(function.syntax.body);
     for store in &function.stores {
+        // Ex) `inverse_mass_matrix = {}` on one path: a store into it is a dict insert.
+        if store.base.is_some_and(|b| dicts.contains(&b)) {
+            continue;
+        }
         let traced_base = store.base.is_some_and(|b| {
             traced.contains(&b)
                 && matches!(function.kind_of_name(b), Kind::JaxArray | Kind::Unknown)
@@ -48,4 +55,46 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
             );
         }
     }
+}
+
+/// Names the body binds to a dict (`d = {}`, `d = {k: v for ...}`, `d = dict(...)`) or tests
+/// with `isinstance(d, dict)`: a subscript store into one is no array update.
+fn dicts_in(body: &[ast::Stmt]) -> Vec<&str> {
+    let mut found = Vec::new();
+    walk::for_each_stmt(body, &mut |stmt| {
+        if let ast::Stmt::Assign(assign) = stmt {
+            let is_dict = match &*assign.value {
+                ast::Expr::Dict(_) | ast::Expr::DictComp(_) => true,
+                ast::Expr::Call(call) => {
+                    matches!(&*call.func, ast::Expr::Name(name) if name.id.as_str() == "dict")
+                }
+                _ => false,
+            };
+            if is_dict {
+                for target in &assign.targets {
+                    if let ast::Expr::Name(name) = target {
+                        found.push(name.id.as_str());
+                    }
+                }
+            }
+        }
+    });
+    walk::for_each_expr_in(body, &mut |expr| {
+        let ast::Expr::Call(call) = expr else { return };
+        let is_isinstance =
+            matches!(&*call.func, ast::Expr::Name(name) if name.id.as_str() == "isinstance");
+        let names_dict =
+            |class: &ast::Expr| matches!(class, ast::Expr::Name(n) if n.id.as_str() == "dict");
+        let of_dict = match call.args.get(1) {
+            Some(ast::Expr::Tuple(tuple)) => tuple.elts.iter().any(names_dict),
+            Some(class) => names_dict(class),
+            None => false,
+        };
+        if let (true, true, Some(ast::Expr::Name(name))) =
+            (is_isinstance, of_dict, call.args.first())
+        {
+            found.push(name.id.as_str());
+        }
+    });
+    found
 }

@@ -39,7 +39,12 @@ pub(crate) fn traced_params<'a>(function: &FunctionModel<'a>) -> Vec<&'a str> {
         .enumerate()
         .filter(|(position, param)| {
             let is_self = function.syntax.is_method && *position == 0;
-            let is_static = static_names.contains(&param.name) || static_numbers.contains(position);
+            // Ex) `bias=True` of a function its jitted caller calls: a Python option, passed
+            // as a Python value (a decorated function's callers may pass anything, though).
+            let option =
+                decorator.is_none() && matches!(param.default, Some(ast::Expr::Constant(_)));
+            let is_static =
+                option || static_names.contains(&param.name) || static_numbers.contains(position);
             // Compiled, every argument that is not static is traced; a candidate's parameters
             // are traced only when they are arrays (the others would be made static).
             let traced = compiled || param.kind.is_array();

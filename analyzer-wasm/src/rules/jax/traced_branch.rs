@@ -2,7 +2,7 @@
 
 use rustpython_parser::ast::{self, Ranged};
 
-use crate::model::{eager, walk, FunctionModel};
+use crate::model::{eager, walk, FunctionModel, Kind, ModuleModel};
 use crate::rules::jax::{reads_traced, traced_params};
 use crate::rules::{rule_doc, Checker};
 
@@ -43,7 +43,9 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     for branch in &function.branches {
         // Ex) `True if not_jax_tracer(i) and i < n else False`: false under `jit`, so the rest
         // of the test runs only on concrete values.
-        if eager::decided_under_jax_jit(branch.test, module) {
+        if eager::decided_under_jax_jit(branch.test, module)
+            || tests_an_option(branch.test, function, &traced)
+        {
             continue;
         }
         // Ex) `isinstance(rtol, float) and rtol == 0`: past the test, `rtol` is a Python number,
@@ -56,11 +58,53 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
                         && reads_traced(operand, function, module, &traced)
                 })
             }
-            test => branch.dependence.tensor || reads_traced(test, function, module, &traced),
+            // A NumPy value (`np.prod(x.shape) > 1`) is concrete under `jit`: only JAX arrays
+            // and traced parameters are tracers.
+            test => {
+                jax_valued(test, function, module) || reads_traced(test, function, module, &traced)
+            }
         };
         if reads {
             checker.report(branch.test.range(), "Python control flow on a traced value raises TracerBoolConversionError: use `jnp.where` or `lax.cond`");
         }
+    }
+}
+
+/// Whether `test` is `option` or `not option` for a parameter with a literal default that is
+/// not traced (`if bias:` of `bias=True`), before any rebinding of it: a Python value there,
+/// whatever the name is bound to further down (`bias = jnp.asarray(bias)`).
+fn tests_an_option(test: &ast::Expr, function: &FunctionModel<'_>, traced: &[&str]) -> bool {
+    let test = match test {
+        ast::Expr::UnaryOp(unary) if matches!(unary.op, ast::UnaryOp::Not) => &*unary.operand,
+        other => other,
+    };
+    let ast::Expr::Name(name) = test else {
+        return false;
+    };
+    let id = name.id.as_str();
+    let option = function
+        .params
+        .iter()
+        .any(|p| p.name == id && matches!(p.default, Some(ast::Expr::Constant(_))));
+    let mut rebound_before = false;
+    walk::for_each_stmt(function.syntax.body, &mut |stmt| {
+        if let ast::Stmt::Assign(assign) = stmt {
+            let binds = assign
+                .targets
+                .iter()
+                .any(|t| matches!(t, ast::Expr::Name(n) if n.id.as_str() == id));
+            rebound_before |= binds && assign.range.start() < name.range.start();
+        }
+    });
+    option && !traced.contains(&id) && !rebound_before
+}
+
+/// Whether `test` (or an operand of its `and`/`or`) is a JAX array.
+fn jax_valued(test: &ast::Expr, function: &FunctionModel<'_>, module: &ModuleModel<'_>) -> bool {
+    let jax = |expr: &ast::Expr| function.kind_of(expr, module) == Kind::JaxArray;
+    match test {
+        ast::Expr::BoolOp(bool_op) => jax(test) || bool_op.values.iter().any(jax),
+        other => jax(other),
     }
 }
 
