@@ -33,6 +33,8 @@ pub(crate) struct Work {
     pub(crate) loop_nest: usize,
     /// Elementwise operations and reductions.
     pub(crate) chain: usize,
+    /// The longest run of them with no library kernel between (what fuses into one kernel).
+    pub(crate) longest_run: usize,
     /// Library-kernel calls.
     pub(crate) kernels: usize,
     /// Too little work to repay a call.

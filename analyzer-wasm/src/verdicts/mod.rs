@@ -113,6 +113,7 @@ fn work(function: &FunctionModel<'_>, module: &ModuleModel<'_>) -> cost::Work {
     cost::Work {
         loop_nest,
         chain: function.ops.fusible(),
+        longest_run: function.ops.longest_run(),
         kernels: function.ops.kernels,
         too_small: general::too_small_function::is_too_small(function, module),
     }
@@ -429,13 +430,18 @@ fn estimate(
         );
     }
     if work.chain >= general::fusible_elementwise_chain::MIN_CHAIN {
-        return (
-            Some(cost::fusion(work.chain, work.kernels)),
+        let summary = if work.longest_run >= work.chain {
             format!(
                 "{} elementwise operations fuse into one pass over memory instead of {} kernels.",
                 work.chain, work.chain
-            ),
-        );
+            )
+        } else {
+            format!(
+                "{} elementwise operations fuse into a few passes over memory instead of {} kernels (at most {} run one after another with no library kernel between them, and fuse into one).",
+                work.chain, work.chain, work.longest_run
+            )
+        };
+        return (Some(cost::fusion(work.chain, work.kernels)), summary);
     }
     (
         Some(cost::NOTHING),

@@ -47,10 +47,10 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         return;
     }
     let ops = function.ops.longest_run();
-    let message = if function.ops.kernels == 0 {
+    let message = if ops >= function.ops.fusible() {
         format!("{ops} elementwise operations run as {ops} kernels eagerly; a JIT fuses them into one pass")
     } else {
-        format!("{ops} elementwise operations in a row, with no library kernel between them, run as {ops} kernels eagerly; a JIT fuses them into one pass")
+        format!("{ops} elementwise operations in a row run as {ops} kernels eagerly; a JIT fuses them into one pass")
     };
     checker.report(checker.header(function), message);
 }
