@@ -1618,3 +1618,29 @@ def step(inputs, kernel, z, target):
         );
     }
 }
+
+#[test]
+fn numpy_reductions_along_an_axis_block_numba() {
+    let source = "\
+import numpy as np
+
+
+def channel_means(data, out):
+    for c in range(data.shape[0]):
+        out[c] = np.mean(data[c], axis=1)[0] + data[c, 0, 0]
+    return out
+
+
+def channel_sums(data, out):
+    for c in range(data.shape[0]):
+        out[c] = np.sum(data[c], axis=1)[0] + data[c, 0, 0]
+    return out
+";
+    let report = analyze(source);
+    let means = verdict(&report, "channel_means", "numba");
+    assert!(
+        !matches!(means.benefit.as_str(), "high" | "medium"),
+        "{means:?}"
+    );
+    assert_eq!(verdict(&report, "channel_sums", "numba").benefit, "high");
+}

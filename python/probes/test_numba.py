@@ -364,3 +364,27 @@ def test_rank_change_in_a_branch_fails():
 
     with pytest.raises(errors.TypingError, match="unify"):
         f(X)
+
+
+@pytest.mark.parametrize(
+    "expr, compiles",
+    [
+        ("np.sum(a, axis=1)", True),
+        ("np.concatenate((a, a), axis=1)", True),
+        ("np.mean(a, axis=1)", False),
+        ("np.max(a, axis=1)", False),
+        ("np.diff(a, axis=1)", False),
+        ("np.median(a, axis=1)", False),
+    ],
+)
+def test_numpy_axis_keyword_support(expr, compiles):
+    """The support table's `axis=` list (NUMPY_AXIS_KEYWORD in numba_support.rs)."""
+    namespace = {"np": np}
+    exec(f"def f(a):\n    return {expr}\n", namespace)
+    compiled = njit(namespace["f"])
+    a = np.ones((3, 4))
+    if compiles:
+        compiled(a)
+    else:
+        with pytest.raises(errors.TypingError):
+            compiled(a)

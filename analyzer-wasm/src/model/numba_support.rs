@@ -104,6 +104,25 @@ pub(crate) const UNSUPPORTED_NUMPY_KEYWORDS: &[&str] = &[
     "where",
 ];
 
+/// The NumPy functions that take `axis=` in Numba's nopython mode (0.68); the others (`mean`,
+/// `std`, `max`, `diff`, `median`, `any`, `sort`, `roll`, `linalg.norm`, ...) take only the
+/// array there.
+const NUMPY_AXIS_KEYWORD: &[&str] = &[
+    "numpy.sum",
+    "numpy.cumsum",
+    "numpy.argmax",
+    "numpy.argmin",
+    "numpy.count_nonzero",
+    "numpy.concatenate",
+    "numpy.stack",
+    "numpy.expand_dims",
+    "numpy.take",
+    "numpy.append",
+    "numpy.split",
+    "numpy.array_split",
+    "numpy.take_along_axis",
+];
+
 /// Whether Numba's nopython mode compiles `call` to the library function `qualified`: NumPy
 /// (less the calls and keywords it lacks), `math`, `cmath`, Numba's own and the builtins it
 /// knows. Builtins and `math` take no keywords there.
@@ -116,9 +135,11 @@ pub(crate) fn library_call_compiles(qualified: &str, call: &ast::ExprCall) -> bo
         })
     };
     if qualified.starts_with("numpy.") {
+        let axis_ok = NUMPY_AXIS_KEYWORD.contains(&qualified) || !has_keyword(&["axis"]);
         return !qualified.starts_with("numpy.testing")
             && !UNSUPPORTED_NUMPY.contains(&qualified)
-            && !has_keyword(UNSUPPORTED_NUMPY_KEYWORDS);
+            && !has_keyword(UNSUPPORTED_NUMPY_KEYWORDS)
+            && axis_ok;
     }
     let known = qualified.starts_with("math.")
         || qualified.starts_with("cmath.")
