@@ -26,13 +26,6 @@ impl Project {
             .extend(numba_compilers(&suite, &imports));
     }
 
-    /// Whether a module is worth [`Project::learn`]ing from: only code that calls a Numba
-    /// compiler can define one.
-    pub fn worth_learning(source: &[u8]) -> bool {
-        let has = |needle: &[u8]| source.windows(needle.len()).any(|w| w == needle);
-        has(b"numba") && (has(b"vectorize") || has(b"jit"))
-    }
-
     /// Names of the project's classes and functions that compile with Numba.
     pub fn numba_compilers(&self) -> impl Iterator<Item = &str> {
         self.numba_compilers.iter().map(String::as_str)

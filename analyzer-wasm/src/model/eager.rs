@@ -45,11 +45,7 @@ pub(crate) fn eager_only_regions(
     module: &ModuleModel<'_>,
     off_flags: &[&str],
 ) -> Vec<TextRange> {
-    let mut guards = CompileGuards {
-        module,
-        jit: Jit::Torch,
-        names: HashMap::new(),
-    };
+    let mut guards = CompileGuards::new(module, Jit::Torch);
     // Names matter only as `is_compiling()` flags, which only torch code has.
     if module.imports.imports_module("torch") {
         guards.bind_names(body);
@@ -65,11 +61,7 @@ pub(crate) fn concrete_only_regions(
     body: &[ast::Stmt],
     module: &ModuleModel<'_>,
 ) -> Vec<TextRange> {
-    let guards = CompileGuards {
-        module,
-        jit: Jit::Jax,
-        names: HashMap::new(),
-    };
+    let guards = CompileGuards::new(module, Jit::Jax);
     let mut regions = Vec::new();
     guards.collect(body, &[], &mut regions);
     regions
@@ -78,11 +70,7 @@ pub(crate) fn concrete_only_regions(
 /// Whether the value of `test` under `jax.jit` is known from the code (it asks whether a value
 /// is a tracer): a branch on it branches on nothing traced.
 pub(crate) fn decided_under_jax_jit(test: &ast::Expr, module: &ModuleModel<'_>) -> bool {
-    let guards = CompileGuards {
-        module,
-        jit: Jit::Jax,
-        names: HashMap::new(),
-    };
+    let guards = CompileGuards::new(module, Jit::Jax);
     guards.under_compile(test).is_some()
 }
 
@@ -120,11 +108,7 @@ pub(crate) fn call_contexts(
     let names: HashSet<&str> = functions.iter().map(|f| f.name.as_str()).collect();
     for function in functions {
         let disabled = compile_disabled(function.decorators, module);
-        let mut guards = CompileGuards {
-            module,
-            jit: Jit::Torch,
-            names: HashMap::new(),
-        };
+        let mut guards = CompileGuards::new(module, Jit::Torch);
         guards.bind_names(function.body);
         let mut eager = Vec::new();
         let mut compiled = Vec::new();
@@ -240,7 +224,15 @@ fn combine(values: &[Option<bool>], decides: bool) -> Option<bool> {
     }
 }
 
-impl CompileGuards<'_, '_> {
+impl<'m, 'a> CompileGuards<'m, 'a> {
+    fn new(module: &'m ModuleModel<'a>, jit: Jit) -> Self {
+        Self {
+            module,
+            jit,
+            names: HashMap::new(),
+        }
+    }
+
     /// Records every name bound by a plain assignment to a known condition, in source order.
     fn bind_names(&mut self, body: &[ast::Stmt]) {
         for stmt in body {

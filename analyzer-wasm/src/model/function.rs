@@ -145,6 +145,13 @@ impl<'a> JitDecorator<'a> {
             .collect()
     }
 
+    /// Whether the argument `name` at `position` is static (`static_argnames`,
+    /// `static_argnums`): a Python value the JIT specialises on, not a traced array.
+    pub(crate) fn is_static_argument(&self, name: &str, position: usize) -> bool {
+        self.strings("static_argnames").contains(&name)
+            || self.integers("static_argnums").contains(&position)
+    }
+
     /// The integers of an option such as `static_argnums=(0, 2)`.
     pub(crate) fn integers(&self, name: &str) -> Vec<usize> {
         self.elements(name)
@@ -897,16 +904,13 @@ fn params<'a>(
         .iter()
         .filter_map(|d| JitDecorator::parse(d, module))
         .find(|d| d.framework == Framework::Jax);
-    let static_names = jax_jit
-        .as_ref()
-        .map(|d| d.strings("static_argnames"))
-        .unwrap_or_default();
-    let static_numbers = jax_jit
-        .as_ref()
-        .map(|d| d.integers("static_argnums"))
-        .unwrap_or_default();
     let unannotated_kind = |name: &str, position: usize| match (compiled, library) {
-        _ if static_names.contains(&name) || static_numbers.contains(&position) => Kind::Unknown,
+        _ if jax_jit
+            .as_ref()
+            .is_some_and(|d| d.is_static_argument(name, position)) =>
+        {
+            Kind::Unknown
+        }
         (true, Some(library)) => Kind::array_of(library),
         _ => used.get(name).copied().unwrap_or(Kind::Unknown),
     };

@@ -91,46 +91,38 @@ impl<'a> SmallMatrices<'a> {
     }
 
     fn last_is_small(&self, expr: &ast::Expr) -> bool {
-        self.is_small_matrix(expr)
-            || match expr {
-                ast::Expr::Subscript(subscript) => {
-                    matches!(indices(subscript), [.., last] if is_small_slice(last))
-                }
-                ast::Expr::Call(call) => match method(call) {
-                    Some(("reshape" | "view", _)) => {
-                        matches!(dims(call).as_slice(), [_, .., last] if is_small_int(last))
-                    }
-                    Some((name, Some(receiver))) if keeps_shape(name) => {
-                        self.last_is_small(receiver)
-                    }
-                    _ => false,
-                },
-                ast::Expr::Attribute(attribute) => {
-                    matches!(attribute.attr.as_str(), "T" | "mT")
-                        && self.second_last_is_small(&attribute.value)
-                }
-                _ => false,
-            }
+        self.dim_is_small(expr, 0)
     }
 
     fn second_last_is_small(&self, expr: &ast::Expr) -> bool {
+        self.dim_is_small(expr, 1)
+    }
+
+    /// Whether the dimension `from_end` places before the last (0 the last, 1 the one before)
+    /// is visibly small; a transpose (`.T`, `.mT`) swaps the two.
+    fn dim_is_small(&self, expr: &ast::Expr, from_end: usize) -> bool {
+        let nth_from_end = |items: &[&ast::Expr], check: fn(&ast::Expr) -> bool| {
+            items.len() >= 2 && check(items[items.len() - 1 - from_end])
+        };
         self.is_small_matrix(expr)
             || match expr {
                 ast::Expr::Subscript(subscript) => {
-                    matches!(indices(subscript), [.., second_last, _] if is_small_slice(second_last))
+                    let indices: Vec<&ast::Expr> = indices(subscript).iter().collect();
+                    match indices.as_slice() {
+                        [only] => from_end == 0 && is_small_slice(only),
+                        _ => nth_from_end(&indices, is_small_slice),
+                    }
                 }
                 ast::Expr::Call(call) => match method(call) {
-                    Some(("reshape" | "view", _)) => {
-                        matches!(dims(call).as_slice(), [.., second_last, _] if is_small_int(second_last))
-                    }
+                    Some(("reshape" | "view", _)) => nth_from_end(&dims(call), is_small_int),
                     Some((name, Some(receiver))) if keeps_shape(name) => {
-                        self.second_last_is_small(receiver)
+                        self.dim_is_small(receiver, from_end)
                     }
                     _ => false,
                 },
                 ast::Expr::Attribute(attribute) => {
                     matches!(attribute.attr.as_str(), "T" | "mT")
-                        && self.last_is_small(&attribute.value)
+                        && self.dim_is_small(&attribute.value, 1 - from_end)
                 }
                 _ => false,
             }

@@ -34,6 +34,14 @@ pub(crate) fn worth_parsing(source: &[u8]) -> bool {
     imports_numerical_library(source) || has_range_loop(source)
 }
 
+/// Whether `source` may define a Numba compiler of the project's own (a class whose `wrap`
+/// builds a gufunc): only code that names `numba` and a compiler (`jit`, `vectorize`) can, so
+/// `check`'s first pass parses only such modules.
+pub(crate) fn may_define_numba_compiler(source: &[u8]) -> bool {
+    let has = |needle: &[u8]| memchr::memmem::find(source, needle).is_some();
+    has(b"numba") && (has(b"vectorize") || has(b"jit"))
+}
+
 /// Whether a line starts (after indentation) with `for` and has ` in range(` on it.
 fn has_range_loop(source: &[u8]) -> bool {
     memchr::memmem::find_iter(source, b" in range(").any(|at| {
@@ -166,6 +174,18 @@ mod tests {
             b"x = [i for i in range(3)]\nfor k in items:\n    pass\n"
         ));
         assert!(!worth_parsing(b"# for i in range(n) in a comment line\n"));
+    }
+
+    #[test]
+    fn only_modules_that_name_a_numba_compiler_may_define_one() {
+        assert!(may_define_numba_compiler(
+            b"import numba\nnumba.guvectorize(sig, layout)"
+        ));
+        assert!(may_define_numba_compiler(b"from numba import njit"));
+        assert!(!may_define_numba_compiler(b"import numba.typed"));
+        assert!(!may_define_numba_compiler(
+            b"import torch\ntorch.jit.script(f)"
+        ));
     }
 
     #[test]

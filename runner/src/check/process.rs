@@ -83,7 +83,7 @@ fn learnable_source(path: &Path) -> Option<String> {
         return None;
     }
     let bytes = read_at_most(path, MAX_SOURCE_BYTES).ok()??;
-    if !Project::worth_learning(&bytes) {
+    if !prefilter::may_define_numba_compiler(&bytes) {
         return None;
     }
     String::from_utf8(bytes).ok()

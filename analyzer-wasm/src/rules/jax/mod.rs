@@ -27,12 +27,6 @@ pub(crate) fn traced_params<'a>(function: &FunctionModel<'a>) -> Vec<&'a str> {
             .traced
             .as_ref()
             .is_some_and(|t| t.framework == Framework::Jax && t.arguments_traced);
-    let static_names = decorator
-        .map(|d| d.strings("static_argnames"))
-        .unwrap_or_default();
-    let static_numbers = decorator
-        .map(|d| d.integers("static_argnums"))
-        .unwrap_or_default();
     function
         .params
         .iter()
@@ -44,7 +38,7 @@ pub(crate) fn traced_params<'a>(function: &FunctionModel<'a>) -> Vec<&'a str> {
             let option =
                 decorator.is_none() && matches!(param.default, Some(ast::Expr::Constant(_)));
             let is_static =
-                option || static_names.contains(&param.name) || static_numbers.contains(position);
+                option || decorator.is_some_and(|d| d.is_static_argument(param.name, *position));
             // Compiled, every argument that is not static is traced; a candidate's parameters
             // are traced only when they are arrays (the others would be made static).
             let traced = compiled || param.kind.is_array();
