@@ -1,12 +1,10 @@
 //! Runs the model, the rules and the verdicts over one parsed module.
 
-use std::collections::BTreeSet;
-
 use rustpython_parser::ast;
 
 use crate::line_index::LineIndex;
 use crate::model::observed::Observations;
-use crate::model::{FunctionModel, ModuleModel};
+use crate::model::{FunctionModel, ModuleModel, ProjectFacts};
 use crate::report::{FunctionReport, Range, Report};
 use crate::rules::{Checker, RULES};
 use crate::verdicts;
@@ -25,14 +23,14 @@ pub(crate) fn run(
     report_of(&module, source, index)
 }
 
-/// Analyzes a parsed module of a project whose other modules define `project_compilers`.
+/// Analyzes a parsed module of a project with the facts `project`.
 pub(crate) fn run_in(
     suite: &[ast::Stmt],
     source: &str,
     index: &LineIndex<'_>,
-    project_compilers: &BTreeSet<String>,
+    project: &ProjectFacts,
 ) -> Report {
-    let module = ModuleModel::build_in(suite, project_compilers);
+    let module = ModuleModel::build_in(suite, project);
     report_of(&module, source, index)
 }
 
@@ -50,6 +48,7 @@ fn report_of(module: &ModuleModel<'_>, source: &str, index: &LineIndex<'_>) -> R
         verdicts::keep_what_decides(&model, module, &mut diagnostics);
         let verdicts = verdicts::judge(&model, module, &diagnostics);
         verdicts::keep_opportunities_that_pay(&verdicts, &mut diagnostics);
+        verdicts::keep_what_models_run(&model, module, &mut diagnostics);
         report.functions.push(FunctionReport {
             name,
             range: Range {

@@ -388,3 +388,30 @@ def test_numpy_axis_keyword_support(expr, compiles):
     else:
         with pytest.raises(errors.TypingError):
             compiled(a)
+
+
+@pytest.mark.parametrize(
+    ("body", "arg", "compiles"),
+    [
+        ("return np.asarray(a).sum()", "array", True),
+        ("return np.asanyarray(a).sum()", "array", False),
+        ("return np.gradient(a).sum()", "array", False),
+        ("return np.subtract.outer(a, a).sum()", "array", False),
+        ("return np.add.accumulate(a).sum()", "array", False),
+        ("return np.c_[a, a].sum()", "array", False),
+        ("return np.r_[a, a].sum()", "array", False),
+        ("return a['F'] * 2.0", "dict", False),
+        ("out = list()\n    out.append(a[0])\n    return len(out)", "array", True),
+    ],
+)
+def test_numpy_calls_the_support_table_names(body, arg, compiles):
+    """UNSUPPORTED_NUMPY, UFUNC_METHODS, INDEX_TRICKS, string keys and `list` in numba_support.rs."""
+    namespace = {"np": np}
+    exec(f"def f(a):\n    {body}\n", namespace)
+    compiled = njit(namespace["f"])
+    value = np.arange(5.0) if arg == "array" else {"F": 1.0}
+    if compiles:
+        compiled(value)
+    else:
+        with pytest.raises(errors.TypingError):
+            compiled(value)

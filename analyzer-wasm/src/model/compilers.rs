@@ -11,8 +11,8 @@ use crate::model::walk;
 use crate::model::Imports;
 
 /// The names of the module's top-level classes and functions that compile with Numba: their
-/// code calls one of Numba's compilers, or (classes) they derive from such a class of the
-/// module.
+/// code calls one of Numba's compilers, or they derive from such a class of the module
+/// (classes) or return a call of such a function (functions).
 pub(crate) fn numba_compilers(suite: &[ast::Stmt], imports: &Imports) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     for stmt in suite {
@@ -25,18 +25,33 @@ pub(crate) fn numba_compilers(suite: &[ast::Stmt], imports: &Imports) -> BTreeSe
             found.insert(name.to_owned());
         }
     }
-    // Ex) `class groupndreduce(NumbaBase)`, where `NumbaBase.wrap` calls `numba.guvectorize`.
+    // Ex) `class groupndreduce(NumbaBase)`, where `NumbaBase.wrap` calls `numba.guvectorize`;
+    // `def _jit(npar): ... return _jit_custom(signatures)`, where `_jit_custom` returns
+    // `nb.njit(signatures, ...)`.
+    let is_found = |expr: &ast::Expr, found: &BTreeSet<String>| matches!(expr, ast::Expr::Name(name) if found.contains(name.id.as_str()));
     loop {
         let before = found.len();
         for stmt in suite {
-            let ast::Stmt::ClassDef(class) = stmt else {
-                continue;
+            let derives = match stmt {
+                ast::Stmt::ClassDef(class) => class
+                    .bases
+                    .iter()
+                    .any(|base| is_found(base, &found))
+                    .then(|| class.name.to_string()),
+                ast::Stmt::FunctionDef(def) => def
+                    .body
+                    .iter()
+                    .any(|stmt| {
+                        matches!(stmt, ast::Stmt::Return(ret) if matches!(
+                            ret.value.as_deref(),
+                            Some(ast::Expr::Call(call)) if is_found(&call.func, &found)
+                        ))
+                    })
+                    .then(|| def.name.to_string()),
+                _ => None,
             };
-            let derives = class.bases.iter().any(
-                |base| matches!(base, ast::Expr::Name(name) if found.contains(name.id.as_str())),
-            );
-            if derives {
-                found.insert(class.name.to_string());
+            if let Some(name) = derives {
+                found.insert(name);
             }
         }
         if found.len() == before {

@@ -171,6 +171,9 @@ fn infer_call(call: &ast::ExprCall, kinds: &HashMap<&str, Kind>, module: &Module
             // Flax's own functions (`traverse_util.flatten_dict`, `serialization.to_state_dict`)
             // handle pytrees and modules: what they return is no array as such.
             q if q.starts_with("flax.") => Kind::Unknown,
+            // Ex) `leaves, treedef = jtu.tree_flatten(tree)`: pytrees, their leaves in a list
+            // and their structure, a Python value; an array only inside the pytree.
+            q if q.starts_with("jax.tree_util.") || q.starts_with("jax.tree.") => Kind::Unknown,
             // Equinox's `tree_equal`: a Python bool for pytrees of Python values, an array for
             // pytrees of arrays; the call does not say which.
             q if last_segment(q) == "tree_equal" => Kind::Unknown,

@@ -19,15 +19,18 @@ pub(crate) mod observed;
 mod op_counts;
 mod ops;
 mod predicates;
-mod ranks;
+pub(crate) mod ranks;
 pub(crate) mod sizing;
 pub(crate) mod small_matrix;
+mod torch_reach;
 mod usage;
 pub(crate) mod walk;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use rustpython_parser::ast::{self, Ranged};
+
+use crate::project::TorchModels;
 
 pub(crate) use compilers::numba_compilers;
 pub(crate) use context::Tracing;
@@ -66,10 +69,22 @@ pub(crate) struct ModuleModel<'a> {
     pub(crate) static_predicates: HashSet<String>,
     /// The module's top-level classes and functions that compile with Numba ([`compilers`]).
     own_compilers: BTreeSet<String>,
-    /// The same, of the other modules of the project being checked.
-    project_compilers: BTreeSet<String>,
+    /// What the other modules of the project being checked define.
+    project: &'a ProjectFacts,
+    /// The functions a compiled model may run ([`torch_reach`]), in a project that defines
+    /// `nn.Module` classes; `None` where it defines none and any function may be compiled.
+    torch_reach: Option<HashSet<String>>,
     /// What a trace of the program saw each function called with, when there is one.
     observations: Option<&'a observed::Observations>,
+}
+
+/// What `jitlens check` learns about the modules of a project before it analyzes each.
+#[derive(Debug, Default)]
+pub(crate) struct ProjectFacts {
+    /// The project's classes and functions that compile with Numba ([`compilers`]).
+    pub(crate) numba_compilers: BTreeSet<String>,
+    /// Its `nn.Module` classes: what a project with models compiles is its models.
+    pub(crate) torch_models: TorchModels,
 }
 
 /// Roots of libraries whose names are not the user's own code.
@@ -124,11 +139,15 @@ impl<'a> ModuleModel<'a> {
 
     /// Builds the module model.
     pub(crate) fn build(suite: &'a [ast::Stmt]) -> Self {
-        Self::build_in(suite, &BTreeSet::new())
+        static NO_PROJECT: ProjectFacts = ProjectFacts {
+            numba_compilers: BTreeSet::new(),
+            torch_models: TorchModels::new(),
+        };
+        Self::build_in(suite, &NO_PROJECT)
     }
 
-    /// The model of a module of a project whose other modules define `project_compilers`.
-    pub(crate) fn build_in(suite: &'a [ast::Stmt], project_compilers: &BTreeSet<String>) -> Self {
+    /// The model of a module of a project with the facts `project`.
+    pub(crate) fn build_in(suite: &'a [ast::Stmt], project: &'a ProjectFacts) -> Self {
         let imports = Imports::collect(suite);
         let own_compilers = compilers::numba_compilers(suite, &imports);
         let mut model = Self {
@@ -144,7 +163,8 @@ impl<'a> ModuleModel<'a> {
             call_contexts: eager::CallContexts::default(),
             static_predicates: HashSet::new(),
             own_compilers,
-            project_compilers: project_compilers.clone(),
+            project,
+            torch_reach: None,
             observations: None,
         };
         for stmt in suite {
@@ -194,14 +214,29 @@ impl<'a> ModuleModel<'a> {
         model.static_predicates = predicates::static_predicates(&model.functions, &model.imports);
         (model.traced, model.called_from_compiled) =
             context::traced_functions(&model.functions, &model);
+        if project.torch_models.any() {
+            model.torch_reach = Some(torch_reach::reached_functions(
+                suite,
+                &model,
+                &project.torch_models,
+            ));
+        }
         model
+    }
+
+    /// Whether a compiled model may run the function `name` (qualified): always, in a project
+    /// without `nn.Module` classes ([`torch_reach`]).
+    pub(crate) fn torch_reaches(&self, name: &str) -> bool {
+        self.torch_reach
+            .as_ref()
+            .is_none_or(|reached| reached.contains(name))
     }
 
     /// Whether `name` is a compiler of the project's own that compiles with Numba: defined in
     /// this module, or imported from another module of the project that defines it.
     pub(crate) fn is_numba_compiler(&self, name: &str) -> bool {
         self.own_compilers.contains(name)
-            || (self.local_imports.contains(name) && self.project_compilers.contains(name))
+            || (self.local_imports.contains(name) && self.project.numba_compilers.contains(name))
     }
 
     /// The module's function that the name `id` refers to inside the function `scope`: a

@@ -32,6 +32,7 @@ pub(crate) const BUILTINS: &[&str] = &[
     "pow",
     "divmod",
     "print",
+    "list",
 ];
 
 /// Array methods and attributes that Numba compiles.
@@ -91,7 +92,19 @@ pub(crate) const UNSUPPORTED_NUMPY: &[&str] = &[
     "numpy.array2string",
     "numpy.array_str",
     "numpy.fromfile",
+    "numpy.asanyarray",
+    "numpy.gradient",
 ];
+
+/// Methods of NumPy's ufuncs (`np.subtract.outer`, `np.add.accumulate`) that nopython mode
+/// does not take on NumPy's own ufuncs (0.68, probed).
+const UFUNC_METHODS: &[&str] = &["outer", "reduce", "accumulate", "reduceat", "at"];
+
+/// NumPy's index tricks (`np.c_[a, b]`, `np.r_[a, b]`): objects nopython mode does not know.
+const INDEX_TRICKS: &[&str] = &["numpy.c_", "numpy.r_"];
+
+/// NumPy's submodules: `numpy.linalg.outer` is a function, not a ufunc's method.
+const NUMPY_SUBMODULES: &[&str] = &["linalg", "fft", "random", "ma", "char", "strings", "emath"];
 
 /// Keyword arguments of NumPy functions that Numba does not take.
 pub(crate) const UNSUPPORTED_NUMPY_KEYWORDS: &[&str] = &[
@@ -135,6 +148,16 @@ pub(crate) fn library_call_compiles(qualified: &str, call: &ast::ExprCall) -> bo
         })
     };
     if qualified.starts_with("numpy.") {
+        // Ex) `numpy.subtract.outer`: a method of a ufunc, not a function of a submodule.
+        let ufunc_method = match qualified.split('.').collect::<Vec<_>>().as_slice() {
+            ["numpy", ufunc, method] => {
+                UFUNC_METHODS.contains(method) && !NUMPY_SUBMODULES.contains(ufunc)
+            }
+            _ => false,
+        };
+        if ufunc_method {
+            return false;
+        }
         let axis_ok = NUMPY_AXIS_KEYWORD.contains(&qualified) || !has_keyword(&["axis"]);
         return !qualified.starts_with("numpy.testing")
             && !UNSUPPORTED_NUMPY.contains(&qualified)
@@ -417,8 +440,18 @@ impl Found {
                     || (base_kind == Kind::List
                         && matches!(attribute.attr.as_str(), "append" | "pop"));
                 // The name lookup allocates: only when the member test does not settle it.
+                let qualified = (!member)
+                    .then(|| module.imports.qualified_name(expr))
+                    .flatten();
+                if let Some(trick) = qualified.as_deref().filter(|q| INDEX_TRICKS.contains(q)) {
+                    self.note(
+                        format!("uses `{trick}`, which Numba does not support"),
+                        true,
+                    );
+                    return;
+                }
                 let supported = member && base_kind != Kind::Str
-                    || module.imports.qualified_name(expr).is_some_and(|q| {
+                    || qualified.is_some_and(|q| {
                         q.starts_with("numpy.") || q.starts_with("math.") || q.starts_with("cmath.")
                     });
                 if !supported {
@@ -430,6 +463,18 @@ impl Found {
                         false,
                     );
                 }
+            }
+            // Ex) `obj["F"]`: a dict or a DataFrame, which nopython mode does not take.
+            ast::Expr::Subscript(subscript)
+                if matches!(
+                    &*subscript.slice,
+                    ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Str(_))
+                ) =>
+            {
+                self.note(
+                    "indexes a value by a string key (a dict or a DataFrame)".to_owned(),
+                    false,
+                );
             }
             ast::Expr::Name(name) => {
                 if let kind @ (Kind::Str | Kind::Dict | Kind::Set) = kind_of(name.id.as_str()) {

@@ -66,26 +66,48 @@ pub(crate) fn pays_without_blockers(
     estimate.is_some_and(|e| matches!(cost::level(e), "high" | "medium"))
 }
 
-/// Drops the torch findings of a function that is not compiled and would gain little compiled
-/// even without them: they change no JIT decision. Recompiles (PT3xx) stay: they make
-/// compiling slower than eager, which is a decision.
+/// Drops the blockers of each framework a function is not compiled with where compiling it
+/// with that framework would gain little even without them: they change no JIT decision. The
+/// findings that argue for compiling (NB401, NB205) stay, and so do torch's recompiles (PT3xx):
+/// they make compiling slower than eager, which is a decision.
 pub(crate) fn keep_what_decides(
     function: &FunctionModel<'_>,
     module: &ModuleModel<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let torch =
-        |d: &Diagnostic| family_of(&d.code).and_then(Family::framework) == Some(Framework::Torch);
-    if function.is_compiled_with(Framework::Torch)
-        || !diagnostics.iter().any(torch)
-        || diagnostics
-            .iter()
-            .any(|d| d.code.starts_with("PT3") && torch(d))
-        || pays_without_blockers(Framework::Torch, function, module, diagnostics)
-    {
-        return;
+    for framework in Framework::ALL {
+        let blocker = |d: &Diagnostic| is_blocker_of(framework, d);
+        if function.is_compiled_with(framework) || !diagnostics.iter().any(blocker) {
+            continue;
+        }
+        let recompiles = framework == Framework::Torch
+            && diagnostics
+                .iter()
+                .any(|d| blocker(d) && is_recompile(&d.code));
+        if !recompiles && !pays_without_blockers(framework, function, module, diagnostics) {
+            diagnostics.retain(|d| !blocker(d));
+        }
     }
-    diagnostics.retain(|d| !torch(d));
+}
+
+/// Drops the torch blockers of a function that is not compiled and that no model of the
+/// project runs ([`ModuleModel::torch_reaches`]): a metric, a transform, a driver. Its verdicts
+/// are judged first, with them: that compiling it would break the graph stays true.
+pub(crate) fn keep_what_models_run(
+    function: &FunctionModel<'_>,
+    module: &ModuleModel<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if !function.is_compiled_with(Framework::Torch) && !module.torch_reaches(&function.syntax.name)
+    {
+        diagnostics.retain(|d| !is_blocker_of(Framework::Torch, d));
+    }
+}
+
+/// Whether `diagnostic` is a finding of `framework` that stands in the way of compiling.
+fn is_blocker_of(framework: Framework, diagnostic: &Diagnostic) -> bool {
+    family_of(&diagnostic.code).and_then(Family::framework) == Some(framework)
+        && !REASONS.contains(&diagnostic.code.as_str())
 }
 
 /// Drops the fusion opportunity (GEN402) of a function that is not compiled and whose verdicts
@@ -179,7 +201,23 @@ fn verdict(
         reasons.clear();
         blockers.clear();
     }
-    let (estimate, mut summary) = estimate(framework, function, module, diagnostics, work, failing);
+    let (mut estimate, mut summary) =
+        estimate(framework, function, module, diagnostics, work, failing);
+    // Ex) `np.subtract.outer(t, t)` next to the loop: `@njit` fails on the function as written.
+    // Once that call is rewritten the loop pays ([`pays_without_blockers`] keeps its findings),
+    // but as written compiling gains nothing.
+    let library_blocker = function.body_blocker.as_ref().filter(|b| b.library_call);
+    if let (Framework::Numba, Some(blocker), true) =
+        (framework, library_blocker, work.loop_nest > 0)
+    {
+        if !function.is_compiled() {
+            estimate = Some(cost::NOTHING);
+            summary = format!(
+                "The loop compiles, but the function {}: @njit fails as written; replace that call, or move the loop into a kernel of its own.",
+                blocker.what
+            );
+        }
+    }
     if applicable {
         if let Some(note) = varying_shapes_note(framework, function) {
             summary.push(' ');

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use jitlens_analyzer::report::ParseError;
-use jitlens_analyzer::{LineIndex, Project, Report, MAX_SOURCE_BYTES};
+use jitlens_analyzer::{ClassHeaders, LineIndex, Project, Report, MAX_SOURCE_BYTES};
 
 use crate::check::notebook::Notebook;
 use crate::check::selection::RuleSelection;
@@ -31,13 +31,16 @@ pub(crate) enum Outcome {
 }
 
 /// Checks `files` on every core; the outcomes come back in the order of `files`. A first pass
-/// learns the project's own Numba compilers from the modules that call Numba, so that a
-/// function decorated with one of them in another module is known to be compiled.
+/// learns what the project defines: its own Numba compilers (so that a function decorated with
+/// one in another module is known to be compiled) and its `nn.Module` classes.
 pub(crate) fn check_files(files: &[PathBuf], selection: &RuleSelection) -> Vec<Outcome> {
     use_small_pages();
     let mut project = Project::default();
-    for source in on_every_core(files, learnable_source).into_iter().flatten() {
-        project.learn(&source);
+    for module in on_every_core(files, first_look).into_iter().flatten() {
+        project.learn_classes(module.classes);
+        if let Some(source) = module.may_define_numba_compiler {
+            project.learn(&source);
+        }
     }
     on_every_core(files, |file| check_file(file, selection, &project))
 }
@@ -76,17 +79,28 @@ fn on_every_core<T: Send>(files: &[PathBuf], f: impl Fn(&Path) -> T + Sync) -> V
     done.into_iter().map(|(_, outcome)| outcome).collect()
 }
 
-/// The source of a Python module that may define a Numba compiler of the project's own; `None`
-/// for notebooks, unreadable files and modules that do not call Numba.
-fn learnable_source(path: &Path) -> Option<String> {
+/// What the first pass takes from one Python module.
+struct FirstLook {
+    /// The source, where it may define a Numba compiler of the project's own.
+    may_define_numba_compiler: Option<String>,
+    /// Its class statements.
+    classes: ClassHeaders,
+}
+
+/// What the first pass takes from `path`; `None` for notebooks and unreadable files.
+fn first_look(path: &Path) -> Option<FirstLook> {
     if path.extension().is_none_or(|ext| ext != "py") {
         return None;
     }
     let bytes = read_at_most(path, MAX_SOURCE_BYTES).ok()??;
-    if !prefilter::may_define_numba_compiler(&bytes) {
-        return None;
-    }
-    String::from_utf8(bytes).ok()
+    let source = String::from_utf8(bytes).ok()?;
+    let classes = ClassHeaders::read(&source);
+    let may_define_numba_compiler =
+        prefilter::may_define_numba_compiler(source.as_bytes()).then_some(source);
+    Some(FirstLook {
+        may_define_numba_compiler,
+        classes,
+    })
 }
 
 /// Asks Linux not to back this process's memory with 2 MB transparent huge pages. The analysis

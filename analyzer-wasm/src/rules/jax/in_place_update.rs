@@ -39,6 +39,14 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         if store.base.is_some_and(|b| dicts.contains(&b)) {
             continue;
         }
+        // Ex) `state["u"] = ...` on a `lax.while_loop` carry: a string key indexes a mapping
+        // (a pytree dict), never an array.
+        if matches!(
+            &*store.target.slice,
+            ast::Expr::Constant(constant) if matches!(constant.value, ast::Constant::Str(_))
+        ) {
+            continue;
+        }
         let traced_base = store.base.is_some_and(|b| {
             traced.contains(&b)
                 && matches!(function.kind_of_name(b), Kind::JaxArray | Kind::Unknown)

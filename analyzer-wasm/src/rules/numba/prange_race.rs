@@ -1,10 +1,10 @@
 //! NB202: a `prange` loop whose iterations depend on each other.
 
-use rustpython_parser::ast;
+use rustpython_parser::ast::{self, Ranged};
 use rustpython_parser::text_size::TextRange;
 
 use crate::model::loops::Hazard;
-use crate::model::{liveness, walk, FunctionModel, LoopIter, LoopModel};
+use crate::model::{liveness, walk, Framework, FunctionModel, LoopIter, LoopModel};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -15,8 +15,8 @@ rule_doc! {
     /// not a plain `+=`/`-=`/`*=`/`/=` reduction, or a list mutated in the loop.
     ///
     /// ## Why is this bad?
-    /// Numba does not check: it splits the range across threads and the result depends on
-    /// timing. A prefix sum under `prange` returned wrong values in the probe; list appends in
+    /// Under `parallel=True` Numba does not check: it splits the range of the outermost
+    /// `prange` across threads and the result depends on timing. A prefix sum under `prange` returned wrong values in the probe; list appends in
     /// `prange` crash ("Mutating a list is not threadsafe").
     ///
     /// ## Example
@@ -42,7 +42,26 @@ rule_doc! {
 
 /// NB202
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    for loop_ in function.loops.iter().filter(|l| l.iter == LoopIter::Prange) {
+    // Ex) `@njit` without `parallel=True`: `prange` is `range` there, run in order.
+    if function
+        .jit_for(Framework::Numba)
+        .is_some_and(|decorator| !decorator.flag("parallel"))
+    {
+        return;
+    }
+    let pranges: Vec<&LoopModel<'_>> = function
+        .loops
+        .iter()
+        .filter(|l| l.iter == LoopIter::Prange)
+        .collect();
+    // Numba runs a `prange` nested in another as a plain `range`: only the outermost is parallel.
+    let outermost = pranges.iter().filter(|loop_| {
+        !pranges.iter().any(|outer| {
+            outer.stmt.range() != loop_.stmt.range()
+                && outer.stmt.range().contains_range(loop_.stmt.range())
+        })
+    });
+    for loop_ in outermost {
         let Some(hazard) = loop_.hazard else { continue };
         let (range, message) = match hazard {
             Hazard::CarriedArray(base, range) => (range, format!("`{base}` is read at another iteration's index than it is written: a race under `prange`")),

@@ -49,6 +49,7 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         }
     }
     let module = checker.module;
+    let mut masks = None;
     let mut found = Vec::new();
     let mut reduced = Vec::new();
     walk::for_each_expr_in(function.syntax.body, &mut |expr| {
@@ -61,9 +62,15 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         if !matches!(subscript.ctx, ast::ExprContext::Load) {
             return;
         }
-        if function.kind_of(&subscript.value, module) == Kind::Tensor
-            && matches!(&*subscript.slice, ast::Expr::Compare(_))
-        {
+        let is_mask = match &*subscript.slice {
+            ast::Expr::Compare(_) => true,
+            // Ex) `small = diff < width` above, then `diff[small]`.
+            ast::Expr::Name(name) => masks
+                .get_or_insert_with(|| mask_names(function.syntax.body))
+                .contains(&name.id.as_str()),
+            _ => false,
+        };
+        if function.kind_of(&subscript.value, module) == Kind::Tensor && is_mask {
             found.push(subscript.range);
         }
     });
@@ -77,6 +84,29 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         };
         checker.report(range, message);
     }
+}
+
+/// Names the body binds only to comparisons (`small = diff < width`): boolean masks.
+fn mask_names(body: &[ast::Stmt]) -> Vec<&str> {
+    let mut compared = Vec::new();
+    let mut other = Vec::new();
+    walk::for_each_stmt(body, &mut |stmt| {
+        let ast::Stmt::Assign(assign) = stmt else {
+            return;
+        };
+        for target in &assign.targets {
+            if let ast::Expr::Name(name) = target {
+                let list = if matches!(&*assign.value, ast::Expr::Compare(_)) {
+                    &mut compared
+                } else {
+                    &mut other
+                };
+                list.push(name.id.as_str());
+            }
+        }
+    });
+    compared.retain(|name| !other.contains(name));
+    compared
 }
 
 /// The operand of a reduction (`x[m].sum()`, `torch.mean(x[m])`), which a masked `torch.where`
