@@ -963,8 +963,30 @@ def ol_draw(cdf, size):
             out[i] = cdf[i] * 2.0
         return out
     return draw_impl
+
+
+def funzip(t):
+    pass
+
+
+@overload(funzip)
+def ol_funzip(t):
+    def print_tuple(t):
+        return '({},)'.format(', '.join(t))
+
+    s = 'def funzip(t): return {}'.format(print_tuple(['t[0]']))
+    d = {}
+    exec(s, d)
+    return d['funzip']
 ";
     let report = analyze(source);
+    // Run in Python at typing time to build the implementation, not compiled by Numba.
+    assert!(
+        !verdict(&report, "ol_funzip.print_tuple", "numba").compiled,
+        "{:?}",
+        report.diagnostics
+    );
+    assert!(codes_in(&report, "ol_funzip.print_tuple").is_empty());
     for name in ["_kernel", "ol_draw.draw_impl"] {
         let numba = verdict(&report, name, "numba");
         assert!(
@@ -1772,13 +1794,19 @@ import numpy as np
 from numba import njit
 
 
-@njit
 def eccentricity(k, r, v):
     return ((v @ v - k / np.sqrt(r @ r)) * r - (r @ v) * v) / k
 
 
-@njit
 def sinkhorn(K, u, v, n_iter):
+    for _ in range(n_iter):
+        v = 1.0 / (K.T @ u)
+        u = 1.0 / (K @ v)
+    return u, v
+
+
+@njit
+def sinkhorn_compiled(K, u, v, n_iter):
     for _ in range(n_iter):
         v = 1.0 / (K.T @ u)
         u = 1.0 / (K @ v)
@@ -1801,6 +1829,8 @@ def ranks(x):
     // `K.T @ u` is visibly a matrix product; `K @ v` shows no matrix by itself.
     assert_eq!(gen401("sinkhorn"), 1, "{:?}", report.diagnostics);
     assert_eq!(gen401("ranks"), 0, "{:?}", report.diagnostics);
+    // Compiled with Numba already, the function is compiled for its loop: nothing to say.
+    assert_eq!(gen401("sinkhorn_compiled"), 0, "{:?}", report.diagnostics);
 }
 
 #[test]
@@ -1898,13 +1928,33 @@ def _jit_custom(signatures, cache=True):
 def _jit(npar, narg=1):
     signatures = [nb.float64[:](*([nb.float64[:]] * narg), *([nb.float64] * npar))]
     return _jit_custom(signatures)
+
+
+if not nb.config.DISABLE_JIT:
+    njit = nb.njit
+";
+    let user = "\
+import numpy as np
+
+from . import _util
+
+
+@_util.njit
+def mv_mult(a, b, out):
+    for i in range(a.shape[0]):
+        out[i] = a[i] * b[i] + 1.0
+    return out
 ";
     let mut project = jitlens_analyzer::Project::default();
     project.learn(util);
     assert_eq!(
         project.numba_compilers().collect::<Vec<_>>(),
-        ["_jit", "_jit_custom"]
+        ["_jit", "_jit_custom", "njit"]
     );
+    // Used through its module, the alias compiles what it decorates.
+    let report = project.analyze(user);
+    assert!(verdict(&report, "mv_mult", "numba").compiled);
+    assert!(!verdict(&analyze(user), "mv_mult", "numba").compiled);
 }
 
 #[test]
@@ -1930,4 +1980,75 @@ def wing_loss(output: torch.Tensor, target: torch.Tensor, width=5, curvature=0.5
         .filter(|c| *c == "PT007")
         .count();
     assert_eq!(pt007, 2, "{:?}", report.diagnostics);
+}
+
+#[test]
+fn dimensions_an_object_declares_are_static_under_jit() {
+    let source = "\
+import jax
+import jax.numpy as jnp
+
+
+@jax.jit
+def rplus_jacobian(transform):
+    J = jnp.zeros((*transform.get_batch_axes(), 4, 3))
+    J = J.at[..., :, :].set(transform.wxyz[..., None] * 0.5)
+    assert J.shape == (*transform.get_batch_axes(), transform.parameters_dim, transform.tangent_dim)
+    return J
+
+
+@jax.jit
+def bad(x, n):
+    return jnp.zeros((n, 3)) + x
+";
+    let report = analyze(source);
+    assert!(
+        codes_in(&report, "rplus_jacobian").is_empty(),
+        "{:?}",
+        report.diagnostics
+    );
+    // A traced argument itself used as a dimension is still an error.
+    assert!(codes_in(&report, "bad").contains(&"JX005".to_owned()));
+}
+
+#[test]
+fn list_indices_and_lists_of_arrays_fail_numba_and_pndindex_is_parallel() {
+    let source = "\
+import numba
+import numpy as np
+
+
+def assemble(rows, weights):
+    p = len(weights)
+    out = -np.eye(p)
+    for idx in range(p):
+        ind = list(range(p))
+        ind.pop(idx)
+        out[idx, ind] = rows[idx]
+    return out
+
+
+def stack_steps(X, steps):
+    parts = []
+    for j in range(steps):
+        parts.append(X[j] * 2.0)
+    return np.hstack([X, X]) + parts[0]
+
+
+@numba.njit(parallel=True)
+def laplacian(image, out):
+    for y, x in numba.pndindex(image.shape):
+        out[y, x] = 4.0 * image[y, x]
+    return out
+";
+    let report = analyze(source);
+    for name in ["assemble", "stack_steps"] {
+        let numba = verdict(&report, name, "numba");
+        assert!(
+            !matches!(numba.benefit.as_str(), "high" | "medium"),
+            "{name}: {numba:?}"
+        );
+    }
+    // `pndindex` is Numba's parallel loop: `parallel=True` has it to parallelize.
+    assert!(!codes_in(&report, "laplacian").contains(&"NB204".to_owned()));
 }

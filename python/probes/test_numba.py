@@ -396,6 +396,10 @@ def test_numpy_axis_keyword_support(expr, compiles):
         ("return np.asarray(a).sum()", "array", True),
         ("return np.asanyarray(a).sum()", "array", False),
         ("return np.gradient(a).sum()", "array", False),
+        ("return np.meshgrid(a, a)[0].sum()", "array", False),
+        ("return np.hstack([a, a]).sum()", "array", False),
+        ("return np.hstack((a, a)).sum()", "array", True),
+        ("return a[[0, 2]].sum()", "array", False),
         ("return np.subtract.outer(a, a).sum()", "array", False),
         ("return np.add.accumulate(a).sum()", "array", False),
         ("return np.c_[a, a].sum()", "array", False),
@@ -405,7 +409,8 @@ def test_numpy_axis_keyword_support(expr, compiles):
     ],
 )
 def test_numpy_calls_the_support_table_names(body, arg, compiles):
-    """UNSUPPORTED_NUMPY, UFUNC_METHODS, INDEX_TRICKS, string keys and `list` in numba_support.rs."""
+    """UNSUPPORTED_NUMPY, UFUNC_METHODS, INDEX_TRICKS, TUPLE_OF_ARRAYS, list and string indices
+    and `list` in numba_support.rs."""
     namespace = {"np": np}
     exec(f"def f(a):\n    {body}\n", namespace)
     compiled = njit(namespace["f"])

@@ -10,11 +10,30 @@ use crate::model::kind::Framework;
 use crate::model::walk;
 use crate::model::Imports;
 
-/// The names of the module's top-level classes and functions that compile with Numba: their
-/// code calls one of Numba's compilers, or they derive from such a class of the module
-/// (classes) or return a call of such a function (functions).
+/// The names of the module's top-level classes, functions and aliases that compile with Numba:
+/// their code calls one of Numba's compilers, or they derive from such a class of the module
+/// (classes), return a call of such a function (functions) or are Numba's compiler itself
+/// (`njit = numba.njit`).
 pub(crate) fn numba_compilers(suite: &[ast::Stmt], imports: &Imports) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
+    // Ex) `if not DISABLE_JIT: njit = numba.njit`: an alias of Numba's own compiler.
+    walk::for_each_stmt(suite, &mut |stmt| {
+        let ast::Stmt::Assign(assign) = stmt else {
+            return;
+        };
+        let compiles = imports
+            .qualified_name(&assign.value)
+            .as_deref()
+            .and_then(Framework::of_decorator)
+            == Some(Framework::Numba);
+        if compiles {
+            for target in &assign.targets {
+                if let ast::Expr::Name(name) = target {
+                    found.insert(name.id.to_string());
+                }
+            }
+        }
+    });
     for stmt in suite {
         let (name, body) = match stmt {
             ast::Stmt::ClassDef(class) => (class.name.as_str(), &class.body),

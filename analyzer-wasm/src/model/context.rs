@@ -171,6 +171,19 @@ fn trace_nested(
     }
 }
 
+/// The names `body` returns (`return impl`), outside its nested definitions.
+fn returned_names(body: &[ast::Stmt]) -> Vec<&str> {
+    let mut names = Vec::new();
+    walk::for_each_stmt(body, &mut |stmt| {
+        if let ast::Stmt::Return(ret) = stmt {
+            if let Some(ast::Expr::Name(name)) = ret.value.as_deref() {
+                names.push(name.id.as_str());
+            }
+        }
+    });
+    names
+}
+
 /// Which functions of the module run compiled without a decorator of their own, by qualified
 /// name.
 pub(crate) fn traced_functions(
@@ -199,14 +212,28 @@ pub(crate) fn traced_functions(
                     .and_then(|w| w.first())
                     .map(|(framework, _)| *framework)
             });
-        // Ex) `@overload(draw)` returns implementations that Numba compiles.
+        // Ex) `@overload(draw)` returns implementations that Numba compiles; the rest of its
+        // body (a helper that formats source for `eval`) runs in Python at typing time.
         if let Some(extension) = numba_extension(function.decorators, &module.imports) {
             let tracing = Tracing {
                 framework: Framework::Numba,
                 arguments_traced: true,
                 by: format!("an implementation returned by `@{extension}`"),
             };
-            trace_nested(functions, &function.name, &tracing, &mut traced);
+            for name in returned_names(function.body) {
+                let implementation = format!("{}.{name}", function.name);
+                if functions.iter().any(|f| f.name == implementation) {
+                    traced
+                        .entry(implementation)
+                        .or_insert_with(|| tracing.clone());
+                    trace_nested(
+                        functions,
+                        &format!("{}.{name}", function.name),
+                        &tracing,
+                        &mut traced,
+                    );
+                }
+            }
         }
         if let Some(framework) = own {
             compiled.push((function.name.clone(), framework));

@@ -68,8 +68,11 @@ impl<'a> JitDecorator<'a> {
                 keywords: Vec::new(),
             });
         }
-        // Ex) `@groupndreduce.wrap()`: a class of the project whose code builds a gufunc.
-        if root_name(expr).is_some_and(|root| module.is_numba_compiler(root)) {
+        // Ex) `@groupndreduce.wrap()`: a class of the project whose code builds a gufunc;
+        // `@_numba_utils.njit`: a compiler of a module of the project, through that module.
+        let through_module = module_member(expr)
+            .is_some_and(|(root, member)| module.is_numba_compiler_of_module(root, member));
+        if through_module || root_name(expr).is_some_and(|root| module.is_numba_compiler(root)) {
             return Some(Self {
                 framework: Framework::Numba,
                 range: expr.range(),
@@ -1492,6 +1495,18 @@ fn root_name(expr: &ast::Expr) -> Option<&str> {
         ast::Expr::Name(name) => Some(name.id.as_str()),
         ast::Expr::Attribute(attribute) => root_name(&attribute.value),
         ast::Expr::Call(call) => root_name(&call.func),
+        _ => None,
+    }
+}
+
+/// The root and the name after it of `a.b`, `a.b.c(...)`: `("a", "b")`.
+fn module_member(expr: &ast::Expr) -> Option<(&str, &str)> {
+    match expr {
+        ast::Expr::Attribute(attribute) => match &*attribute.value {
+            ast::Expr::Name(name) => Some((name.id.as_str(), attribute.attr.as_str())),
+            other => module_member(other),
+        },
+        ast::Expr::Call(call) => module_member(&call.func),
         _ => None,
     }
 }

@@ -302,7 +302,8 @@ fn classify_iter<'a>(
     if let ast::Expr::Call(call) = iter {
         match module.imports.qualified_name(&call.func).as_deref() {
             Some("builtins.range") => return LoopIter::Range,
-            Some("numba.prange") => return LoopIter::Prange,
+            // `pndindex` is `prange` over every index of a shape.
+            Some("numba.prange" | "numba.pndindex") => return LoopIter::Prange,
             Some("tensorflow.range") => return LoopIter::TensorRange,
             _ => (),
         }

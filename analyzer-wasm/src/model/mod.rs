@@ -239,6 +239,13 @@ impl<'a> ModuleModel<'a> {
             || (self.local_imports.contains(name) && self.project.numba_compilers.contains(name))
     }
 
+    /// Whether `module.member` names a compiler of the project that compiles with Numba: a
+    /// module of the project imported whole (`from . import _numba_utils`) and one of its
+    /// compilers.
+    pub(crate) fn is_numba_compiler_of_module(&self, module: &str, member: &str) -> bool {
+        self.local_imports.contains(module) && self.project.numba_compilers.contains(member)
+    }
+
     /// The module's function that the name `id` refers to inside the function `scope`: a
     /// nested function first, then one at module level.
     pub(crate) fn function_named(&self, scope: &str, id: &str) -> Option<&FunctionSyntax<'a>> {

@@ -94,6 +94,7 @@ pub(crate) const UNSUPPORTED_NUMPY: &[&str] = &[
     "numpy.fromfile",
     "numpy.asanyarray",
     "numpy.gradient",
+    "numpy.meshgrid",
 ];
 
 /// Methods of NumPy's ufuncs (`np.subtract.outer`, `np.add.accumulate`) that nopython mode
@@ -105,6 +106,25 @@ const INDEX_TRICKS: &[&str] = &["numpy.c_", "numpy.r_"];
 
 /// NumPy's submodules: `numpy.linalg.outer` is a function, not a ufunc's method.
 const NUMPY_SUBMODULES: &[&str] = &["linalg", "fft", "random", "ma", "char", "strings", "emath"];
+
+/// The index expressions of a subscript: the elements of `x[i, j]`, or the one of `x[i]`.
+fn index_positions(slice: &ast::Expr) -> impl Iterator<Item = &ast::Expr> {
+    match slice {
+        ast::Expr::Tuple(tuple) => tuple.elts.iter().collect::<Vec<_>>().into_iter(),
+        single => vec![single].into_iter(),
+    }
+}
+
+/// NumPy functions that Numba takes a tuple of arrays for, never a list (`np.hstack([a, b])`
+/// fails to type).
+const TUPLE_OF_ARRAYS: &[&str] = &[
+    "numpy.hstack",
+    "numpy.vstack",
+    "numpy.dstack",
+    "numpy.column_stack",
+    "numpy.concatenate",
+    "numpy.stack",
+];
 
 /// Keyword arguments of NumPy functions that Numba does not take.
 pub(crate) const UNSUPPORTED_NUMPY_KEYWORDS: &[&str] = &[
@@ -155,7 +175,12 @@ pub(crate) fn library_call_compiles(qualified: &str, call: &ast::ExprCall) -> bo
             }
             _ => false,
         };
-        if ufunc_method {
+        let list_of_arrays = TUPLE_OF_ARRAYS.contains(&qualified)
+            && matches!(
+                call.args.first(),
+                Some(ast::Expr::List(_) | ast::Expr::ListComp(_))
+            );
+        if ufunc_method || list_of_arrays {
             return false;
         }
         let axis_ok = NUMPY_AXIS_KEYWORD.contains(&qualified) || !has_keyword(&["axis"]);
@@ -463,6 +488,17 @@ impl Found {
                         false,
                     );
                 }
+            }
+            // Ex) `x[[0, 2]]`, `x[idx]` with `idx = list(...)`: nopython mode indexes arrays
+            // with integers, slices and arrays, not with Python lists.
+            ast::Expr::Subscript(subscript)
+                if index_positions(&subscript.slice).any(|index| match index {
+                    ast::Expr::List(_) | ast::Expr::ListComp(_) => true,
+                    ast::Expr::Name(name) => kind_of(name.id.as_str()) == Kind::List,
+                    _ => false,
+                }) =>
+            {
+                self.note("indexes an array with a Python list".to_owned(), false);
             }
             // Ex) `obj["F"]`: a dict or a DataFrame, which nopython mode does not take.
             ast::Expr::Subscript(subscript)

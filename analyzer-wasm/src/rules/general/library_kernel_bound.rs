@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use rustpython_parser::ast;
 
 use crate::model::small_matrix::SmallMatrices;
-use crate::model::{library_kernel_kind, ranks, walk, CallSite, FunctionModel, Kind, Library};
+use crate::model::{
+    library_kernel_kind, ranks, walk, CallSite, Framework, FunctionModel, Kind, Library,
+};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -20,7 +22,8 @@ rule_doc! {
     /// matrix (transposed, two dimensions, sliced in two): of vectors it is a dot product, no
     /// time in BLAS. Sorts are library kernels too, but on real code they were rarely the time
     /// of a function a JIT decision is about (10 of 49 such notes were right): they count in
-    /// the verdict, and are not reported. Measured on CPU, a 1024x1024 matmul took 19.7 ms
+    /// the verdict, and are not reported. Nor is anything in a function Numba compiles already:
+    /// it calls the same kernel, and is compiled for the loops around it. Measured on CPU, a 1024x1024 matmul took 19.7 ms
     /// eager and 27.7 ms under `torch.compile`.
     ///
     /// ## Example
@@ -40,6 +43,11 @@ rule_doc! {
 
 /// GEN401
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
+    // Compiled with Numba already, the function calls the same kernel and is compiled for the
+    // loops around it: the note decides nothing there.
+    if function.is_compiled_with(Framework::Numba) {
+        return;
+    }
     let small = SmallMatrices::of(function.syntax.body);
     for call in &function.calls {
         let Some(kind) = library_kernel_kind(call) else {

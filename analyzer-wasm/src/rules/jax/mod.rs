@@ -85,6 +85,20 @@ pub(crate) fn reads_traced(
         {
             false
         }
+        // Ex) `J.shape == (*batch, group.parameters_dim)`: a shape compared with a shape.
+        ast::Expr::Compare(compare)
+            if compare
+                .ops
+                .iter()
+                .all(|op| matches!(op, ast::CmpOp::Eq | ast::CmpOp::NotEq))
+                && std::iter::once(&*compare.left)
+                    .chain(&compare.comparators)
+                    .any(|side| {
+                        matches!(side, ast::Expr::Attribute(a) if matches!(a.attr.as_str(), "shape" | "ndim"))
+                    }) =>
+        {
+            false
+        }
         // Ex) `len(x)`, `jnp.size(x)`, `jnp.issubdtype(x.dtype, ...)`: known while tracing.
         ast::Expr::Call(call)
             if module
@@ -200,6 +214,14 @@ fn shape_names(expr: &ast::Expr, is_named: &impl Fn(&ast::Expr) -> bool) -> Vec<
         {
             Vec::new()
         }
+        // Ex) `(*transform.get_batch_axes(), 2)`, `group.tangent_dim`: what an object says of
+        // its own dimensions; an array's only such members are `shape`, `ndim` and `size`.
+        ast::Expr::Attribute(_) => Vec::new(),
+        ast::Expr::Call(call) if matches!(&*call.func, ast::Expr::Attribute(_)) => call
+            .args
+            .iter()
+            .flat_map(|arg| shape_names(arg, is_named))
+            .collect(),
         other if is_named(other) => vec![other.range()],
         other => {
             let mut found = Vec::new();
