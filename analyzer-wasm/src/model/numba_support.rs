@@ -108,10 +108,10 @@ const INDEX_TRICKS: &[&str] = &["numpy.c_", "numpy.r_"];
 const NUMPY_SUBMODULES: &[&str] = &["linalg", "fft", "random", "ma", "char", "strings", "emath"];
 
 /// The index expressions of a subscript: the elements of `x[i, j]`, or the one of `x[i]`.
-fn index_positions(slice: &ast::Expr) -> impl Iterator<Item = &ast::Expr> {
+fn index_positions(slice: &ast::Expr) -> &[ast::Expr] {
     match slice {
-        ast::Expr::Tuple(tuple) => tuple.elts.iter().collect::<Vec<_>>().into_iter(),
-        single => vec![single].into_iter(),
+        ast::Expr::Tuple(tuple) => &tuple.elts,
+        single => std::slice::from_ref(single),
     }
 }
 
@@ -167,14 +167,11 @@ pub(crate) fn library_call_compiles(qualified: &str, call: &ast::ExprCall) -> bo
                 .is_none_or(|arg| names.contains(&arg.as_str()))
         })
     };
-    if qualified.starts_with("numpy.") {
+    if let Some(name) = qualified.strip_prefix("numpy.") {
         // Ex) `numpy.subtract.outer`: a method of a ufunc, not a function of a submodule.
-        let ufunc_method = match qualified.split('.').collect::<Vec<_>>().as_slice() {
-            ["numpy", ufunc, method] => {
-                UFUNC_METHODS.contains(method) && !NUMPY_SUBMODULES.contains(ufunc)
-            }
-            _ => false,
-        };
+        let ufunc_method = name.split_once('.').is_some_and(|(ufunc, method)| {
+            UFUNC_METHODS.contains(&method) && !NUMPY_SUBMODULES.contains(&ufunc)
+        });
         let list_of_arrays = TUPLE_OF_ARRAYS.contains(&qualified)
             && matches!(
                 call.args.first(),
@@ -492,11 +489,13 @@ impl Found {
             // Ex) `x[[0, 2]]`, `x[idx]` with `idx = list(...)`: nopython mode indexes arrays
             // with integers, slices and arrays, not with Python lists.
             ast::Expr::Subscript(subscript)
-                if index_positions(&subscript.slice).any(|index| match index {
-                    ast::Expr::List(_) | ast::Expr::ListComp(_) => true,
-                    ast::Expr::Name(name) => kind_of(name.id.as_str()) == Kind::List,
-                    _ => false,
-                }) =>
+                if index_positions(&subscript.slice)
+                    .iter()
+                    .any(|index| match index {
+                        ast::Expr::List(_) | ast::Expr::ListComp(_) => true,
+                        ast::Expr::Name(name) => kind_of(name.id.as_str()) == Kind::List,
+                        _ => false,
+                    }) =>
             {
                 self.note("indexes an array with a Python list".to_owned(), false);
             }
