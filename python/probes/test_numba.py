@@ -379,15 +379,19 @@ def test_rank_change_in_a_branch_fails():
 )
 def test_numpy_axis_keyword_support(expr, compiles):
     """The support table's `axis=` list (NUMPY_AXIS_KEYWORD in numba_support.rs)."""
+    assert_compiles_or_fails_to_type(f"return {expr}", np.ones((3, 4)), compiles)
+
+
+def assert_compiles_or_fails_to_type(body, value, compiles):
+    """`def f(a): <body>` under `@njit` called with `value`: it runs, or fails to type."""
     namespace = {"np": np}
-    exec(f"def f(a):\n    return {expr}\n", namespace)
+    exec(f"def f(a):\n    {body}\n", namespace)
     compiled = njit(namespace["f"])
-    a = np.ones((3, 4))
     if compiles:
-        compiled(a)
+        compiled(value)
     else:
         with pytest.raises(errors.TypingError):
-            compiled(a)
+            compiled(value)
 
 
 @pytest.mark.parametrize(
@@ -411,12 +415,5 @@ def test_numpy_axis_keyword_support(expr, compiles):
 def test_numpy_calls_the_support_table_names(body, arg, compiles):
     """UNSUPPORTED_NUMPY, UFUNC_METHODS, INDEX_TRICKS, TUPLE_OF_ARRAYS, list and string indices
     and `list` in numba_support.rs."""
-    namespace = {"np": np}
-    exec(f"def f(a):\n    {body}\n", namespace)
-    compiled = njit(namespace["f"])
     value = np.arange(5.0) if arg == "array" else {"F": 1.0}
-    if compiles:
-        compiled(value)
-    else:
-        with pytest.raises(errors.TypingError):
-            compiled(value)
+    assert_compiles_or_fails_to_type(body, value, compiles)

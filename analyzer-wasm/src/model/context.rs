@@ -223,15 +223,10 @@ pub(crate) fn traced_functions(
             for name in returned_names(function.body) {
                 let implementation = format!("{}.{name}", function.name);
                 if functions.iter().any(|f| f.name == implementation) {
+                    trace_nested(functions, &implementation, &tracing, &mut traced);
                     traced
                         .entry(implementation)
                         .or_insert_with(|| tracing.clone());
-                    trace_nested(
-                        functions,
-                        &format!("{}.{name}", function.name),
-                        &tracing,
-                        &mut traced,
-                    );
                 }
             }
         }

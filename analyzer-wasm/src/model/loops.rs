@@ -342,10 +342,7 @@ fn accesses<'a>(
                 let ast::Expr::Name(base) = &*subscript.value else {
                     return;
                 };
-                let indices: Vec<&ast::Expr> = match &*subscript.slice {
-                    ast::Expr::Tuple(tuple) => tuple.elts.iter().collect(),
-                    single => vec![single],
-                };
+                let indices: Vec<&ast::Expr> = walk::indices(&subscript.slice).iter().collect();
                 let write = matches!(subscript.ctx, ast::ExprContext::Store);
                 let access = Access {
                     base: base.id.as_str(),
@@ -401,18 +398,12 @@ fn copies_rows(stmt: &ast::Stmt, ranks: &HashMap<&str, usize>) -> bool {
         let ast::Expr::Name(base) = &*subscript.value else {
             return false;
         };
-        let indices = match &*subscript.slice {
-            ast::Expr::Tuple(tuple) => tuple.elts.len(),
-            _ => 1,
-        };
-        let sliced = match &*subscript.slice {
-            ast::Expr::Tuple(tuple) => tuple.elts.iter().any(|e| matches!(e, ast::Expr::Slice(_))),
-            single => matches!(single, ast::Expr::Slice(_)),
-        };
+        let indices = walk::indices(&subscript.slice);
+        let sliced = indices.iter().any(|e| matches!(e, ast::Expr::Slice(_)));
         sliced
             || ranks
                 .get(base.id.as_str())
-                .is_some_and(|rank| indices < *rank)
+                .is_some_and(|rank| indices.len() < *rank)
     };
     takes_rows(target) || takes_rows(source)
 }

@@ -107,14 +107,6 @@ const INDEX_TRICKS: &[&str] = &["numpy.c_", "numpy.r_"];
 /// NumPy's submodules: `numpy.linalg.outer` is a function, not a ufunc's method.
 const NUMPY_SUBMODULES: &[&str] = &["linalg", "fft", "random", "ma", "char", "strings", "emath"];
 
-/// The index expressions of a subscript: the elements of `x[i, j]`, or the one of `x[i]`.
-fn index_positions(slice: &ast::Expr) -> &[ast::Expr] {
-    match slice {
-        ast::Expr::Tuple(tuple) => &tuple.elts,
-        single => std::slice::from_ref(single),
-    }
-}
-
 /// NumPy functions that Numba takes a tuple of arrays for, never a list (`np.hstack([a, b])`
 /// fails to type).
 const TUPLE_OF_ARRAYS: &[&str] = &[
@@ -282,10 +274,7 @@ fn adds_an_axis(value: &ast::Expr, name: &str) -> bool {
         ast::Expr::Attribute(attribute) => attribute.attr.as_str() == "newaxis",
         _ => false,
     };
-    match &*subscript.slice {
-        ast::Expr::Tuple(tuple) => tuple.elts.iter().any(new_axis),
-        index => new_axis(index),
-    }
+    walk::indices(&subscript.slice).iter().any(new_axis)
 }
 
 /// The module's own functions that `loop_` calls and that are not compiled yet: a rewrite that
@@ -489,7 +478,7 @@ impl Found {
             // Ex) `x[[0, 2]]`, `x[idx]` with `idx = list(...)`: nopython mode indexes arrays
             // with integers, slices and arrays, not with Python lists.
             ast::Expr::Subscript(subscript)
-                if index_positions(&subscript.slice)
+                if walk::indices(&subscript.slice)
                     .iter()
                     .any(|index| match index {
                         ast::Expr::List(_) | ast::Expr::ListComp(_) => true,

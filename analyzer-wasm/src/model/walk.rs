@@ -148,6 +148,15 @@ pub(crate) fn for_each_stmt<'a>(body: &'a [ast::Stmt], f: &mut impl FnMut(&'a as
     }
 }
 
+/// The index expressions of a subscript's slice: the elements of `x[i, j]`, or the one of
+/// `x[i]`.
+pub(crate) fn indices(slice: &ast::Expr) -> &[ast::Expr] {
+    match slice {
+        ast::Expr::Tuple(tuple) => &tuple.elts,
+        single => std::slice::from_ref(single),
+    }
+}
+
 /// The statement blocks directly inside `stmt` (empty for simple statements and for nested
 /// function or class definitions).
 pub(crate) fn child_blocks(stmt: &ast::Stmt) -> Vec<&[ast::Stmt]> {
