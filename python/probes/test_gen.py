@@ -53,13 +53,3 @@ def test_GEN403():
         return a + b
 
     assert add(1.0, 2.0) == add.py_func(1.0, 2.0)
-
-
-def test_GEN404():
-    def identity(x):
-        return np.cos(x) ** 2 + np.sin(x) ** 2
-
-    compiled = njit(identity)
-    x = np.linspace(0.0, 1.0, 32)
-    assert np.allclose(compiled(x), identity(x))
-    assert len(compiled.nopython_signatures) == 1

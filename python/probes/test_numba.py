@@ -408,12 +408,16 @@ def assert_compiles_or_fails_to_type(body, value, compiles):
         ("return np.add.accumulate(a).sum()", "array", False),
         ("return np.c_[a, a].sum()", "array", False),
         ("return np.r_[a, a].sum()", "array", False),
+        ("return np.mgrid[0:3, 0:3].sum() + a[0]", "array", False),
+        ("return np.ogrid[0:3][0] + a[0]", "array", False),
+        ("return np.ix_(a, a)[0].sum()", "array", False),
+        ("return np.fft.fft(a).real.sum()", "array", False),
         ("return a['F'] * 2.0", "dict", False),
         ("out = list()\n    out.append(a[0])\n    return len(out)", "array", True),
     ],
 )
 def test_numpy_calls_the_support_table_names(body, arg, compiles):
-    """UNSUPPORTED_NUMPY, UFUNC_METHODS, INDEX_TRICKS, TUPLE_OF_ARRAYS, list and string indices
-    and `list` in numba_support.rs."""
+    """UNSUPPORTED_NUMPY, UFUNC_METHODS, INDEX_TRICKS, TUPLE_OF_ARRAYS, `numpy.fft`, list and
+    string indices and `list` in numba_support.rs."""
     value = np.arange(5.0) if arg == "array" else {"F": 1.0}
     assert_compiles_or_fails_to_type(body, value, compiles)

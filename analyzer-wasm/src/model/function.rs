@@ -20,7 +20,7 @@ use crate::model::usage;
 use crate::model::walk;
 use crate::model::ModuleModel;
 use crate::model::{eager, host, sizing};
-use crate::model::{numba_support, Tracing};
+use crate::model::{loop_work, numba_support, Tracing};
 
 /// The syntax of one function definition (sync or async).
 #[derive(Debug, Clone)]
@@ -336,10 +336,11 @@ pub(crate) struct FunctionModel<'a> {
     pub(crate) library_ops: HashMap<Library, usize>,
     /// Whether an outermost loop does numeric work that Numba compiles, or would with a
     /// library call moved out: over array elements, or arithmetic on numbers over a `range`,
-    /// with no Python objects or uncompilable project functions in it.
+    /// with no Python objects or uncompilable project functions in it, and scalar work per
+    /// iteration rather than NumPy on whole arrays.
     pub(crate) numba_loop: bool,
     /// The first thing in the whole body that Numba does not compile; `None` when it compiles
-    /// as it is. Computed once: the candidate test, the verdicts and GEN404 all read it.
+    /// as it is. Computed once: the candidate test and the verdicts read it.
     pub(crate) body_blocker: Option<numba_support::Blocker>,
     /// Whether the body yields or awaits (a generator or a coroutine).
     pub(crate) suspends: bool,
@@ -506,15 +507,19 @@ impl<'a> FunctionModel<'a> {
                     .as_deref()
                     .is_some_and(|q| q.starts_with("random."))
             });
-        // Numeric loops, in a function that is numeric code throughout: a driver around a loop
-        // (I/O, Python objects, the project's other functions) is no candidate.
+        // Numeric loops doing scalar work per iteration, in a function that is numeric code
+        // throughout: a driver around a loop (I/O, Python objects, the project's other
+        // functions) is no candidate, nor a loop of NumPy calls on whole arrays.
         model.body_blocker = numba_support::function_blocker(&model, module);
         model.numba_loop = model.numeric_body()
             && model
                 .loops
                 .iter()
                 .filter(|l| l.depth == 1 && l.iter != LoopIter::TensorRange)
-                .any(|l| l.touches_arrays() || numba_support::is_numeric_loop(&model, l, module));
+                .any(|l| {
+                    (l.touches_arrays() || numba_support::is_numeric_loop(&model, l, module))
+                        && !loop_work::runs_whole_array_work(&model, l, module)
+                });
         model
     }
 

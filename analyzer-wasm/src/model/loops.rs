@@ -159,13 +159,24 @@ impl LoopModel<'_> {
             || self.accesses.iter().any(|a| {
                 a.base_kind.is_array()
                     && !a.row_copy
-                    && !a.indices.iter().any(|i| matches!(i, ast::Expr::Slice(_)))
+                    && !a.indices.iter().any(|i| takes_whole_axes(i))
             })
     }
 
     /// Whether `range`/`prange` loop iterations can run in parallel: no hazard and no early exit.
     pub(crate) fn is_independent(&self) -> bool {
         self.hazard.is_none() && self.exits.is_empty() && self.var.is_some()
+    }
+}
+
+/// Whether an index keeps or adds whole axes rather than picking an element: a slice, `...`,
+/// `None` or `np.newaxis`.
+fn takes_whole_axes(index: &ast::Expr) -> bool {
+    match index {
+        ast::Expr::Slice(_) => true,
+        ast::Expr::Constant(c) => matches!(c.value, ast::Constant::None | ast::Constant::Ellipsis),
+        ast::Expr::Attribute(attribute) => attribute.attr.as_str() == "newaxis",
+        _ => false,
     }
 }
 

@@ -13,6 +13,7 @@ mod imports;
 mod infer;
 mod kind;
 pub(crate) mod liveness;
+pub(crate) mod loop_work;
 pub(crate) mod loops;
 pub(crate) mod numba_support;
 pub(crate) mod observed;

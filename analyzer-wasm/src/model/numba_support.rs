@@ -95,14 +95,16 @@ pub(crate) const UNSUPPORTED_NUMPY: &[&str] = &[
     "numpy.asanyarray",
     "numpy.gradient",
     "numpy.meshgrid",
+    "numpy.ix_",
 ];
 
 /// Methods of NumPy's ufuncs (`np.subtract.outer`, `np.add.accumulate`) that nopython mode
 /// does not take on NumPy's own ufuncs (0.68, probed).
 const UFUNC_METHODS: &[&str] = &["outer", "reduce", "accumulate", "reduceat", "at"];
 
-/// NumPy's index tricks (`np.c_[a, b]`, `np.r_[a, b]`): objects nopython mode does not know.
-const INDEX_TRICKS: &[&str] = &["numpy.c_", "numpy.r_"];
+/// NumPy's index tricks (`np.c_[a, b]`, `np.r_[a, b]`, `np.mgrid[0:3, 0:3]`): objects nopython
+/// mode does not know.
+const INDEX_TRICKS: &[&str] = &["numpy.c_", "numpy.r_", "numpy.mgrid", "numpy.ogrid"];
 
 /// NumPy's submodules: `numpy.linalg.outer` is a function, not a ufunc's method.
 const NUMPY_SUBMODULES: &[&str] = &["linalg", "fft", "random", "ma", "char", "strings", "emath"];
@@ -173,7 +175,9 @@ pub(crate) fn library_call_compiles(qualified: &str, call: &ast::ExprCall) -> bo
             return false;
         }
         let axis_ok = NUMPY_AXIS_KEYWORD.contains(&qualified) || !has_keyword(&["axis"]);
+        // `numpy.fft` has no nopython implementation (the `rocket-fft` package adds one).
         return !qualified.starts_with("numpy.testing")
+            && !qualified.starts_with("numpy.fft.")
             && !UNSUPPORTED_NUMPY.contains(&qualified)
             && !has_keyword(UNSUPPORTED_NUMPY_KEYWORDS)
             && axis_ok;

@@ -525,12 +525,4 @@ pub(crate) static RULES: &[Rule] = &[
         doc: general::too_small_function::DOC,
         check: general::too_small_function::check,
     },
-    Rule {
-        code: "GEN404",
-        name: "vectorized-numpy-chain",
-        severity: Severity::Info,
-        family: Family::General,
-        doc: general::vectorized_numpy_chain::DOC,
-        check: general::vectorized_numpy_chain::check,
-    },
 ];

@@ -6,14 +6,14 @@ mod cost;
 use std::collections::BTreeMap;
 
 use crate::model::{
-    library_kernel_kind, numba_support, Framework, FunctionModel, Library, LoopIter, LoopModel,
-    ModuleModel,
+    library_kernel_kind, loop_work, numba_support, Framework, FunctionModel, Library, LoopIter,
+    LoopModel, ModuleModel,
 };
 use crate::report::{Config, Diagnostic, Estimate, Severity, Verdict};
 use crate::rules::{general, numba, Family, Rule};
 
 /// Codes that argue for compiling.
-const REASONS: &[&str] = &["NB401", "NB205", "GEN402", "GEN404"];
+const REASONS: &[&str] = &["NB401", "NB205", "GEN402"];
 /// Profitability codes that argue against compiling, whatever the framework.
 const AGAINST: &[&str] = &["GEN401", "GEN403"];
 
@@ -172,10 +172,6 @@ fn verdict(
         if !list.contains(&code) {
             list.push(code);
         }
-    }
-    // Whole-array NumPy is a weak reason for Numba only.
-    if framework != Framework::Numba {
-        reasons.retain(|c| c != "GEN404");
     }
     if framework == Framework::Numba {
         reasons.retain(|c| c != "GEN402");
@@ -440,6 +436,13 @@ fn estimate(
                 Some(cost::NOTHING),
                 format!("The loop {}: {advice}.", blocker.what),
             );
+        }
+        if function
+            .loops
+            .iter()
+            .any(|l| l.depth == 1 && loop_work::runs_whole_array_work(function, l, module))
+        {
+            return (Some(cost::VECTORIZED_NUMPY), "Each iteration of its loop runs NumPy on whole arrays, already library kernels: compiling saves only the per-call overhead, which pays on small arrays alone.".to_owned());
         }
         if work.chain >= 2 {
             return (Some(cost::VECTORIZED_NUMPY), "Already vectorized NumPy: Numba only saves temporaries (parallel=True gains more).".to_owned());

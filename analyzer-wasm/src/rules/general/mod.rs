@@ -3,4 +3,3 @@
 pub(crate) mod fusible_elementwise_chain;
 pub(crate) mod library_kernel_bound;
 pub(crate) mod too_small_function;
-pub(crate) mod vectorized_numpy_chain;

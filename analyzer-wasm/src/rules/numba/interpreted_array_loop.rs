@@ -2,7 +2,7 @@
 
 use rustpython_parser::ast::Ranged;
 
-use crate::model::{numba_support, FunctionModel, LoopIter, LoopModel, ModuleModel};
+use crate::model::{loop_work, numba_support, FunctionModel, LoopIter, LoopModel, ModuleModel};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -12,7 +12,9 @@ rule_doc! {
     /// everything the loop calls is something Numba compiles (NumPy, `math`, numbers, and the
     /// module's own functions that are compiled or compile as they are). A loop that calls a
     /// method of a Python object or a function Numba cannot compile is not reported: `@njit`
-    /// would fail on it.
+    /// would fail on it. Nor is a loop whose iterations run NumPy on whole arrays or slices
+    /// (`np.exp(grid - c)`, `X[:, j] > t`): each iteration is already a library kernel, and
+    /// compiling saves only the per-call overhead, which pays on small arrays alone.
     ///
     /// ## Why is this bad?
     /// Every iteration runs in the interpreter, boxing each element. Numba compiles such loops
@@ -78,7 +80,8 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
 }
 
 /// Whether `loop_` is an outermost loop over array elements or numbers whose every call and
-/// value Numba compiles: the loops `@njit` speeds up as they are written.
+/// value Numba compiles, and whose iterations do scalar work rather than NumPy on whole arrays:
+/// the loops `@njit` speeds up as they are written.
 pub(crate) fn compiles(
     function: &FunctionModel<'_>,
     loop_: &LoopModel<'_>,
@@ -87,6 +90,7 @@ pub(crate) fn compiles(
     loop_.depth == 1
         && loop_.iter != LoopIter::TensorRange
         && (loop_.touches_arrays() || numba_support::is_numeric_loop(function, loop_, module))
+        && !loop_work::runs_whole_array_work(function, loop_, module)
         && numba_support::loop_blocker(function, loop_, module).is_none()
 }
 

@@ -1,6 +1,7 @@
 //! NB205: a `range` loop whose iterations are independent.
 
 use crate::model::{Framework, FunctionModel, LoopIter};
+use crate::rules::numba::interpreted_array_loop;
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -44,6 +45,14 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         return;
     }
     for loop_ in parallelizable(function) {
+        // Outside compiled code, `prange` is advice only where `@njit` takes the loop as it is
+        // (the loop NB401 reports): threads do not help a loop that does not compile, nor one
+        // whose iterations are already NumPy kernels.
+        if !function.is_compiled()
+            && !interpreted_array_loop::compiles(function, loop_, checker.module)
+        {
+            continue;
+        }
         // A compiled kernel that reduces two or more arrays into a scalar (a distance between
         // two vectors) is called per pair by other code; threads belong in the caller's loop.
         let writes = loop_.accesses.iter().any(|a| a.write);
