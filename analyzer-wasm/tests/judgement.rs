@@ -2103,7 +2103,10 @@ def scores(X, edges, hist):
             !matches!(numba.benefit.as_str(), "high" | "medium"),
             "{name}: {numba:?}"
         );
-        assert!(!codes_in(&report, name).contains(&"NB401".to_owned()), "{name}");
+        assert!(
+            !codes_in(&report, name).contains(&"NB401".to_owned()),
+            "{name}"
+        );
     }
     assert!(verdict(&report, "weighted_gaussians", "numba")
         .summary

@@ -511,6 +511,10 @@ impl<'a> FunctionModel<'a> {
         // throughout: a driver around a loop (I/O, Python objects, the project's other
         // functions) is no candidate, nor a loop of NumPy calls on whole arrays.
         model.body_blocker = numba_support::function_blocker(&model, module);
+        let whole_array_work = loop_work::runs_whole_array_work(&model, module);
+        for (l, whole) in model.loops.iter_mut().zip(whole_array_work) {
+            l.whole_array_work = whole;
+        }
         model.numba_loop = model.numeric_body()
             && model
                 .loops
@@ -518,7 +522,7 @@ impl<'a> FunctionModel<'a> {
                 .filter(|l| l.depth == 1 && l.iter != LoopIter::TensorRange)
                 .any(|l| {
                     (l.touches_arrays() || numba_support::is_numeric_loop(&model, l, module))
-                        && !loop_work::runs_whole_array_work(&model, l, module)
+                        && !l.whole_array_work
                 });
         model
     }

@@ -9,19 +9,36 @@ use rustpython_parser::ast;
 
 use crate::model::{is_static_query, walk, FunctionModel, LoopModel, ModuleModel};
 
-/// Whether the iterations of the nest under `loop_` compute on whole arrays: every innermost
-/// loop of the nest runs, in every iteration (its body outside nested blocks, the tests of
-/// those blocks included), array arithmetic or a comparison with an array or a slice of one as
-/// an operand, a NumPy function called on one, or an array method called on one. A nest whose
+/// For each loop of `function`, whether the iterations of its nest compute on whole arrays:
+/// every innermost loop of the nest runs, in every iteration (its body outside nested blocks,
+/// the tests of those blocks included), array arithmetic or a comparison with an array or a
+/// slice of one as an operand, a NumPy function called on one, or an array method called on
+/// one, or writes a slice. A nest whose
 /// inner loop walks elements (`for k in range(j): tmp[k] += b * p[j - k - 1]`) is element
 /// work, whatever its outer body does, and so is a loop that reaches for a whole array only in
 /// a branch; shape and dtype queries are no work.
 pub(crate) fn runs_whole_array_work(
     function: &FunctionModel<'_>,
+    module: &ModuleModel<'_>,
+) -> Vec<bool> {
+    if function.loops.is_empty() {
+        return Vec::new();
+    }
+    let arrays = WholeArrays::of(function, module);
+    function
+        .loops
+        .iter()
+        .map(|loop_| nest_runs_whole_array_work(function, loop_, module, &arrays))
+        .collect()
+}
+
+/// Whether the iterations of the nest under `loop_` compute on whole arrays.
+fn nest_runs_whole_array_work(
+    function: &FunctionModel<'_>,
     loop_: &LoopModel<'_>,
     module: &ModuleModel<'_>,
+    arrays: &WholeArrays<'_>,
 ) -> bool {
-    let arrays = WholeArrays::of(function, module);
     let whole = |expr: &ast::Expr| arrays.holds(expr);
     innermost_loops(function, loop_).all(|leaf| {
         let body = loop_body(leaf.stmt);

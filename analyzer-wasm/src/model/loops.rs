@@ -148,6 +148,10 @@ pub(crate) struct LoopModel<'a> {
     pub(crate) reductions: Vec<&'a str>,
     /// The first reason the iterations are not independent.
     pub(crate) hazard: Option<Hazard<'a>>,
+    /// Whether every iteration of its nest runs NumPy on whole arrays
+    /// ([`loop_work::runs_whole_array_work`](crate::model::loop_work::runs_whole_array_work)),
+    /// set once the function's model is built.
+    pub(crate) whole_array_work: bool,
 }
 
 impl LoopModel<'_> {
@@ -296,6 +300,7 @@ fn collect_in<'a>(
             exits,
             reductions,
             hazard: None,
+            whole_array_work: false,
         };
         this.hazard =
             hazard(&this, carried, loop_body).or_else(|| call_hazard(loop_body, model, module));

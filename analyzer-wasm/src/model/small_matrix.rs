@@ -110,11 +110,20 @@ impl<'a> SmallMatrices<'a> {
                     let indices: Vec<&ast::Expr> = indices(subscript).iter().collect();
                     match indices.as_slice() {
                         [only] => from_end == 0 && is_small_slice(only),
-                        _ => nth_from_end(&indices, is_small_slice),
+                        _ => {
+                            nth_from_end(&indices, is_small_slice)
+                                || new_axis_after_ellipsis(&indices, from_end)
+                        }
                     }
                 }
                 ast::Expr::Call(call) => match method(call) {
                     Some(("reshape" | "view", _)) => nth_from_end(&dims(call), is_small_int),
+                    // `x.unsqueeze(-1)` makes the last dimension 1, `unsqueeze(-2)` the one
+                    // before.
+                    Some(("unsqueeze", Some(_))) => call
+                        .args
+                        .first()
+                        .is_some_and(|axis| is_negative_int(axis, from_end + 1)),
                     Some((name, Some(receiver))) if keeps_shape(name) => {
                         self.dim_is_small(receiver, from_end)
                     }
@@ -161,6 +170,32 @@ fn dims(call: &ast::ExprCall) -> Vec<&ast::Expr> {
         [ast::Expr::Tuple(tuple)] => tuple.elts.iter().collect(),
         args => args.iter().collect(),
     }
+}
+
+/// Whether the index `from_end` places before the last is a new axis (`None`, `np.newaxis`),
+/// of size 1, with an `...` before it so that the positions from the end are exact:
+/// `v[..., None]`, `x[..., None, :]`.
+fn new_axis_after_ellipsis(indices: &[&ast::Expr], from_end: usize) -> bool {
+    let Some(position) = indices.len().checked_sub(1 + from_end) else {
+        return false;
+    };
+    let is_new_axis = |index: &ast::Expr| match index {
+        ast::Expr::Constant(c) => matches!(c.value, ast::Constant::None),
+        ast::Expr::Attribute(attribute) => attribute.attr.as_str() == "newaxis",
+        _ => false,
+    };
+    let ellipsis = |index: &&ast::Expr| matches!(index, ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Ellipsis));
+    is_new_axis(indices[position]) && indices[..position].iter().any(ellipsis)
+}
+
+/// Whether `expr` is the literal `-value`.
+fn is_negative_int(expr: &ast::Expr, value: usize) -> bool {
+    let ast::Expr::UnaryOp(unary) = expr else {
+        return false;
+    };
+    matches!(unary.op, ast::UnaryOp::USub)
+        && matches!(&*unary.operand, ast::Expr::Constant(c)
+            if matches!(&c.value, ast::Constant::Int(v) if usize::try_from(v).is_ok_and(|v| v == value)))
 }
 
 /// `:3`, `1:2`: a slice with a small literal upper bound.
@@ -239,5 +274,16 @@ mod tests {
         assert!(!tiny("x @ w"));
         assert!(!tiny("Jw @ J.mT"));
         assert!(!tiny("q @ k[..., :64].mT"));
+    }
+
+    #[test]
+    fn a_product_over_a_new_axis_is_an_outer_product() {
+        assert!(tiny("a[..., None] @ b[..., None, :]"));
+        assert!(tiny("inv_freq.unsqueeze(-1) @ pos.unsqueeze(-2)"));
+        assert!(tiny("x @ y[..., None, :]"));
+        // Without `...` the positions from the end depend on how many dimensions there are.
+        assert!(!tiny("a[:, None] @ b"));
+        assert!(!tiny("x.unsqueeze(0) @ y"));
+        assert!(!tiny("F @ v[..., None]"));
     }
 }

@@ -6,8 +6,8 @@ mod cost;
 use std::collections::BTreeMap;
 
 use crate::model::{
-    library_kernel_kind, loop_work, numba_support, Framework, FunctionModel, Library, LoopIter,
-    LoopModel, ModuleModel,
+    library_kernel_kind, numba_support, Framework, FunctionModel, Library, LoopIter, LoopModel,
+    ModuleModel,
 };
 use crate::report::{Config, Diagnostic, Estimate, Severity, Verdict};
 use crate::rules::{general, numba, Family, Rule};
@@ -440,7 +440,7 @@ fn estimate(
         if function
             .loops
             .iter()
-            .any(|l| l.depth == 1 && loop_work::runs_whole_array_work(function, l, module))
+            .any(|l| l.depth == 1 && l.whole_array_work)
         {
             return (Some(cost::VECTORIZED_NUMPY), "Each iteration of its loop runs NumPy on whole arrays, already library kernels: compiling saves only the per-call overhead, which pays on small arrays alone.".to_owned());
         }

@@ -2,7 +2,7 @@
 
 use rustpython_parser::ast::Ranged;
 
-use crate::model::{loop_work, numba_support, FunctionModel, LoopIter, LoopModel, ModuleModel};
+use crate::model::{numba_support, FunctionModel, LoopIter, LoopModel, ModuleModel};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -90,7 +90,7 @@ pub(crate) fn compiles(
     loop_.depth == 1
         && loop_.iter != LoopIter::TensorRange
         && (loop_.touches_arrays() || numba_support::is_numeric_loop(function, loop_, module))
-        && !loop_work::runs_whole_array_work(function, loop_, module)
+        && !loop_.whole_array_work
         && numba_support::loop_blocker(function, loop_, module).is_none()
 }
 
