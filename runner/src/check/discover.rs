@@ -3,15 +3,41 @@
 //!
 //! Folders are walked with the `ignore` crate, as ruff and ripgrep do: `.gitignore` (also outside
 //! a git repository, and those of parent folders), `.ignore` and `.git/info/exclude` are
-//! respected, hidden files and folders are skipped, symbolic links are not followed. The
-//! `exclude` patterns of `[tool.jitlens]` prune the walk too. A file named on the command line is
-//! always checked, whatever its name, as in ruff.
+//! respected, hidden files and folders are skipped, symbolic links are not followed. Folders that
+//! hold built, vendored or installed copies of code ([`DEFAULT_EXCLUDED_FOLDERS`], ruff's default
+//! excludes that are not hidden) are skipped too, and the `exclude` patterns of `[tool.jitlens]`
+//! prune the walk further. A file or folder named on the command line is always checked, whatever
+//! its name, as in ruff.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::WalkBuilder;
+
+/// Folder names skipped below a named folder: build output (`build/lib` holds a second copy of
+/// the package), distributions, virtual environments and installed or vendored packages.
+pub(crate) const DEFAULT_EXCLUDED_FOLDERS: &[&str] = &[
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+];
+
+/// Whether the walk skips `entry` by its name alone: a [`DEFAULT_EXCLUDED_FOLDERS`] folder below
+/// the folder the walk started from.
+fn is_default_excluded(entry: &ignore::DirEntry) -> bool {
+    entry.depth() > 0
+        && entry.file_type().is_some_and(|kind| kind.is_dir())
+        && entry
+            .file_name()
+            .to_str()
+            .is_some_and(|name| DEFAULT_EXCLUDED_FOLDERS.contains(&name))
+}
 
 /// The files to check, sorted and without duplicates, and what could not be walked.
 #[derive(Debug)]
@@ -41,6 +67,9 @@ pub(crate) fn python_files(paths: &[PathBuf], exclude: &Exclude) -> anyhow::Resu
         let walk = WalkBuilder::new(path)
             .require_git(false)
             .filter_entry(move |entry| {
+                if is_default_excluded(entry) {
+                    return false;
+                }
                 let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
                 !exclude.is_excluded(entry.path(), is_dir)
             })
@@ -142,8 +171,8 @@ mod tests {
                 ("pkg/z.py", ""),
                 ("pkg/generated.py", ""),
                 ("pkg/.gitignore", "generated.py\n"),
-                ("build/out.py", ""),
-                (".ignore", "build/\n"),
+                ("out/gen.py", ""),
+                (".ignore", "out/\n"),
                 (".hidden/h.py", ""),
                 (".dot.py", ""),
             ],
@@ -151,6 +180,30 @@ mod tests {
         let discovered = python_files(std::slice::from_ref(&root), &Exclude::none()).unwrap();
         assert_eq!(relative(&root, &discovered), ["a.py", "b.py", "pkg/z.py"]);
         assert!(discovered.errors.is_empty());
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn build_output_and_environments_are_skipped_below_the_named_folder() {
+        let root = tree(
+            "defaults",
+            &[
+                ("pkg/core.py", ""),
+                ("build/lib/pkg/core.py", ""),
+                ("dist/pkg/core.py", ""),
+                ("venv/lib/site.py", ""),
+                ("pkg/node_modules/x.py", ""),
+                ("pkg/builder.py", ""),
+            ],
+        );
+        let discovered = python_files(std::slice::from_ref(&root), &Exclude::none()).unwrap();
+        assert_eq!(
+            relative(&root, &discovered),
+            ["pkg/builder.py", "pkg/core.py"]
+        );
+        // Named on the command line, a `build` folder is walked as asked.
+        let named = python_files(&[root.join("build")], &Exclude::none()).unwrap();
+        assert_eq!(relative(&root, &named), ["build/lib/pkg/core.py"]);
         std::fs::remove_dir_all(&root).unwrap();
     }
 
