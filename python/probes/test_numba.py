@@ -194,6 +194,43 @@ def test_NB014():
     assert numpy_dtype(X, 3).dtype == np.int64
 
 
+# The table of `analyzer-wasm/src/model/numba_dtypes.rs`: which constructors reject a Python
+# type as the dtype, where the builtin `float` passes, and that `np.full` ignores one.
+@pytest.mark.parametrize(
+    "call, python_float_passes",
+    [
+        ("np.empty(n, dtype=D)", True),
+        ("np.zeros(n, dtype=D)", True),
+        ("np.ones(n, D)", True),
+        ("np.arange(n, dtype=D)", False),
+        ("np.empty_like(x, dtype=D)", False),
+        ("np.zeros_like(x, dtype=D)", False),
+        ("np.ones_like(x, dtype=D)", False),
+        ("np.full_like(x, 1, dtype=D)", False),
+        ("np.asarray(x, dtype=D)", False),
+    ],
+)
+def test_NB014_constructors(call, python_float_passes):
+    def compiled(dtype):
+        namespace = {"np": np}
+        exec(f"def f(n, x):\n    return {call.replace('D', dtype)}\n", namespace)
+        return njit(namespace["f"])
+
+    for python_type in ("int", "bool", "complex", "float"):
+        if python_type == "float" and python_float_passes:
+            assert compiled(python_type)(3, X).dtype == np.float64
+            continue
+        # `np.asarray` fails inside Numba's typing (an AttributeError), the others with a
+        # TypingError.
+        with pytest.raises((errors.TypingError, AttributeError)):
+            compiled(python_type)(3, X)
+    assert compiled("np.int64")(3, X).dtype == np.int64
+    # `np.full` compiles with a Python type and ignores it, where NumPy follows it.
+    full = njit(lambda n: np.full(n, 1, dtype=int))
+    assert full(3).dtype == np.float64
+    assert full.py_func(3).dtype == np.int64
+
+
 SCALE = 1.0
 
 

@@ -395,6 +395,36 @@ pub(crate) fn traced_functions(
     (traced, callees)
 }
 
+/// Whether a function of the module that runs in Python (no JIT decorator, not traced) calls
+/// the module's function `callee` by name: where a compiled function's every call pays the
+/// dispatch from Python.
+pub(crate) fn called_from_python(module: &ModuleModel<'_>, callee: &str) -> bool {
+    module.functions.iter().any(|caller| {
+        if caller.name == callee
+            || module.traced.contains_key(&caller.name)
+            || module.called_from_compiled.contains(&caller.name)
+            || caller
+                .decorators
+                .iter()
+                .any(|d| JitDecorator::parse(d, module).is_some())
+        {
+            return false;
+        }
+        let mut calls = false;
+        walk::for_each_expr_in(caller.body, &mut |expr| {
+            if let ast::Expr::Call(call) = expr {
+                if let ast::Expr::Name(name) = &*call.func {
+                    calls = calls
+                        || module
+                            .function_named(&caller.name, name.id.as_str())
+                            .is_some_and(|f| f.name == callee);
+                }
+            }
+        });
+        calls
+    })
+}
+
 /// The parameters of `function` and the names its body assigns: a name bound there is not the
 /// module's function of the same name.
 fn bound_names<'a>(function: &FunctionSyntax<'a>) -> Vec<&'a str> {

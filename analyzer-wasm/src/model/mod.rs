@@ -15,6 +15,7 @@ mod kind;
 pub(crate) mod liveness;
 pub(crate) mod loop_work;
 pub(crate) mod loops;
+pub(crate) mod numba_dtypes;
 pub(crate) mod numba_support;
 pub(crate) mod observed;
 mod op_counts;
@@ -231,6 +232,12 @@ impl<'a> ModuleModel<'a> {
         self.torch_reach
             .as_ref()
             .is_none_or(|reached| reached.contains(name))
+    }
+
+    /// Whether a function of the module that runs in Python calls the module's function
+    /// `name` (qualified) by name ([`context::called_from_python`]).
+    pub(crate) fn is_called_from_python(&self, name: &str) -> bool {
+        context::called_from_python(self, name)
     }
 
     /// Whether `name` is a compiler of the project's own that compiles with Numba: defined in

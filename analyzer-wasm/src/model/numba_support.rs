@@ -12,6 +12,7 @@ use rustpython_parser::text_size::TextRange;
 use crate::model::function::{callee_or_self, FunctionModel, FunctionSyntax};
 use crate::model::kind::{Framework, Kind};
 use crate::model::loops::LoopModel;
+use crate::model::numba_dtypes::rejected_constructor_dtype;
 use crate::model::walk;
 use crate::model::ModuleModel;
 
@@ -151,7 +152,7 @@ const NUMPY_AXIS_KEYWORD: &[&str] = &[
 ];
 
 /// Whether Numba's nopython mode compiles `call` to the library function `qualified`: NumPy
-/// (less the calls and keywords it lacks), `math`, `cmath`, Numba's own and the builtins it
+/// (less the calls and keywords it lacks, and Python types as dtypes), `math`, `cmath`, Numba's own and the builtins it
 /// knows. Builtins and `math` take no keywords there.
 pub(crate) fn library_call_compiles(qualified: &str, call: &ast::ExprCall) -> bool {
     let has_keyword = |names: &[&str]| {
@@ -171,7 +172,7 @@ pub(crate) fn library_call_compiles(qualified: &str, call: &ast::ExprCall) -> bo
                 call.args.first(),
                 Some(ast::Expr::List(_) | ast::Expr::ListComp(_))
             );
-        if ufunc_method || list_of_arrays {
+        if ufunc_method || list_of_arrays || rejected_constructor_dtype(qualified, call).is_some() {
             return false;
         }
         let axis_ok = NUMPY_AXIS_KEYWORD.contains(&qualified) || !has_keyword(&["axis"]);
@@ -569,6 +570,12 @@ fn call_blocker(
     }
     match module.imports.qualified_name(&call.func) {
         Some(qualified) => {
+            if let Some(numpy_type) = rejected_constructor_dtype(&qualified, call) {
+                return Some((
+                    format!("passes a Python type as the dtype of `{qualified}` (Numba takes `{numpy_type}`)"),
+                    true,
+                ));
+            }
             let supported = library_call_compiles(&qualified, call);
             (!supported).then(|| {
                 (

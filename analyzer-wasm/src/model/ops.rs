@@ -176,9 +176,10 @@ pub(crate) fn library_kernel_kind(call: &CallSite<'_>) -> Option<&'static str> {
     Some(kind)
 }
 
-/// Whether an `einsum` is a matrix product: it sums over an index, and some operand keeps an
-/// index of its own in the output (`"ij,jk->ik"`, `"btk,bnk->btn"`, `"ij,j->i"`). A spec that
-/// sums over nothing (`"ij,i->ij"`) is a broadcast product, one whose every output index is
+/// Whether an `einsum` is a matrix product: it contracts an index that two operands share and
+/// the output drops, and some operand keeps an index of its own in the output (`"ij,jk->ik"`,
+/// `"btk,bnk->btn"`, `"ij,j->i"`). A spec of one operand (`"ijj->i"`, `"ijk->ij"`) is a trace
+/// or a sum, one that sums over nothing (`"ij,i->ij"`) is a broadcast product, one whose every output index is
 /// shared (`"bn,bn->b"`) is a row-wise dot: elementwise work and a reduction. A spec that is not
 /// a literal string counts as a matrix product.
 fn is_matrix_product_einsum(call: &CallSite<'_>) -> bool {
@@ -192,10 +193,13 @@ fn is_matrix_product_einsum(call: &CallSite<'_>) -> bool {
         return true;
     };
     let operands: Vec<&str> = inputs.split(',').map(str::trim).collect();
-    let sums = inputs
+    // Ex) `'ijj->i'`, `'ij,k->i'`: a trace or sums of single operands, no contraction.
+    let contracts = inputs
         .chars()
         .filter(char::is_ascii_alphabetic)
-        .any(|index| !output.contains(index));
+        .any(|index| {
+            !output.contains(index) && operands.iter().filter(|o| o.contains(index)).count() >= 2
+        });
     let own_output_index = operands.iter().enumerate().any(|(position, operand)| {
         operand
             .chars()
@@ -208,7 +212,7 @@ fn is_matrix_product_einsum(call: &CallSite<'_>) -> bool {
                         .all(|(other, o)| other == position || !o.contains(index))
             })
     });
-    sums && own_output_index
+    contracts && own_output_index
 }
 
 /// Whether a call's two positional arguments are the same name (`dot(d, d)`).

@@ -207,11 +207,11 @@ pub(crate) static RULES: &[Rule] = &[
     },
     Rule {
         code: "NB014",
-        name: "astype-python-type",
+        name: "python-type-dtype",
         severity: Severity::Error,
         family: Family::Numba,
-        doc: numba::astype_python_type::DOC,
-        check: numba::astype_python_type::check,
+        doc: numba::python_type_dtype::DOC,
+        check: numba::python_type_dtype::check,
     },
     Rule {
         code: "NB101",

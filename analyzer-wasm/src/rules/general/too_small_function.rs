@@ -2,12 +2,14 @@
 
 use rustpython_parser::ast;
 
-use crate::model::{FunctionModel, Library, ModuleModel};
+use crate::model::{Framework, FunctionModel, Library, ModuleModel};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
     /// ## What it does
     /// Finds functions with no loop and exactly one array operation, such as `return x + 1`.
+    /// A function compiled with Numba is reported only where plain Python calls it: called
+    /// from compiled code or handed to it as a callback, it is compiled into its caller.
     ///
     /// ## Why is this bad?
     /// A compiled call first checks argument types or guards. For tiny work that check costs
@@ -20,6 +22,9 @@ rule_doc! {
     /// @njit
     /// def add(a, b):
     ///     return a + b
+    ///
+    /// def total(pairs):
+    ///     return sum(add(a, b) for a, b in pairs)
     /// ```
     ///
     /// Use instead:
@@ -49,7 +54,12 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
             .qualified_name(target)
             .is_some_and(|q| matches!(q.as_str(), "numba.vectorize" | "numba.guvectorize"))
     });
-    if is_too_small(function, checker.module) && !inlined && !ufunc {
+    // A small Numba function is a building block: compiled code calls it, or is handed it as a
+    // callback (`reduce_nb(a, mean_reduce_nb)`), from this module or another. Only a call from
+    // plain Python shows the dispatch this rule is about.
+    let building_block = function.jit_for(Framework::Numba).is_some()
+        && !checker.module.is_called_from_python(&function.syntax.name);
+    if is_too_small(function, checker.module) && !inlined && !ufunc && !building_block {
         checker.report(
             checker.header(function),
             "too little work to repay the call overhead of a JIT",

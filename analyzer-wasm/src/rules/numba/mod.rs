@@ -1,6 +1,5 @@
 //! NB: rules for Numba (`@njit`, `@jit`, `parallel=True`, `prange`, `fastmath`, `cache`).
 
-pub(crate) mod astype_python_type;
 pub(crate) mod cache_stale_dependency;
 pub(crate) mod class_definition;
 pub(crate) mod fastmath_nan_check;
@@ -17,6 +16,7 @@ pub(crate) mod parallelizable_loop;
 pub(crate) mod prange_early_exit;
 pub(crate) mod prange_race;
 pub(crate) mod print_keyword_arguments;
+pub(crate) mod python_type_dtype;
 pub(crate) mod specific_exception_handler;
 pub(crate) mod str_of_float;
 pub(crate) mod string_formatting;
