@@ -176,12 +176,9 @@ impl LoopModel<'_> {
 /// Whether an index keeps or adds whole axes rather than picking an element: a slice, `...`,
 /// `None` or `np.newaxis`.
 fn takes_whole_axes(index: &ast::Expr) -> bool {
-    match index {
-        ast::Expr::Slice(_) => true,
-        ast::Expr::Constant(c) => matches!(c.value, ast::Constant::None | ast::Constant::Ellipsis),
-        ast::Expr::Attribute(attribute) => attribute.attr.as_str() == "newaxis",
-        _ => false,
-    }
+    walk::is_new_axis(index)
+        || matches!(index, ast::Expr::Slice(_))
+        || matches!(index, ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Ellipsis))
 }
 
 /// How `expr` indexes relative to the loop variable `var`.
@@ -538,7 +535,7 @@ fn hazard<'a>(
                 .indices
                 .get(position)
                 .is_some_and(|i| index_pattern(i, var) == Index::Var(0));
-            if !same {
+            if !same && !reads_own_write(read, &this.accesses, var) {
                 return Some(Hazard::CarriedArray(write.base, read.range));
             }
         }
@@ -557,6 +554,42 @@ fn hazard<'a>(
         }
     });
     mutation
+}
+
+/// Whether `read` reads back what the iteration wrote before it: the same array at the same
+/// indices as an earlier write whose indices hold the loop variable (`d[i, j] = f(x[i], x[j])`
+/// then `d[j, i] = d[i, j]`), not another iteration's element.
+fn reads_own_write(read: &Access<'_>, accesses: &[Access<'_>], var: &str) -> bool {
+    accesses.iter().any(|write| {
+        write.write
+            && write.base == read.base
+            && write.range.start() < read.range.start()
+            && write.indices.len() == read.indices.len()
+            && write
+                .indices
+                .iter()
+                .any(|index| index_pattern(index, var) == Index::Var(0))
+            && write
+                .indices
+                .iter()
+                .zip(&read.indices)
+                .all(|(w, r)| same_index(w, r))
+    })
+}
+
+/// Whether two index expressions are the same: names, literals and arithmetic on them.
+fn same_index(left: &ast::Expr, right: &ast::Expr) -> bool {
+    match (left, right) {
+        (ast::Expr::Name(l), ast::Expr::Name(r)) => l.id == r.id,
+        (ast::Expr::Constant(l), ast::Expr::Constant(r)) => l.value == r.value,
+        (ast::Expr::BinOp(l), ast::Expr::BinOp(r)) => {
+            l.op == r.op && same_index(&l.left, &r.left) && same_index(&l.right, &r.right)
+        }
+        (ast::Expr::UnaryOp(l), ast::Expr::UnaryOp(r)) => {
+            l.op == r.op && same_index(&l.operand, &r.operand)
+        }
+        _ => false,
+    }
 }
 
 /// The first call in the loop body that passes an array to a function that may write into it:
@@ -669,6 +702,21 @@ mod tests {
                 loops[0].hazard,
                 Some(Hazard::CarriedArray("a", _))
             ));
+        });
+    }
+
+    #[test]
+    fn reading_back_the_iterations_own_write_is_no_dependency() {
+        // A symmetric distance matrix filled above the diagonal and mirrored.
+        let mirrored = "import numpy as np\ndef f(x):\n    n = x.shape[0]\n    d = np.zeros((n, n))\n    for i in range(n):\n        for j in range(i + 1, n):\n            d[i, j] = abs(x[i] - x[j])\n            d[j, i] = d[i, j]\n    return d\n";
+        loops_of(mirrored, |loops| assert_eq!(loops[0].hazard, None));
+        // Reading the mirrored element before it is written reads another iteration's.
+        let before = "import numpy as np\ndef f(x, d):\n    n = x.shape[0]\n    for i in range(n):\n        for j in range(n):\n            d[j, i] = d[i, j] + x[i]\n    return d\n";
+        loops_of(before, |loops| {
+            assert!(matches!(
+                loops[0].hazard,
+                Some(Hazard::CarriedArray("d", _))
+            ))
         });
     }
 

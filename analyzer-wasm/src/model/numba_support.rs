@@ -274,12 +274,9 @@ fn adds_an_axis(value: &ast::Expr, name: &str) -> bool {
     if !matches!(&*subscript.value, ast::Expr::Name(base) if base.id.as_str() == name) {
         return false;
     }
-    let new_axis = |index: &ast::Expr| match index {
-        ast::Expr::Constant(constant) => matches!(constant.value, ast::Constant::None),
-        ast::Expr::Attribute(attribute) => attribute.attr.as_str() == "newaxis",
-        _ => false,
-    };
-    walk::indices(&subscript.slice).iter().any(new_axis)
+    walk::indices(&subscript.slice)
+        .iter()
+        .any(walk::is_new_axis)
 }
 
 /// The module's own functions that `loop_` calls and that are not compiled yet: a rewrite that

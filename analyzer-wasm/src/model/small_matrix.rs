@@ -179,13 +179,8 @@ fn new_axis_after_ellipsis(indices: &[&ast::Expr], from_end: usize) -> bool {
     let Some(position) = indices.len().checked_sub(1 + from_end) else {
         return false;
     };
-    let is_new_axis = |index: &ast::Expr| match index {
-        ast::Expr::Constant(c) => matches!(c.value, ast::Constant::None),
-        ast::Expr::Attribute(attribute) => attribute.attr.as_str() == "newaxis",
-        _ => false,
-    };
     let ellipsis = |index: &&ast::Expr| matches!(index, ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Ellipsis));
-    is_new_axis(indices[position]) && indices[..position].iter().any(ellipsis)
+    walk::is_new_axis(indices[position]) && indices[..position].iter().any(ellipsis)
 }
 
 /// Whether `expr` is the literal `-value`.

@@ -157,6 +157,15 @@ pub(crate) fn indices(slice: &ast::Expr) -> &[ast::Expr] {
     }
 }
 
+/// Whether an index adds an axis: `None` or `np.newaxis` (`x[:, None]`).
+pub(crate) fn is_new_axis(index: &ast::Expr) -> bool {
+    match index {
+        ast::Expr::Constant(constant) => matches!(constant.value, ast::Constant::None),
+        ast::Expr::Attribute(attribute) => attribute.attr.as_str() == "newaxis",
+        _ => false,
+    }
+}
+
 /// The statement blocks directly inside `stmt` (empty for simple statements and for nested
 /// function or class definitions).
 pub(crate) fn child_blocks(stmt: &ast::Stmt) -> Vec<&[ast::Stmt]> {

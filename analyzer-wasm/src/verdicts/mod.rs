@@ -110,14 +110,12 @@ fn is_blocker_of(framework: Framework, diagnostic: &Diagnostic) -> bool {
         && !REASONS.contains(&diagnostic.code.as_str())
 }
 
-/// Drops the fusion opportunity (GEN402) of a function that is not compiled and whose verdicts
-/// say compiling it does not pay ("low" or "none": a private helper its caller compiles, kernels
-/// that hold the time, graph breaks): an opportunity the verdict turns down is no advice. In a
-/// compiled function it stays: it is what the compiling gains.
+/// Drops the fusion opportunity (GEN402, never reported in compiled code) of a function whose
+/// verdicts say compiling it does not pay ("low" or "none": a private helper its caller compiles, kernels
+/// that hold the time, graph breaks): an opportunity the verdict turns down is no advice.
 pub(crate) fn keep_opportunities_that_pay(verdicts: &[Verdict], diagnostics: &mut Vec<Diagnostic>) {
     let pays = verdicts.iter().any(|v| {
-        v.framework != Framework::Numba.as_str()
-            && (v.compiled || matches!(v.benefit.as_str(), "high" | "medium"))
+        v.framework != Framework::Numba.as_str() && matches!(v.benefit.as_str(), "high" | "medium")
     });
     if !pays {
         diagnostics.retain(|d| d.code != general::fusible_elementwise_chain::CODE);

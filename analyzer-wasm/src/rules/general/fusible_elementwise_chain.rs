@@ -9,6 +9,8 @@ rule_doc! {
     /// reductions on torch, JAX or TensorFlow arrays, without Python loops, and with no
     /// library kernel (a matrix product, a convolution, a layer) between them: such a kernel
     /// ends the fused kernel, so operations on either side of it do not fuse into one pass.
+    /// Functions compiled already, and JAX helpers (traced by the step that calls them), are
+    /// not reported.
     ///
     /// ## Why is this bad?
     /// It is not bad: it is the best case for a JIT. Run eagerly, every operation is its own
@@ -43,7 +45,12 @@ pub(crate) const MIN_CHAIN: usize = 4;
 
 /// GEN402
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    if !is_fusible_chain(function) || traced_by_its_caller_as_a_rule(function) {
+    // Compiled already (decorated, or traced by its caller), the chain is fused: "run as
+    // kernels eagerly" would be false, and there is no decision left to make.
+    if function.is_compiled()
+        || !is_fusible_chain(function)
+        || traced_by_its_caller_as_a_rule(function)
+    {
         return;
     }
     let ops = function.ops.longest_run();
