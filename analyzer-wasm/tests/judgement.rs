@@ -2160,3 +2160,33 @@ def doubled(X, out):
         "{codes:?}"
     );
 }
+
+#[test]
+fn a_function_that_differentiates_inside_is_no_torch_candidate() {
+    let source = "\
+import torch
+
+
+def newton_step(loss, x):
+    (g,) = torch.autograd.grad(loss, x, create_graph=True)
+    (h,) = torch.autograd.grad(g.sum(), x, create_graph=True)
+    step = g / (h.abs() + 1e-6)
+    return torch.tanh(x - step) * torch.sigmoid(x) + torch.exp(-x.abs())
+
+
+def update(x, g):
+    step = g / (g.abs() + 1e-6)
+    return torch.tanh(x - step) * torch.sigmoid(x) + torch.exp(-x.abs())
+";
+    let report = analyze(source);
+    let torch = verdict(&report, "newton_step", "torch");
+    assert!(
+        !matches!(torch.benefit.as_str(), "high" | "medium"),
+        "{torch:?}"
+    );
+    let torch = verdict(&report, "update", "torch");
+    assert!(
+        matches!(torch.benefit.as_str(), "high" | "medium"),
+        "{torch:?}"
+    );
+}

@@ -117,6 +117,15 @@ def test_PT008():
     assert "time function" in reasons(timed, X)
 
 
+def test_PT009():
+    def newton_step(x):
+        loss = (x**3).sum()
+        (g,) = torch.autograd.grad(loss, x, create_graph=True)
+        return x - g / (g.abs() + 1)
+
+    assert "torch.autograd.grad" in reasons(newton_step, X.clone().requires_grad_())
+
+
 def test_PT301():
     def adaptive(x, threshold=0.5):
         mask = x > threshold

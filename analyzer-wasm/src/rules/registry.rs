@@ -350,6 +350,14 @@ pub(crate) static RULES: &[Rule] = &[
         check: torch::time_call::check,
     },
     Rule {
+        code: "PT009",
+        name: "autograd-grad-graph-break",
+        severity: Severity::Error,
+        family: Family::Torch,
+        doc: torch::autograd_grad_graph_break::DOC,
+        check: torch::autograd_grad_graph_break::check,
+    },
+    Rule {
         code: "PT301",
         name: "tensor-scalar-branch-recompile",
         severity: Severity::Warning,

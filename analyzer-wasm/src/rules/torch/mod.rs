@@ -1,5 +1,6 @@
 //! PT: rules for `torch.compile` (Dynamo graph breaks, recompilation).
 
+pub(crate) mod autograd_grad_graph_break;
 pub(crate) mod data_dependent_branch;
 pub(crate) mod dynamic_output_shape;
 pub(crate) mod item_graph_break;
