@@ -2190,3 +2190,34 @@ def update(x, g):
         "{torch:?}"
     );
 }
+
+#[test]
+fn a_pyro_model_gets_no_torch_advice() {
+    let source = "\
+import torch
+import pyro
+import pyro.distributions as dist
+from pyro import poutine
+
+
+def model(data, scale):
+    loc = pyro.param(\"loc\", torch.zeros(data.shape[-1]))
+    with pyro.plate(\"data\", data.shape[0]), poutine.scale(scale=scale):
+        z = torch.sigmoid(loc) * torch.tanh(loc) + torch.exp(-loc.abs()) - 0.5
+        pyro.sample(\"obs\", dist.Normal(z, 1.0).to_event(1), obs=data)
+
+
+def log_density(data, loc):
+    z = torch.sigmoid(loc) * torch.tanh(loc) + torch.exp(-loc.abs()) - 0.5
+    return -((data - z) ** 2).sum(-1)
+";
+    let report = analyze(source);
+    let torch = verdict(&report, "model", "torch");
+    assert_eq!(torch.benefit, "none", "{torch:?}");
+    assert!(torch.summary.contains("Pyro"), "{torch:?}");
+    let torch = verdict(&report, "log_density", "torch");
+    assert!(
+        matches!(torch.benefit.as_str(), "high" | "medium"),
+        "{torch:?}"
+    );
+}

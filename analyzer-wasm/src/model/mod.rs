@@ -20,6 +20,7 @@ pub(crate) mod numba_support;
 pub(crate) mod observed;
 mod op_counts;
 mod ops;
+pub(crate) mod ppl;
 mod predicates;
 pub(crate) mod ranks;
 pub(crate) mod sizing;

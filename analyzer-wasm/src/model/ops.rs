@@ -135,7 +135,7 @@ pub(crate) fn library_kernel_kind(call: &CallSite<'_>) -> Option<&'static str> {
     if short == "einsum" && !is_matrix_product_einsum(call) {
         return None;
     }
-    // `dot(d, d)` is a sum of squares: a reduction.
+    // `dot(d, d)` and `d.dot(d)` are sums of squares: reductions.
     if short == "dot" && same_operands(call) {
         return None;
     }
@@ -215,10 +215,11 @@ fn is_matrix_product_einsum(call: &CallSite<'_>) -> bool {
     contracts && own_output_index
 }
 
-/// Whether a call's two positional arguments are the same name (`dot(d, d)`).
+/// Whether a product's two operands are the same name: `dot(d, d)`, or `d.dot(d)`.
 fn same_operands(call: &CallSite<'_>) -> bool {
-    match call.expr.args.as_slice() {
-        [ast::Expr::Name(left), ast::Expr::Name(right)] => left.id == right.id,
+    match (call.receiver, call.expr.args.as_slice()) {
+        (None, [ast::Expr::Name(left), ast::Expr::Name(right)])
+        | (Some(ast::Expr::Name(left)), [ast::Expr::Name(right)]) => left.id == right.id,
         _ => false,
     }
 }

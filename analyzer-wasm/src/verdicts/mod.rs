@@ -6,8 +6,8 @@ mod cost;
 use std::collections::BTreeMap;
 
 use crate::model::{
-    library_kernel_kind, numba_support, Framework, FunctionModel, Library, LoopIter, LoopModel,
-    ModuleModel,
+    library_kernel_kind, numba_support, ppl, Framework, FunctionModel, Library, LoopIter,
+    LoopModel, ModuleModel,
 };
 use crate::report::{Config, Diagnostic, Estimate, Severity, Verdict};
 use crate::rules::{general, numba, Family, Rule};
@@ -310,6 +310,15 @@ fn estimate(
                 "The function does not use {}; it {what}.",
                 library_name(own)
             ),
+        );
+    }
+    if framework == Framework::Torch
+        && !function.is_compiled()
+        && ppl::runs_pyro_primitives(&function.calls)
+    {
+        return (
+            Some(cost::NOTHING),
+            "A Pyro model or guide: its time is in Pyro's effect handlers around each sample site and in the inference that runs it, not in tensor kernels; compile the inference step instead (`JitTrace_ELBO`, `jit_compile=True` for HMC and NUTS).".to_owned(),
         );
     }
     // Dynamo and `jax.jit` inline what a compiled function calls: a private helper is compiled
