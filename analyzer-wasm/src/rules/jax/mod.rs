@@ -58,6 +58,16 @@ fn decides_nothing_traced(call: &ast::ExprCall, module: &ModuleModel<'_>) -> boo
     )
 }
 
+/// Builtins that answer from a value's type or length, known while tracing: a Python value
+/// even of a tracer (`callable(x)`, `isinstance(x, float)`, `len(xs)`).
+pub(crate) const PYTHON_TESTS: &[&str] = &[
+    "builtins.len",
+    "builtins.isinstance",
+    "builtins.issubclass",
+    "builtins.callable",
+    "builtins.hasattr",
+];
+
 /// Whether the value of `expr` depends on traced data: a traced parameter or a JAX array,
 /// outside `.shape`, `.ndim`, `.dtype`, `.size` and `len(...)` (static under `jit`).
 pub(crate) fn reads_traced(
@@ -99,14 +109,15 @@ pub(crate) fn reads_traced(
         {
             false
         }
-        // Ex) `len(x)`, `jnp.size(x)`, `jnp.issubdtype(x.dtype, ...)`: known while tracing.
+        // Ex) `len(x)`, `callable(x)`, `jnp.size(x)`, `jnp.issubdtype(x.dtype, ...)`: known
+        // while tracing.
         ast::Expr::Call(call)
             if module
                 .imports
                 .qualified_name(&call.func)
                 .as_deref()
                 .is_some_and(|q| {
-                    matches!(q, "builtins.len" | "builtins.isinstance")
+                    PYTHON_TESTS.contains(&q)
                         || (Library::of(q).is_some() && is_static_query(last_segment(q)))
                 }) =>
         {
