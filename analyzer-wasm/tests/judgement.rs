@@ -22,6 +22,16 @@ fn verdict<'r>(report: &'r Report, name: &str, framework: &str) -> &'r Verdict {
         .unwrap()
 }
 
+/// Asserts whether the verdict of `name` for `framework` advises compiling ("high" or "medium").
+fn assert_advice(report: &Report, name: &str, framework: &str, advised: bool) {
+    let verdict = verdict(report, name, framework);
+    assert_eq!(
+        matches!(verdict.benefit.as_str(), "high" | "medium"),
+        advised,
+        "{name}: {verdict:?}"
+    );
+}
+
 fn codes_in(report: &Report, name: &str) -> Vec<String> {
     report
         .diagnostics
@@ -564,11 +574,7 @@ def refine(heat: torch.Tensor, threshold: float):
         !codes.iter().any(|c| c.starts_with("PT")),
         "ransac: {codes:?}"
     );
-    let torch = verdict(&report, "ransac", "torch");
-    assert!(
-        !matches!(torch.benefit.as_str(), "high" | "medium"),
-        "{torch:?}"
-    );
+    assert_advice(&report, "ransac", "torch", false);
     // A loop without host reads is not host-driven: the advice is to compile its body.
     let refine = verdict(&report, "refine", "torch");
     assert!(refine.summary.contains("loop body"), "{refine:?}");
@@ -666,11 +672,7 @@ def growth(n, m):
             "{name}: {:?}",
             codes_in(&report, name)
         );
-        let numba = verdict(&report, name, "numba");
-        assert!(
-            !matches!(numba.benefit.as_str(), "high" | "medium"),
-            "{name}: {numba:?}"
-        );
+        assert_advice(&report, name, "numba", false);
     }
 }
 
@@ -889,11 +891,7 @@ def activation(x: torch.Tensor):
         assert_eq!(torch.benefit, "none", "{name}: {torch:?}");
         assert!(torch.summary.contains(caller), "{name}: {torch:?}");
     }
-    let public = verdict(&report, "activation", "torch");
-    assert!(
-        matches!(public.benefit.as_str(), "high" | "medium"),
-        "{public:?}"
-    );
+    assert_advice(&report, "activation", "torch", true);
 }
 
 #[test]
@@ -1011,11 +1009,7 @@ def residual(weights, n):
 ";
     let report = analyze(source);
     assert!(codes_in(&report, "residual").contains(&"NB014".to_owned()));
-    let numba = verdict(&report, "residual", "numba");
-    assert!(
-        !matches!(numba.benefit.as_str(), "high" | "medium"),
-        "{numba:?}"
-    );
+    assert_advice(&report, "residual", "numba", false);
 }
 
 #[test]
@@ -1158,17 +1152,9 @@ class Activation(nn.Module):
 ";
     let report = analyze(source);
     // Four ReLUs between four linear layers: the time is in the layers.
-    let mlp = verdict(&report, "Mlp.forward", "torch");
-    assert!(
-        !matches!(mlp.benefit.as_str(), "high" | "medium"),
-        "{mlp:?}"
-    );
+    assert_advice(&report, "Mlp.forward", "torch", false);
     // A call of the class's own method is no layer: the chain is the function's.
-    let activation = verdict(&report, "Activation.forward", "torch");
-    assert!(
-        matches!(activation.benefit.as_str(), "high" | "medium"),
-        "{activation:?}"
-    );
+    assert_advice(&report, "Activation.forward", "torch", true);
 }
 
 #[test]
@@ -1248,11 +1234,7 @@ def standalone(x: torch.Tensor) -> torch.Tensor:
 ";
     let report = analyze(source);
     // The helper's verdict is to compile its caller: the fusion note would say the opposite.
-    let helper = verdict(&report, "_activation", "torch");
-    assert!(
-        !matches!(helper.benefit.as_str(), "high" | "medium"),
-        "{helper:?}"
-    );
+    assert_advice(&report, "_activation", "torch", false);
     assert!(
         !codes_in(&report, "_activation").contains(&"GEN402".to_owned()),
         "{:?}",
@@ -1461,11 +1443,7 @@ def pairwise(covariances, gains):
     return out
 ";
     let report = analyze(source);
-    let windows = verdict(&report, "sliding_windows", "numba");
-    assert!(
-        !matches!(windows.benefit.as_str(), "high" | "medium"),
-        "{windows:?}"
-    );
+    assert_advice(&report, "sliding_windows", "numba", false);
     assert!(!codes_in(&report, "sliding_windows").contains(&"NB401".to_owned()));
     // Per-row arithmetic on small matrices is NumPy call overhead that Numba removes.
     assert!(codes_in(&report, "pairwise").contains(&"NB401".to_owned()));
@@ -1523,11 +1501,7 @@ def update(A2, X, weight):
     return A2
 ";
     let report = analyze(source);
-    let blocked = verdict(&report, "cholupdate", "numba");
-    assert!(
-        !matches!(blocked.benefit.as_str(), "high" | "medium"),
-        "{blocked:?}"
-    );
+    assert_advice(&report, "cholupdate", "numba", false);
     assert_eq!(verdict(&report, "update", "numba").benefit, "high");
 }
 
@@ -1656,11 +1630,7 @@ def channel_sums(data, out):
     return out
 ";
     let report = analyze(source);
-    let means = verdict(&report, "channel_means", "numba");
-    assert!(
-        !matches!(means.benefit.as_str(), "high" | "medium"),
-        "{means:?}"
-    );
+    assert_advice(&report, "channel_means", "numba", false);
     assert_eq!(verdict(&report, "channel_sums", "numba").benefit, "high");
 }
 
@@ -1897,18 +1867,10 @@ def local_maxima(hist):
 ";
     let report = analyze(source);
     for name in ["jac", "sigmah"] {
-        let numba = verdict(&report, name, "numba");
-        assert!(
-            !matches!(numba.benefit.as_str(), "high" | "medium"),
-            "{name}: {numba:?}"
-        );
+        assert_advice(&report, name, "numba", false);
     }
     // `list()` compiles in nopython mode.
-    let maxima = verdict(&report, "local_maxima", "numba");
-    assert!(
-        matches!(maxima.benefit.as_str(), "high" | "medium"),
-        "{maxima:?}"
-    );
+    assert_advice(&report, "local_maxima", "numba", true);
 }
 
 #[test]
@@ -2039,11 +2001,7 @@ def laplacian(image, out):
 ";
     let report = analyze(source);
     for name in ["assemble", "stack_steps"] {
-        let numba = verdict(&report, name, "numba");
-        assert!(
-            !matches!(numba.benefit.as_str(), "high" | "medium"),
-            "{name}: {numba:?}"
-        );
+        assert_advice(&report, name, "numba", false);
     }
     // `pndindex` is Numba's parallel loop: `parallel=True` has it to parallelize.
     assert!(!codes_in(&report, "laplacian").contains(&"NB204".to_owned()));
@@ -2098,11 +2056,7 @@ def scores(X, edges, hist):
 ";
     let report = analyze(source);
     for name in ["weighted_gaussians", "to_symbols", "sieve_levels", "grow"] {
-        let numba = verdict(&report, name, "numba");
-        assert!(
-            !matches!(numba.benefit.as_str(), "high" | "medium"),
-            "{name}: {numba:?}"
-        );
+        assert_advice(&report, name, "numba", false);
         assert!(
             !codes_in(&report, name).contains(&"NB401".to_owned()),
             "{name}"
@@ -2179,16 +2133,8 @@ def update(x, g):
     return torch.tanh(x - step) * torch.sigmoid(x) + torch.exp(-x.abs())
 ";
     let report = analyze(source);
-    let torch = verdict(&report, "newton_step", "torch");
-    assert!(
-        !matches!(torch.benefit.as_str(), "high" | "medium"),
-        "{torch:?}"
-    );
-    let torch = verdict(&report, "update", "torch");
-    assert!(
-        matches!(torch.benefit.as_str(), "high" | "medium"),
-        "{torch:?}"
-    );
+    assert_advice(&report, "newton_step", "torch", false);
+    assert_advice(&report, "update", "torch", true);
 }
 
 #[test]
@@ -2215,9 +2161,5 @@ def log_density(data, loc):
     let torch = verdict(&report, "model", "torch");
     assert_eq!(torch.benefit, "none", "{torch:?}");
     assert!(torch.summary.contains("Pyro"), "{torch:?}");
-    let torch = verdict(&report, "log_density", "torch");
-    assert!(
-        matches!(torch.benefit.as_str(), "high" | "medium"),
-        "{torch:?}"
-    );
+    assert_advice(&report, "log_density", "torch", true);
 }
