@@ -2163,3 +2163,27 @@ def log_density(data, loc):
     assert!(torch.summary.contains("Pyro"), "{torch:?}");
     assert_advice(&report, "log_density", "torch", true);
 }
+
+#[test]
+fn a_loop_that_builds_arrays_from_lists_of_arrays_is_not_numba_high() {
+    let source = "\
+import numpy as np
+
+
+def pairs(x):
+    out = np.zeros((x.shape[0], 2, 2))
+    for i in range(1, x.shape[0]):
+        out[i] = np.array([x[i - 1:i + 1], x[i - 1:i + 1]])
+    return out
+
+
+def gaps(x):
+    out = np.zeros((x.shape[0], 2))
+    for i in range(1, x.shape[0]):
+        out[i] = np.array([x[i - 1], x[i]])
+    return out
+";
+    let report = analyze(source);
+    assert_advice(&report, "pairs", "numba", false);
+    assert_advice(&report, "gaps", "numba", true);
+}

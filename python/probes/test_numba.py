@@ -194,6 +194,22 @@ def test_NB014():
     assert numpy_dtype(X, 3).dtype == np.int64
 
 
+def test_array_of_a_list_of_arrays_does_not_compile():
+    """`numba_support::lists_arrays`: `np.array` takes numbers, not arrays, in a list."""
+
+    @njit
+    def of_arrays(x):
+        return np.array([x[:2], x[1:3]])
+
+    @njit
+    def of_numbers(x):
+        return np.array([x[0], x[1]])
+
+    with pytest.raises(errors.TypingError):
+        of_arrays(X)
+    assert of_numbers(X).shape == (2,)
+
+
 # The table of `analyzer-wasm/src/model/numba_dtypes.rs`: which constructors reject a Python
 # type as the dtype, where the builtin `float` passes, and that `np.full` ignores one.
 @pytest.mark.parametrize(

@@ -567,6 +567,14 @@ fn call_blocker(
     }
     match module.imports.qualified_name(&call.func) {
         Some(qualified) => {
+            if matches!(qualified.as_str(), "numpy.array" | "numpy.asarray")
+                && lists_arrays(call.args.first(), kind_of)
+            {
+                return Some((
+                    format!("builds an array from a list of arrays with `{qualified}` (Numba takes `np.stack` of a tuple)"),
+                    true,
+                ));
+            }
             if let Some(numpy_type) = rejected_constructor_dtype(&qualified, call) {
                 return Some((
                     format!("passes a Python type as the dtype of `{qualified}` (Numba takes `{numpy_type}`)"),
@@ -616,6 +624,23 @@ fn call_blocker(
             _ => Some(("calls a computed function".to_owned(), false)),
         },
     }
+}
+
+/// Whether `arg` is a list or tuple display with an array among its elements (`[x, y]` of
+/// arrays, `[x[:2], x[2:]]`), which `np.array` does not take in nopython mode (0.68, probed).
+fn lists_arrays(arg: Option<&ast::Expr>, kind_of: &dyn Fn(&str) -> Kind) -> bool {
+    let elements = match arg {
+        Some(ast::Expr::List(list)) => &list.elts,
+        Some(ast::Expr::Tuple(tuple)) => &tuple.elts,
+        _ => return false,
+    };
+    elements.iter().any(|element| match element {
+        ast::Expr::Name(name) => kind_of(name.id.as_str()).is_array(),
+        ast::Expr::Subscript(subscript) => walk::indices(&subscript.slice)
+            .iter()
+            .any(|index| matches!(index, ast::Expr::Slice(_))),
+        _ => false,
+    })
 }
 
 /// Whether `loop_` is a loop over `range` doing arithmetic on numbers only (no arrays): the
