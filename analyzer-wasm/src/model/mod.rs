@@ -42,6 +42,7 @@ pub(crate) use imports::{last_segment, Imports, Library};
 pub(crate) use kind::{Framework, Kind};
 pub(crate) use loops::{LoopIter, LoopModel};
 pub(crate) use ops::{is_static_query, library_kernel_kind, MUTATING_METHODS};
+pub(crate) use predicates::STATIC_BUILTINS;
 
 /// Module-level facts.
 #[derive(Debug)]

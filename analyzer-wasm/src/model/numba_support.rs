@@ -152,8 +152,8 @@ const NUMPY_AXIS_KEYWORD: &[&str] = &[
 ];
 
 /// Whether Numba's nopython mode compiles `call` to the library function `qualified`: NumPy
-/// (less the calls and keywords it lacks, and Python types as dtypes), `math`, `cmath`, Numba's own and the builtins it
-/// knows. Builtins and `math` take no keywords there.
+/// (less the calls and keywords it lacks, and Python types as dtypes), `math`, `cmath`,
+/// Numba's own and the builtins it knows. Builtins and `math` take no keywords there.
 pub(crate) fn library_call_compiles(qualified: &str, call: &ast::ExprCall) -> bool {
     let has_keyword = |names: &[&str]| {
         call.keywords.iter().any(|k| {

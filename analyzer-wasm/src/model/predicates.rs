@@ -11,6 +11,11 @@ use crate::model::ops::is_static_query;
 use crate::model::walk;
 use crate::model::{FunctionSyntax, Imports};
 
+/// Builtins that answer from a value's type or length, known while tracing: a Python value
+/// even of a tracer (`callable(x)`, `isinstance(x, float)`, `len(xs)`).
+pub(crate) const STATIC_BUILTINS: &[&str] =
+    &["isinstance", "issubclass", "callable", "hasattr", "len"];
+
 /// The names of the module-level functions (no methods) that are static predicates.
 pub(crate) fn static_predicates(
     functions: &[FunctionSyntax<'_>],
@@ -122,10 +127,7 @@ fn is_static(expr: &ast::Expr, imports: &Imports, python_values: &[&str]) -> boo
                     _ => return false,
                 },
             };
-            matches!(
-                name.as_str(),
-                "isinstance" | "issubclass" | "callable" | "hasattr" | "len"
-            ) || is_static_query(&name)
+            STATIC_BUILTINS.contains(&name.as_str()) || is_static_query(&name)
         }
         _ => {
             let mut all = true;

@@ -111,8 +111,9 @@ fn is_blocker_of(framework: Framework, diagnostic: &Diagnostic) -> bool {
 }
 
 /// Drops the fusion opportunity (GEN402, never reported in compiled code) of a function whose
-/// verdicts say compiling it does not pay ("low" or "none": a private helper its caller compiles, kernels
-/// that hold the time, graph breaks): an opportunity the verdict turns down is no advice.
+/// verdicts say compiling it does not pay ("low" or "none": a private helper its caller
+/// compiles, kernels that hold the time, graph breaks): an opportunity the verdict turns down
+/// is no advice.
 pub(crate) fn keep_opportunities_that_pay(verdicts: &[Verdict], diagnostics: &mut Vec<Diagnostic>) {
     let pays = verdicts.iter().any(|v| {
         v.framework != Framework::Numba.as_str() && matches!(v.benefit.as_str(), "high" | "medium")

@@ -54,12 +54,16 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
             .qualified_name(target)
             .is_some_and(|q| matches!(q.as_str(), "numba.vectorize" | "numba.guvectorize"))
     });
+    if !is_too_small(function, checker.module) || inlined || ufunc {
+        return;
+    }
     // A small Numba function is a building block: compiled code calls it, or is handed it as a
     // callback (`reduce_nb(a, mean_reduce_nb)`), from this module or another. Only a call from
-    // plain Python shows the dispatch this rule is about.
+    // plain Python shows the dispatch this rule is about. (Asked last: it reads every function
+    // of the module.)
     let building_block = function.jit_for(Framework::Numba).is_some()
         && !checker.module.is_called_from_python(&function.syntax.name);
-    if is_too_small(function, checker.module) && !inlined && !ufunc && !building_block {
+    if !building_block {
         checker.report(
             checker.header(function),
             "too little work to repay the call overhead of a JIT",

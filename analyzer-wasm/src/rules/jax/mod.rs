@@ -15,6 +15,7 @@ use rustpython_parser::text_size::TextRange;
 
 use crate::model::{
     is_static_query, last_segment, walk, Framework, FunctionModel, Library, ModuleModel,
+    STATIC_BUILTINS,
 };
 
 /// The parameters `jax.jit` traces: all but `self` and the static ones.
@@ -57,16 +58,6 @@ fn decides_nothing_traced(call: &ast::ExprCall, module: &ModuleModel<'_>) -> boo
         Some("tree_equal" | "is_array" | "is_inexact_array" | "is_array_like")
     )
 }
-
-/// Builtins that answer from a value's type or length, known while tracing: a Python value
-/// even of a tracer (`callable(x)`, `isinstance(x, float)`, `len(xs)`).
-pub(crate) const PYTHON_TESTS: &[&str] = &[
-    "builtins.len",
-    "builtins.isinstance",
-    "builtins.issubclass",
-    "builtins.callable",
-    "builtins.hasattr",
-];
 
 /// Whether the value of `expr` depends on traced data: a traced parameter or a JAX array,
 /// outside `.shape`, `.ndim`, `.dtype`, `.size` and `len(...)` (static under `jit`).
@@ -117,7 +108,8 @@ pub(crate) fn reads_traced(
                 .qualified_name(&call.func)
                 .as_deref()
                 .is_some_and(|q| {
-                    PYTHON_TESTS.contains(&q)
+                    q.strip_prefix("builtins.")
+                        .is_some_and(|name| STATIC_BUILTINS.contains(&name))
                         || (Library::of(q).is_some() && is_static_query(last_segment(q)))
                 }) =>
         {

@@ -43,16 +43,19 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     let module = checker.module;
     for call in &function.calls {
         if let Some(qualified) = call.qualified.as_deref() {
-            let name = qualified.replacen("numpy.", "np.", 1);
+            let short = || qualified.replacen("numpy.", "np.", 1);
             if let Some(numpy_type) = rejected_constructor_dtype(qualified, call.expr) {
                 checker.report(
                     call.expr.range,
-                    format!("Numba rejects a Python type as the dtype of `{name}()`: use `{numpy_type}`"),
+                    format!(
+                        "Numba rejects a Python type as the dtype of `{}()`: use `{numpy_type}`",
+                        short()
+                    ),
                 );
             } else if let Some(numpy_type) = ignored_full_dtype(qualified, call.expr) {
                 checker.report(
                     call.expr.range,
-                    format!("Numba ignores a Python type as the dtype of `{name}()` and makes a `float64` array: use `{numpy_type}`"),
+                    format!("Numba ignores a Python type as the dtype of `{}()` and makes a `float64` array: use `{numpy_type}`", short()),
                 );
             }
             continue;
