@@ -2187,3 +2187,35 @@ def gaps(x):
     assert_advice(&report, "pairs", "numba", false);
     assert_advice(&report, "gaps", "numba", true);
 }
+
+#[test]
+fn a_helper_traced_from_two_callers_gets_the_same_verdict_on_every_run() {
+    let source = "\
+import jax
+import jax.numpy as jnp
+
+
+def clip(x):
+    return jnp.clip(x, -1.0, 1.0)
+
+
+def first(x):
+    return clip(x) * 2.0
+
+
+def second(x):
+    return clip(x) + 1.0
+
+
+def run(xs):
+    return jax.vmap(first)(xs) + jax.vmap(second)(xs)
+";
+    let summaries: Vec<String> = (0..16)
+        .map(|_| verdict(&analyze(source), "clip", "jax").summary.clone())
+        .collect();
+    assert!(summaries[0].contains("Traced already"), "{summaries:?}");
+    assert!(
+        summaries.iter().all(|s| *s == summaries[0]),
+        "{summaries:?}"
+    );
+}

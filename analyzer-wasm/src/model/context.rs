@@ -347,12 +347,15 @@ pub(crate) fn traced_functions(
     let mut work: Vec<(String, Framework)> = compiled;
     // What is compiled only through its callers (`is_compiling()` branches) has its own callees
     // worked out in `call_contexts`: they may be called eagerly elsewhere.
-    work.extend(
-        traced
-            .iter()
-            .filter(|(name, _)| !module.call_contexts.compile_only.contains(*name))
-            .map(|(name, t)| (name.clone(), t.framework)),
-    );
+    let mut from_traced: Vec<(String, Framework)> = traced
+        .iter()
+        .filter(|(name, _)| !module.call_contexts.compile_only.contains(*name))
+        .map(|(name, t)| (name.clone(), t.framework))
+        .collect();
+    // In name order, not the map's: which caller a callee is first found through (and named
+    // after) is the same on every run.
+    from_traced.sort_by(|a, b| a.0.cmp(&b.0));
+    work.extend(from_traced);
     while let Some((caller, framework)) = work.pop() {
         let Some(function) = functions.iter().find(|f| f.name == caller) else {
             continue;
