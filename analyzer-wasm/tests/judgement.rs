@@ -2219,3 +2219,139 @@ def run(xs):
         "{summaries:?}"
     );
 }
+
+#[test]
+fn numba_on_torch_code_is_none_with_the_reason_not_harmful() {
+    let source = "\
+import torch
+
+
+@torch.compile
+def gelu_tanh(x):
+    return 0.5 * x * (1.0 + torch.tanh(0.79788456 * (x + 0.044715 * x * x * x)))
+";
+    let report = analyze(source);
+    let numba = verdict(&report, "gelu_tanh", "numba");
+    assert_eq!(numba.benefit, "none", "{numba:?}");
+    assert!(
+        numba.summary.contains("Numba cannot compile torch arrays"),
+        "{numba:?}"
+    );
+}
+
+#[test]
+fn a_debugging_switch_keeps_its_prints_and_branches_out_of_the_graph() {
+    // After monai 1.6.1's retinanet `get_cls_train_sample_per_image`: prints and a tensor test
+    // under `if self.debug:`, which Dynamo never traces with the switch off.
+    let source = "\
+import torch
+
+
+class Sampler(torch.nn.Module):
+    def forward(self, scores: torch.Tensor, matched: torch.Tensor) -> torch.Tensor:
+        foreground = matched >= 0
+        if self.debug:
+            print(f\"{foreground.sum()} matched\")
+            if torch.isnan(scores).any():
+                print(\"nan scores\")
+        weights = torch.sigmoid(scores) * foreground
+        return (weights - weights.mean()) / (weights.std() + 1e-6)
+";
+    let report = analyze(source);
+    assert_no_graph_break_or_recompile(&report, &["Sampler.forward"]);
+}
+
+#[test]
+fn a_member_objects_method_holds_time_the_fused_chain_does_not_save() {
+    // After botorch 0.18.1's acquisition functions: `self.model.posterior(X)` is a GP solve; the
+    // elementwise tail over its mean and variance is a small share of the call.
+    let source = "\
+import torch
+
+
+class ExpectedImprovement(torch.nn.Module):
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        posterior = self.model.posterior(X)
+        sigma = posterior.variance.clamp_min(1e-9).sqrt()
+        u = (posterior.mean - self.best_f) / sigma
+        cdf = torch.special.ndtr(u)
+        pdf = torch.exp(-0.5 * u * u) / 2.5066
+        return (sigma * (pdf + u * cdf)).squeeze(-1)
+
+
+class Score(torch.nn.Module):
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        u = (X - self.best_f) / self.scale
+        cdf = torch.special.ndtr(u)
+        pdf = torch.exp(-0.5 * u * u) / 2.5066
+        return (self.scale * (pdf + u * cdf)).squeeze(-1)
+";
+    let report = analyze(source);
+    assert_advice(&report, "ExpectedImprovement.forward", "torch", false);
+    assert_advice(&report, "Score.forward", "torch", true);
+}
+
+#[test]
+fn a_loop_over_a_list_of_index_arrays_is_no_element_loop() {
+    // After aeon 1.6.0's `_normalise_oob_probabilities`: each iteration is a fancy-index add of
+    // a whole index array; the loop over rows that copies element by element is one.
+    let source = "\
+import numpy as np
+
+
+def normalise(probabilities, weights, oobs):
+    divisors = np.zeros(probabilities.shape[0])
+    for weight, oob in zip(weights, oobs):
+        divisors[oob] += weight
+    return probabilities / divisors[:, None]
+
+
+def jagged_to_array(rows, width):
+    out = np.zeros((len(rows), width))
+    for i, row in enumerate(rows):
+        for j in range(row.size):
+            out[i, j] = row[j]
+    return out
+";
+    let report = analyze(source);
+    assert!(!codes_in(&report, "normalise").contains(&"NB401".to_owned()));
+    assert_advice(&report, "normalise", "numba", false);
+    assert!(codes_in(&report, "jagged_to_array").contains(&"NB401".to_owned()));
+}
+
+#[test]
+fn shapes_of_traced_pytree_elements_and_static_widths_are_no_jax_errors() {
+    // After tinygp 0.3.1's `Block.__add__` and dynamax 1.0.3's fixed-lag smoother.
+    let source = "\
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+
+@jax.jit
+def add_blocks(blocks, others):
+    assert all(np.shape(a) == np.shape(b) for a, b in zip(blocks, others))
+    return [a + b for a, b in zip(blocks, others)]
+
+
+@jax.jit
+def positive(blocks):
+    assert all(b.sum() > 0 for b in blocks)
+    return blocks
+
+
+@partial(jax.jit, static_argnames=(\"window\",))
+def lagged(x, window: int):
+    return jnp.pad(x, (window - 1, 0)) * 2.0 + 1.0
+";
+    let report = analyze(source);
+    assert!(
+        codes_in(&report, "add_blocks").is_empty(),
+        "{:?}",
+        report.diagnostics
+    );
+    assert_eq!(codes_in(&report, "positive"), ["JX001"]);
+    assert!(!codes_in(&report, "lagged").contains(&"JX301".to_owned()));
+}

@@ -26,6 +26,27 @@ def test_JX001():
     assert float(branchless(X, 1).min()) == 0.0
 
 
+def test_JX001_shapes_of_pytree_elements():
+    """Iterating a list of traced arrays and comparing their shapes is static under jit;
+    comparing their values is not."""
+    import numpy as np
+
+    @jax.jit
+    def add_blocks(blocks, others):
+        assert all(np.shape(a) == np.shape(b) for a, b in zip(blocks, others))
+        return [a + b for a, b in zip(blocks, others)]
+
+    assert float(add_blocks([X], [X])[0].sum()) == float(2 * X.sum())
+
+    @jax.jit
+    def positive(blocks):
+        assert all(b.sum() > 0 for b in blocks)
+        return blocks
+
+    with pytest.raises(jax.errors.TracerBoolConversionError):
+        positive([X])
+
+
 def test_JX002():
     @jax.jit
     def reset_first(x):

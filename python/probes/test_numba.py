@@ -108,6 +108,15 @@ def test_NB008():
     with pytest.raises(errors.TypingError):
         f(X)
 
+    # Numbers unify: a float list takes an int, whatever the argument's type is.
+    @njit
+    def g(start):
+        out = [start]
+        out.append(3)
+        return out
+
+    assert g(1.5) == [1.5, 3.0]
+
 
 def test_NB009():
     @njit

@@ -9,7 +9,8 @@
 //! - `if COND:` with COND false under compile: the body runs only eagerly;
 //! - with COND true: the `else` block does, and when the body returns or raises, every
 //!   statement after the `if` in the same block;
-//! - `if verbose:` on a parameter that defaults to `False`: the body.
+//! - `if verbose:` on a parameter that defaults to `False`, and `if debug:` or `if self.debug:`
+//!   on a debugging switch (its name says `debug` or `verbose`): the body.
 //!
 //! The same holds under `jax.jit` for what a function runs only on concrete values, behind a
 //! test that asks whether a value is a tracer (`if not_jax_tracer(x):`).
@@ -53,6 +54,27 @@ pub(crate) fn eager_only_regions(
     let mut regions = Vec::new();
     guards.collect(body, off_flags, &mut regions);
     regions
+}
+
+/// Whether a word names a debugging switch (`debug`, `verbose`, `DEBUG_MODE`): code behind one
+/// is off in the runs a user times and compiles.
+pub(crate) fn names_debug_switch(word: &str) -> bool {
+    let word = word.to_ascii_lowercase();
+    word.contains("debug") || word.contains("verbose")
+}
+
+/// `if debug:` or `if self.verbose:`: a test of a debugging switch alone. Dynamo specialises on
+/// the switch's value, so with it off (as it is in the runs that matter) the body is never
+/// traced.
+fn is_debug_switch(test: &ast::Expr) -> bool {
+    match test {
+        ast::Expr::Name(name) => names_debug_switch(&name.id),
+        ast::Expr::Attribute(attribute) => {
+            matches!(&*attribute.value, ast::Expr::Name(owner) if owner.id.as_str() == "self")
+                && names_debug_switch(&attribute.attr)
+        }
+        _ => false,
+    }
 }
 
 /// The ranges of `body` that run only on values that are not JAX tracers, behind a test that
@@ -256,7 +278,8 @@ impl<'m, 'a> CompileGuards<'m, 'a> {
     fn collect(&self, body: &[ast::Stmt], off_flags: &[&str], regions: &mut Vec<TextRange>) {
         for (position, stmt) in body.iter().enumerate() {
             if let ast::Stmt::If(if_stmt) = stmt {
-                let off_flag = matches!(&*if_stmt.test, ast::Expr::Name(name) if off_flags.contains(&name.id.as_str()));
+                let off_flag = matches!(&*if_stmt.test, ast::Expr::Name(name) if off_flags.contains(&name.id.as_str()))
+                    || is_debug_switch(&if_stmt.test);
                 let value = self.under_compile(&if_stmt.test);
                 if value.is_some() {
                     // A test fixed under compile is no data-dependent branch.

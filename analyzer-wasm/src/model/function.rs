@@ -117,16 +117,9 @@ impl<'a> JitDecorator<'a> {
             .map(|(_, value)| *value)
     }
 
-    /// Whether a keyword option is the literal `True` (or, for `fastmath`, a non-empty set).
+    /// Whether a keyword option is the literal `True`.
     pub(crate) fn flag(&self, name: &str) -> bool {
-        match self.option(name) {
-            Some(ast::Expr::Constant(constant)) => {
-                matches!(constant.value, ast::Constant::Bool(true))
-            }
-            Some(ast::Expr::Set(set)) => !set.elts.is_empty(),
-            Some(ast::Expr::Dict(dict)) => !dict.keys.is_empty(),
-            _ => false,
-        }
+        matches!(self.option(name), Some(ast::Expr::Constant(c)) if matches!(c.value, ast::Constant::Bool(true)))
     }
 
     /// Whether a keyword option is the literal `False`.
@@ -1469,6 +1462,10 @@ impl<'a> Builder<'a, '_> {
                 ast::Expr::Attribute(attribute) => Some(submodule_op(attribute.attr.as_str())),
                 _ => None,
             }
+        } else if self.deep_learning && self.runs_member_method(call) {
+            // `self.model.posterior(X)`: a member object's method given an array is work the
+            // counts cannot see (a model, a sampler, a solver), so it holds time and ends the chain.
+            Some(Op::Kernel)
         } else if self.deep_learning && calls_parent(call) {
             // `super().forward(x)`: the parent's implementation, work the counts cannot see
             // and a fused chain does not save; like a layer, it holds time and ends the chain.
@@ -1495,6 +1492,31 @@ impl<'a> Builder<'a, '_> {
             let method = format!("{class}.{}", attribute.attr);
             !self.module.functions.iter().any(|f| f.name == method)
         }
+    }
+
+    /// Whether `call` is `self.<member>.<method>(...)` (any depth below `self`) with an array
+    /// among its arguments, on a member that is not itself an array. A distribution's density
+    /// (`self.normal.cdf(u)`) is elementwise math, not such work.
+    fn runs_member_method(&self, call: &ast::ExprCall) -> bool {
+        let ast::Expr::Attribute(method) = &*call.func else {
+            return false;
+        };
+        if matches!(
+            method.attr.as_str(),
+            "log_prob" | "cdf" | "icdf" | "prob" | "pdf" | "logpdf" | "logcdf"
+        ) {
+            return false;
+        }
+        let ast::Expr::Attribute(member) = &*method.value else {
+            return false;
+        };
+        let mut root = &*member.value;
+        while let ast::Expr::Attribute(inner) = root {
+            root = &inner.value;
+        }
+        matches!(root, ast::Expr::Name(name) if name.id.as_str() == "self")
+            && !self.kind(&method.value).is_array()
+            && call.args.iter().any(|arg| self.kind(arg).is_array())
     }
 }
 

@@ -318,6 +318,19 @@ fn classify_iter<'a>(
             // `pndindex` is `prange` over every index of a shape.
             Some("numba.prange" | "numba.pndindex") => return LoopIter::Prange,
             Some("tensorflow.range") => return LoopIter::TensorRange,
+            // `enumerate(x)`, `zip(x, y)`: over arrays when every collection is one.
+            Some("builtins.enumerate" | "builtins.zip") => {
+                let over_arrays = !call.args.is_empty()
+                    && call
+                        .args
+                        .iter()
+                        .all(|arg| classify_iter(arg, model, module) == LoopIter::Array);
+                return if over_arrays {
+                    LoopIter::Array
+                } else {
+                    LoopIter::Other
+                };
+            }
             _ => (),
         }
     }

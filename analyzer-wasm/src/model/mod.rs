@@ -37,7 +37,7 @@ use crate::project::TorchModels;
 
 pub(crate) use compilers::numba_compilers;
 pub(crate) use context::Tracing;
-pub(crate) use function::{CallSite, FunctionModel, FunctionSyntax};
+pub(crate) use function::{CallSite, FunctionModel, FunctionSyntax, Param};
 pub(crate) use imports::{last_segment, Imports, Library};
 pub(crate) use kind::{Framework, Kind};
 pub(crate) use loops::{LoopIter, LoopModel};

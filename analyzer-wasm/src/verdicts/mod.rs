@@ -267,9 +267,11 @@ fn estimate(
         .copied()
         .filter(|l| *l != own && *l != Library::Numpy)
         .collect();
+    // Not "harmful": no one reaches for `@njit` on torch or JAX code, so the page and `check`
+    // say why Numba does not apply instead of warning in red about a framework no one asked for.
     if framework == Framework::Numba && !others.is_empty() {
         return (
-            None,
+            Some(cost::NOTHING),
             format!(
                 "Numba cannot compile {} arrays; it compiles NumPy code.",
                 library_name(others[0])

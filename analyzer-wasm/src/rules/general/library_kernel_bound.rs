@@ -5,9 +5,7 @@ use std::collections::HashMap;
 use rustpython_parser::ast;
 
 use crate::model::small_matrix::SmallMatrices;
-use crate::model::{
-    library_kernel_kind, ranks, walk, CallSite, Framework, FunctionModel, Kind, Library,
-};
+use crate::model::{library_kernel_kind, ranks, walk, CallSite, FunctionModel, Kind, Library};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -43,9 +41,10 @@ rule_doc! {
 
 /// GEN401
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    // Compiled with Numba already, the function calls the same kernel and is compiled for the
-    // loops around it: the note decides nothing there.
-    if function.is_compiled_with(Framework::Numba) {
+    // Compiled or traced already (by a decorator, or as a callee of compiled code), the
+    // function calls the same kernel and is compiled for the work around it: the note decides
+    // nothing there.
+    if function.is_compiled() {
         return;
     }
     let small = SmallMatrices::of(function.syntax.body);

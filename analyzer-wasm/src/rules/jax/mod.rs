@@ -123,6 +123,32 @@ pub(crate) fn reads_traced(
         {
             false
         }
+        // Ex) `all(np.shape(a) == np.shape(b) for a, b in zip(xs, ys))`: iterating a pytree
+        // of arrays is no test of a value; the elements are traced, and only the element
+        // expression and the filters test them.
+        ast::Expr::GeneratorExp(ast::ExprGeneratorExp {
+            elt, generators, ..
+        })
+        | ast::Expr::ListComp(ast::ExprListComp {
+            elt, generators, ..
+        })
+        | ast::Expr::SetComp(ast::ExprSetComp {
+            elt, generators, ..
+        }) => {
+            let mut inside: Vec<&str> = traced.to_vec();
+            for generator in generators {
+                if reads_traced(&generator.iter, function, module, &inside) {
+                    walk::walk_expr(&generator.target, &mut |target| {
+                        if let ast::Expr::Name(name) = target {
+                            inside.push(name.id.as_str());
+                        }
+                    });
+                }
+            }
+            std::iter::once(&**elt)
+                .chain(generators.iter().flat_map(|g| &g.ifs))
+                .any(|expr| reads_traced(expr, function, module, &inside))
+        }
         other => {
             let mut found = false;
             walk::for_each_child(other, |child| {
@@ -133,20 +159,26 @@ pub(crate) fn reads_traced(
     }
 }
 
-/// Functions whose positional arguments are shapes or sizes.
-const SHAPED: &[&str] = &[
-    "jax.numpy.zeros",
-    "jax.numpy.ones",
-    "jax.numpy.empty",
-    "jax.numpy.full",
-    "jax.numpy.eye",
-    "jax.numpy.arange",
-    "jax.numpy.linspace",
-    "jax.numpy.identity",
-    "jax.numpy.tri",
-    "builtins.range",
-    "jax.random.normal",
-    "jax.random.uniform",
+/// Functions with shapes or sizes among their positional arguments, and which positions those
+/// are: `jnp.full(shape, fill_value)` takes a traced fill value, `jnp.pad(x, widths)` a traced
+/// array but static widths.
+const SHAPED: &[(&str, &[usize])] = &[
+    ("jax.numpy.zeros", &[0]),
+    ("jax.numpy.ones", &[0]),
+    ("jax.numpy.empty", &[0]),
+    ("jax.numpy.full", &[0]),
+    ("jax.numpy.eye", &[0, 1]),
+    ("jax.numpy.arange", &[0, 1, 2]),
+    ("jax.numpy.linspace", &[2]),
+    ("jax.numpy.identity", &[0]),
+    ("jax.numpy.tri", &[0, 1, 2]),
+    ("jax.numpy.pad", &[1]),
+    ("jax.numpy.tile", &[1]),
+    ("jax.numpy.broadcast_to", &[1]),
+    ("jax.numpy.split", &[1]),
+    ("builtins.range", &[0, 1, 2]),
+    ("jax.random.normal", &[1]),
+    ("jax.random.uniform", &[1]),
 ];
 
 /// Where any of `names` is used as a shape, a size, a `range` bound or a slice bound: places
@@ -156,27 +188,25 @@ pub(crate) fn shape_uses(function: &FunctionModel<'_>, names: &[&str]) -> Vec<Te
         |expr: &ast::Expr| matches!(expr, ast::Expr::Name(n) if names.contains(&n.id.as_str()));
     let mut found = Vec::new();
     for call in &function.calls {
-        let shaped = call
-            .qualified
-            .as_deref()
-            .is_some_and(|q| SHAPED.contains(&q))
-            || call.method == Some("reshape");
-        if !shaped {
+        let positions: &[usize] = match call.qualified.as_deref() {
+            Some(q) => SHAPED
+                .iter()
+                .find(|(name, _)| *name == q)
+                .map_or(&[], |(_, positions)| positions),
+            None if call.method == Some("reshape") => &[0, 1, 2, 3, 4, 5, 6, 7],
+            None => &[],
+        };
+        if positions.is_empty() {
             continue;
         }
-        // Ex) `jax.random.normal(key, shape)`: the key comes first and is an array.
-        let skip = usize::from(
-            call.qualified
-                .as_deref()
-                .is_some_and(|q| q.starts_with("jax.random.")),
-        );
-        for arg in call
+        let shapes = call
             .expr
             .args
             .iter()
-            .skip(skip)
-            .chain(call.keyword("shape"))
-        {
+            .enumerate()
+            .filter(|(position, _)| positions.contains(position))
+            .map(|(_, arg)| arg);
+        for arg in shapes.chain(call.keyword("shape")) {
             found.extend(shape_names(arg, &is_named));
         }
     }

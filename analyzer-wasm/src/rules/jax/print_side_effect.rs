@@ -3,6 +3,7 @@
 use rustpython_parser::ast::{self, Ranged};
 use rustpython_parser::text_size::TextRange;
 
+use crate::model::eager::names_debug_switch;
 use crate::model::{walk, FunctionModel};
 use crate::rules::{rule_doc, Checker};
 
@@ -65,10 +66,7 @@ fn debug_gated(body: &[ast::Stmt]) -> Vec<TextRange> {
                 }) => text.as_str(),
                 _ => return,
             };
-            let word = word.to_ascii_lowercase();
-            switch |= ["debug", "verbose", "testing"]
-                .iter()
-                .any(|flag| word.contains(flag));
+            switch |= names_debug_switch(word) || word.to_ascii_lowercase().contains("testing");
         });
         if switch {
             if let (Some(first), Some(last)) = (if_stmt.body.first(), if_stmt.body.last()) {

@@ -1,6 +1,8 @@
 //! JX301: a numeric argument marked static that does not need to be.
 
-use crate::model::{walk, Framework, FunctionModel, Kind};
+use rustpython_parser::ast;
+
+use crate::model::{walk, Framework, FunctionModel, Kind, Param};
 use crate::rules::jax::shape_uses;
 use crate::rules::{rule_doc, Checker};
 
@@ -38,7 +40,12 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     let numbers = decorator.integers("static_argnums");
     for (position, param) in function.params.iter().enumerate() {
         let is_static = names.contains(&param.name) || numbers.contains(&position);
-        if !is_static || param.kind != Kind::Scalar {
+        if !is_static || param.kind != Kind::Scalar || is_flag(param) {
+            continue;
+        }
+        // Ex) `self._condition(y, include_mean)`: the callee may branch on it, which needs it
+        // static; nothing here says it does not.
+        if passed_on(function, param.name) {
             continue;
         }
         let in_control_flow = function
@@ -64,4 +71,27 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
             ),
         );
     }
+}
+
+/// Whether a parameter is a `bool` (annotated so, or defaulting to `True`/`False`): two values
+/// compile at most twice.
+fn is_flag(param: &Param<'_>) -> bool {
+    let annotated =
+        matches!(param.annotation, Some(ast::Expr::Name(name)) if name.id.as_str() == "bool");
+    let defaulted = matches!(param.default, Some(ast::Expr::Constant(c)) if matches!(c.value, ast::Constant::Bool(_)));
+    annotated || defaulted
+}
+
+/// Whether `name` is an argument of a call that is not the array library's (a method, a
+/// function of the project).
+fn passed_on(function: &FunctionModel<'_>, name: &str) -> bool {
+    function.calls.iter().any(|call| {
+        call.library().is_none()
+            && call
+                .expr
+                .args
+                .iter()
+                .chain(call.expr.keywords.iter().map(|k| &k.value))
+                .any(|arg| matches!(arg, ast::Expr::Name(n) if n.id.as_str() == name))
+    })
 }

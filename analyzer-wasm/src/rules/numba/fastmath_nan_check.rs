@@ -1,5 +1,7 @@
 //! NB201: `fastmath=True` on code that tests for NaN or infinity.
 
+use rustpython_parser::ast;
+
 use crate::model::{Framework, FunctionModel};
 use crate::rules::{rule_doc, Checker};
 
@@ -38,10 +40,23 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     let Some(decorator) = function.jit_for(Framework::Numba) else {
         return;
     };
-    if !decorator.flag("fastmath") {
+    if !assumes_no_nan(decorator.option("fastmath")) {
         return;
     }
     for range in function.nan_checks(checker.module) {
         checker.report(range, "`fastmath` assumes no NaN or infinity: this check is folded away and gives wrong results");
+    }
+}
+
+/// Whether a `fastmath=` option lets LLVM assume no NaN or infinity: `True`, or a set of flags
+/// with `nnan`, `ninf` or `fast` in it. `{"contract"}` or `{"reassoc"}` keep the checks.
+fn assumes_no_nan(option: Option<&ast::Expr>) -> bool {
+    match option {
+        Some(ast::Expr::Constant(constant)) => matches!(constant.value, ast::Constant::Bool(true)),
+        Some(ast::Expr::Set(set)) => set.elts.iter().any(|flag| {
+            matches!(flag, ast::Expr::Constant(c)
+                if matches!(&c.value, ast::Constant::Str(s) if matches!(s.as_str(), "nnan" | "ninf" | "fast")))
+        }),
+        _ => false,
     }
 }

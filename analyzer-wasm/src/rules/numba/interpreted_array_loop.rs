@@ -87,14 +87,44 @@ pub(crate) fn compiles(
     loop_: &LoopModel<'_>,
     module: &ModuleModel<'_>,
 ) -> bool {
+    // Ex) `for weight, oob in zip(weights, oobs): divisors[oob] += weight`: the elements of a
+    // collection not known to be an array may be arrays themselves (index arrays, rows of a
+    // list), so what the body does with them is no known element work, unless an inner loop
+    // walks them (`for row in rows: for j in range(row.size): ...`).
     loop_.depth == 1
         && loop_.iter != LoopIter::TensorRange
+        && (loop_.iter != LoopIter::Other || walks_elements_inside(function, loop_))
         && (loop_.touches_arrays() || numba_support::is_numeric_loop(function, loop_, module))
         && !loop_.whole_array_work
         && numba_support::loop_blocker(function, loop_, module).is_none()
 }
 
 /// How many loops deep the nest under `loop_` goes (1 for a loop without inner loops).
+/// Whether a loop nested in `loop_` counts through indices or array elements (`range`, an
+/// array, `while`).
+fn walks_elements_inside(function: &FunctionModel<'_>, loop_: &LoopModel<'_>) -> bool {
+    let Some(position) = function
+        .loops
+        .iter()
+        .position(|l| std::ptr::eq(l.stmt, loop_.stmt))
+    else {
+        return false;
+    };
+    let mut members = vec![position];
+    function
+        .loops
+        .iter()
+        .enumerate()
+        .skip(position + 1)
+        .any(|(index, other)| match other.parent {
+            Some(parent) if members.contains(&parent) => {
+                members.push(index);
+                !matches!(other.iter, LoopIter::Other | LoopIter::TensorRange)
+            }
+            _ => false,
+        })
+}
+
 pub(crate) fn nest_depth(function: &FunctionModel<'_>, loop_: &LoopModel<'_>) -> usize {
     let start = loop_.stmt as *const _;
     let Some(position) = function

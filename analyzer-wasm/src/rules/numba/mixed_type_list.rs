@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use rustpython_parser::ast;
 
-use crate::model::{walk, FunctionModel, Kind};
+use crate::model::{walk, FunctionModel, Kind, ModuleModel};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -49,7 +49,7 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
                 let kinds: Vec<Kind> = list
                     .elts
                     .iter()
-                    .map(|e| function.kind_of(e, module))
+                    .map(|e| known_kind(function, e, module))
                     .filter(|k| *k != Kind::Unknown)
                     .collect();
                 if let Some(first) = kinds.first() {
@@ -73,7 +73,7 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         else {
             continue;
         };
-        let kind = function.kind_of(value, module);
+        let kind = known_kind(function, value, module);
         if kind != Kind::Unknown && kind != *previous {
             found.push(call.expr.range);
         }
@@ -83,5 +83,19 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
             range,
             "list elements of different types cannot be compiled by Numba: lists are homogeneous",
         );
+    }
+}
+
+/// The kind of a list element, where the code says it: a parameter with neither annotation nor
+/// default is whatever the caller passes (`ns = [min_n]` of an `f8` argument, then
+/// `ns.append(n)` of an int compiles: Numba unifies the numbers), so it counts as unknown.
+fn known_kind(function: &FunctionModel<'_>, expr: &ast::Expr, module: &ModuleModel<'_>) -> Kind {
+    let guessed = matches!(expr, ast::Expr::Name(name) if function.params.iter().any(|p| {
+        p.name == name.id.as_str() && p.annotation.is_none() && p.default.is_none()
+    }));
+    if guessed {
+        Kind::Unknown
+    } else {
+        function.kind_of(expr, module)
     }
 }
