@@ -10,6 +10,8 @@ rule_doc! {
     /// ## What it does
     /// Flags numeric parameters listed in `static_argnames`/`static_argnums` of `jax.jit` that
     /// are used neither as a shape or size nor in Python control flow: they would work traced.
+    /// A `bool` flag (two values, two compiles at most) and a parameter handed on to another
+    /// function (which may branch on it) are not reported.
     ///
     /// ## Why is this bad?
     /// A static argument is part of the cache key: every new value traces and compiles the

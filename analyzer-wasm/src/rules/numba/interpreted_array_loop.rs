@@ -14,7 +14,9 @@ rule_doc! {
     /// method of a Python object or a function Numba cannot compile is not reported: `@njit`
     /// would fail on it. Nor is a loop whose iterations run NumPy on whole arrays or slices
     /// (`np.exp(grid - c)`, `X[:, j] > t`): each iteration is already a library kernel, and
-    /// compiling saves only the per-call overhead, which pays on small arrays alone.
+    /// compiling saves only the per-call overhead, which pays on small arrays alone. A loop
+    /// over a collection not known to be an array (`zip` of lists, a list of index arrays)
+    /// counts only when a loop inside it walks elements: its items may be arrays themselves.
     ///
     /// ## Why is this bad?
     /// Every iteration runs in the interpreter, boxing each element. Numba compiles such loops
