@@ -2355,3 +2355,32 @@ def lagged(x, window: int):
     assert_eq!(codes_in(&report, "positive"), ["JX001"]);
     assert!(!codes_in(&report, "lagged").contains(&"JX301".to_owned()));
 }
+
+#[test]
+fn a_function_vmapped_at_module_level_is_traced_already() {
+    // After dynamax 1.0.3's `mixture_kalman_filter_demo`: `kf_update_vmap = jax.vmap(kf_update)`
+    // at module level, called from a scan step.
+    let source = "\
+import jax
+import jax.numpy as jnp
+
+
+def kf_update(mu, sigma, A, C, R, y):
+    mu_pred = A @ mu
+    sigma_pred = A @ sigma @ A.T
+    S = C @ sigma_pred @ C.T + R
+    K = sigma_pred @ C.T @ jnp.linalg.inv(S)
+    return mu_pred + K @ (y - C @ mu_pred), sigma_pred - K @ S @ K.T
+
+
+kf_update_vmap = jax.vmap(kf_update, in_axes=(0, 0, None, None, None, None))
+";
+    let report = analyze(source);
+    let jax = verdict(&report, "kf_update", "jax");
+    assert!(jax.summary.contains("Traced already"), "{jax:?}");
+    assert!(
+        codes_in(&report, "kf_update").is_empty(),
+        "{:?}",
+        report.diagnostics
+    );
+}

@@ -343,6 +343,25 @@ pub(crate) fn traced_functions(
             }
         });
     }
+    // Ex) `kf_update_vmap = jax.vmap(kf_update, in_axes=(None, 0))` at module level.
+    for call in &module.module_level_calls {
+        let Some(callee) = module.imports.qualified_name(&call.func) else {
+            continue;
+        };
+        if !JAX_TRANSFORMS.contains(&callee.as_str()) {
+            continue;
+        }
+        for arg in &call.args {
+            let ast::Expr::Name(name) = arg else { continue };
+            if let Some(target) = resolve("", name.id.as_str()) {
+                traced.entry(target).or_insert_with(|| Tracing {
+                    framework: Framework::Jax,
+                    arguments_traced: !WRAPPERS.contains(&callee.as_str()),
+                    by: format!("passed to `{callee}` at module level"),
+                });
+            }
+        }
+    }
     // Callees of compiled (and traced) functions, transitively.
     let mut work: Vec<(String, Framework)> = compiled;
     // What is compiled only through its callers (`is_compiling()` branches) has its own callees

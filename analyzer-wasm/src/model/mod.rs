@@ -57,6 +57,9 @@ pub(crate) struct ModuleModel<'a> {
     pub(crate) local_imports: HashSet<&'a str>,
     /// Functions compiled by a module-level call: `g = torch.compile(f, dynamic=False)`.
     pub(crate) wrapped: HashMap<&'a str, Vec<(Framework, Option<&'a ast::ExprCall>)>>,
+    /// Calls at module level that may hand a function to a JAX transform
+    /// (`kf_update_vmap = jax.vmap(kf_update, ...)`); [`context`] resolves them.
+    pub(crate) module_level_calls: Vec<&'a ast::ExprCall>,
     /// Every function of the module, outermost first ([`functions`]).
     pub(crate) functions: Vec<FunctionSyntax<'a>>,
     /// The index in `functions` of each function reachable by its qualified name (methods are
@@ -160,6 +163,7 @@ impl<'a> ModuleModel<'a> {
             declared_global: HashSet::new(),
             local_imports: HashSet::new(),
             wrapped: HashMap::new(),
+            module_level_calls: Vec::new(),
             functions: functions(suite),
             function_index: HashMap::new(),
             traced: HashMap::new(),
@@ -180,6 +184,9 @@ impl<'a> ModuleModel<'a> {
                         }
                     }
                     model.note_wrapper(&assign.value);
+                    if let ast::Expr::Call(call) = &*assign.value {
+                        model.module_level_calls.push(call);
+                    }
                 }
                 ast::Stmt::AugAssign(assign) => {
                     if let ast::Expr::Name(name) = &*assign.target {
