@@ -2384,3 +2384,81 @@ kf_update_vmap = jax.vmap(kf_update, in_axes=(0, 0, None, None, None, None))
         report.diagnostics
     );
 }
+
+#[test]
+fn a_function_that_jax_traced_code_of_another_module_calls_is_traced_already() {
+    // After blackjax 1.7.1: `pathfinder.py` vmaps a body that calls
+    // `lbfgs_inverse_hessian_factors`, defined in `lbfgs.py`.
+    let pathfinder = "\
+import jax
+import jax.numpy as jnp
+
+from .lbfgs import inverse_hessian_factors
+
+
+def approximate(S, Z, alpha):
+    def body(s, z):
+        return inverse_hessian_factors(s, z, alpha)
+
+    return jax.vmap(body)(S, Z)
+";
+    let lbfgs = "\
+import jax.numpy as jnp
+
+
+def inverse_hessian_factors(S, Z, alpha):
+    sz = S.T @ Z
+    R = jnp.triu(sz)
+    inv_R = jnp.linalg.inv(R)
+    return inv_R.T @ (Z.T @ (alpha * Z)) @ inv_R
+";
+    let mut project = jitlens_analyzer::Project::default();
+    for source in [pathfinder, lbfgs] {
+        project.learn_jax_callees(jitlens_analyzer::JaxCallees::read(source));
+    }
+    let report = project.analyze(lbfgs);
+    let jax = verdict(&report, "inverse_hessian_factors", "jax");
+    assert!(jax.summary.contains("another module"), "{jax:?}");
+    assert!(codes_in(&report, "inverse_hessian_factors").is_empty());
+    // Alone, nothing says who traces it.
+    let alone = analyze(lbfgs);
+    assert!(!verdict(&alone, "inverse_hessian_factors", "jax")
+        .summary
+        .contains("another module"));
+}
+
+#[test]
+fn each_side_of_an_or_is_its_own_jax_branch_test() {
+    // After equinox 0.13.8's `_array_equal`: the tolerances are Python numbers past their
+    // `isinstance` tests, and a dtype query of a NumPy module passed in is static.
+    let source = "\
+import jax
+import jax.numpy as jnp
+
+
+def array_equal(x, y, npi, rtol, atol):
+    if (
+        isinstance(rtol, (int, float))
+        and isinstance(atol, (int, float))
+        and rtol == 0
+        and atol == 0
+    ) or not npi.issubdtype(x.dtype, npi.inexact):
+        return npi.all(x == y)
+    return npi.allclose(x, y, rtol=rtol, atol=atol)
+
+
+@jax.jit
+def close(x, y):
+    return array_equal(x, y, jnp, 0.0, 0.0)
+
+
+@jax.jit
+def either(x, y):
+    if (x > 0).all() or y.sum() > 1:
+        return x
+    return y
+";
+    let report = analyze(source);
+    assert!(!codes_in(&report, "array_equal").contains(&"JX001".to_owned()));
+    assert!(codes_in(&report, "either").contains(&"JX001".to_owned()));
+}

@@ -362,6 +362,28 @@ pub(crate) fn traced_functions(
             }
         }
     }
+    // Ex) `lbfgs_inverse_hessian_factors`, defined here and called from a function that
+    // another module of the project passes to `jax.vmap`.
+    for function in functions {
+        let traced_elsewhere = !function.is_method
+            && module
+                .project
+                .jax_traced_imports
+                .contains(function.name.as_str());
+        let own = function
+            .decorators
+            .iter()
+            .any(|d| JitDecorator::parse(d, module).is_some());
+        if traced_elsewhere && !own {
+            traced
+                .entry(function.name.clone())
+                .or_insert_with(|| Tracing {
+                    framework: Framework::Jax,
+                    arguments_traced: false,
+                    by: "called from JAX-traced code in another module of the project".to_owned(),
+                });
+        }
+    }
     // Callees of compiled (and traced) functions, transitively.
     let mut work: Vec<(String, Framework)> = compiled;
     // What is compiled only through its callers (`is_compiling()` branches) has its own callees
@@ -468,6 +490,35 @@ fn bound_names<'a>(function: &FunctionSyntax<'a>) -> Vec<&'a str> {
         }
     });
     names
+}
+
+/// The names imported from the project's other modules (`from .lbfgs import factors`) that
+/// this module's JAX-compiled or traced functions call: functions that JAX traces in the
+/// modules that define them ([`ProjectFacts::jax_traced_imports`]).
+///
+/// [`ProjectFacts::jax_traced_imports`]: crate::model::ProjectFacts
+pub(crate) fn jax_traced_imports(module: &ModuleModel<'_>) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for function in &module.functions {
+        if !module.is_compiled_with(function, Framework::Jax) {
+            continue;
+        }
+        let local = bound_names(function);
+        walk::for_each_expr_in(function.body, &mut |expr| {
+            let ast::Expr::Call(call) = expr else { return };
+            let ast::Expr::Name(name) = &*call.func else {
+                return;
+            };
+            let id = name.id.as_str();
+            if module.local_imports.contains(id)
+                && !local.contains(&id)
+                && !found.iter().any(|f| f == id)
+            {
+                found.push(id.to_owned());
+            }
+        });
+    }
+    found
 }
 
 /// `@jax.vmap`, `@jax.custom_jvp`, `@partial(jax.vmap, ...)`: the transform's name.

@@ -36,7 +36,7 @@ use rustpython_parser::ast::{self, Ranged};
 use crate::project::TorchModels;
 
 pub(crate) use compilers::numba_compilers;
-pub(crate) use context::Tracing;
+pub(crate) use context::{jax_traced_imports, Tracing};
 pub(crate) use function::{CallSite, FunctionModel, FunctionSyntax, Param};
 pub(crate) use imports::{last_segment, Imports, Library};
 pub(crate) use kind::{Framework, Kind};
@@ -92,6 +92,9 @@ pub(crate) struct ProjectFacts {
     pub(crate) numba_compilers: BTreeSet<String>,
     /// Its `nn.Module` classes: what a project with models compiles is its models.
     pub(crate) torch_models: TorchModels,
+    /// Names of its functions that JAX-traced code in another module calls
+    /// ([`context::jax_traced_imports`]).
+    pub(crate) jax_traced_imports: BTreeSet<String>,
 }
 
 /// Roots of libraries whose names are not the user's own code.
@@ -149,6 +152,7 @@ impl<'a> ModuleModel<'a> {
         static NO_PROJECT: ProjectFacts = ProjectFacts {
             numba_compilers: BTreeSet::new(),
             torch_models: TorchModels::new(),
+            jax_traced_imports: BTreeSet::new(),
         };
         Self::build_in(suite, &NO_PROJECT)
     }

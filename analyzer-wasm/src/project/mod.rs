@@ -4,16 +4,40 @@
 //!   returns `numba.njit(f)`), so that a function one of them decorates in another module is
 //!   known to be compiled;
 //! - its `nn.Module` classes ([`torch_models`]): what a project with models compiles is its
-//!   models, and a function no model reaches gets no torch blockers.
+//!   models, and a function no model reaches gets no torch blockers;
+//! - the functions that JAX-traced code of another module calls by name, which run traced in
+//!   the module that defines them too.
 
 mod torch_models;
 
 pub use torch_models::ClassHeaders;
 pub(crate) use torch_models::TorchModels;
 
-use crate::model::{numba_compilers, Imports, ProjectFacts};
+use crate::model::{jax_traced_imports, numba_compilers, Imports, ModuleModel, ProjectFacts};
 use crate::report::Report;
 use crate::{analysis, parse, LineIndex};
+
+/// The names one module's JAX-compiled or traced functions call that it imports from the
+/// project's other modules: functions that run traced where they are defined too.
+#[derive(Debug, Default)]
+pub struct JaxCallees(Vec<String>);
+
+impl JaxCallees {
+    /// Reads one module. A module that does not parse, or imports no JAX, calls none.
+    pub fn read(source: &str) -> Self {
+        if !source.contains("jax") {
+            return Self::default();
+        }
+        let Ok(suite) = parse(source, &LineIndex::new(source)) else {
+            return Self::default();
+        };
+        let module = ModuleModel::build(&suite);
+        if !module.imports.imports_module("jax") {
+            return Self::default();
+        }
+        Self(jax_traced_imports(&module))
+    }
+}
 
 /// Facts about the modules of one project.
 #[derive(Debug, Default)]
@@ -32,6 +56,11 @@ impl Project {
         self.facts
             .numba_compilers
             .extend(numba_compilers(&suite, &imports));
+    }
+
+    /// Adds what one module's JAX-traced code calls of other modules ([`JaxCallees::read`]).
+    pub fn learn_jax_callees(&mut self, callees: JaxCallees) {
+        self.facts.jax_traced_imports.extend(callees.0);
     }
 
     /// Adds the class headers of one module of the project ([`ClassHeaders::read`]).

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use jitlens_analyzer::report::ParseError;
-use jitlens_analyzer::{ClassHeaders, LineIndex, Project, Report, MAX_SOURCE_BYTES};
+use jitlens_analyzer::{ClassHeaders, JaxCallees, LineIndex, Project, Report, MAX_SOURCE_BYTES};
 
 use crate::check::notebook::Notebook;
 use crate::check::selection::RuleSelection;
@@ -38,6 +38,7 @@ pub(crate) fn check_files(files: &[PathBuf], selection: &RuleSelection) -> Vec<O
     let mut project = Project::default();
     for module in on_every_core(files, first_look).into_iter().flatten() {
         project.learn_classes(module.classes);
+        project.learn_jax_callees(module.jax_callees);
         if let Some(source) = module.may_define_numba_compiler {
             project.learn(&source);
         }
@@ -85,6 +86,8 @@ struct FirstLook {
     may_define_numba_compiler: Option<String>,
     /// Its class statements.
     classes: ClassHeaders,
+    /// What its JAX-traced code calls of the project's other modules.
+    jax_callees: JaxCallees,
 }
 
 /// What the first pass takes from `path`; `None` for notebooks and unreadable files.
@@ -95,11 +98,13 @@ fn first_look(path: &Path) -> Option<FirstLook> {
     let bytes = read_at_most(path, MAX_SOURCE_BYTES).ok()??;
     let source = String::from_utf8(bytes).ok()?;
     let classes = ClassHeaders::read(&source);
+    let jax_callees = JaxCallees::read(&source);
     let may_define_numba_compiler =
         prefilter::may_define_numba_compiler(source.as_bytes()).then_some(source);
     Some(FirstLook {
         may_define_numba_compiler,
         classes,
+        jax_callees,
     })
 }
 

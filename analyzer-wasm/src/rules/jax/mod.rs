@@ -115,6 +115,12 @@ pub(crate) fn reads_traced(
         {
             false
         }
+        // Ex) `npi.issubdtype(x.dtype, npi.inexact)` with the NumPy module passed in as `npi`.
+        ast::Expr::Call(call)
+            if matches!(&*call.func, ast::Expr::Attribute(method) if is_static_query(method.attr.as_str())) =>
+        {
+            false
+        }
         ast::Expr::Call(call) if decides_nothing_traced(call, module) => false,
         // Ex) `elif _is_batched(arg):`, a module function that returns `jnp.ndim(arg) > 0`.
         ast::Expr::Call(call)

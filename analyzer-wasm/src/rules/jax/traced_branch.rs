@@ -48,25 +48,41 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         {
             continue;
         }
-        // Ex) `isinstance(rtol, float) and rtol == 0`: past the test, `rtol` is a Python number,
-        // and an operand that reads it reads no tracer.
-        let numbers = python_numbers_in(branch.test);
-        let reads = match branch.test {
-            ast::Expr::BoolOp(bool_op) if !numbers.is_empty() => {
-                bool_op.values.iter().any(|operand| {
-                    !numbers.iter().any(|name| walk::mentions(operand, name))
-                        && reads_traced(operand, function, module, &traced)
-                })
-            }
-            // A NumPy value (`np.prod(x.shape) > 1`) is concrete under `jit`: only JAX arrays
-            // and traced parameters are tracers.
-            test => {
-                jax_valued(test, function, module) || reads_traced(test, function, module, &traced)
-            }
-        };
-        if reads {
+        if test_reads_traced(branch.test, function, module, &traced) {
             checker.report(branch.test.range(), "Python control flow on a traced value raises TracerBoolConversionError: use `jnp.where` or `lax.cond`");
         }
+    }
+}
+
+/// Whether the branch test `test` reads a tracer.
+fn test_reads_traced(
+    test: &ast::Expr,
+    function: &FunctionModel<'_>,
+    module: &ModuleModel<'_>,
+    traced: &[&str],
+) -> bool {
+    match test {
+        // Ex) `(isinstance(rtol, float) and rtol == 0) or not npi.issubdtype(x.dtype, ...)`:
+        // each side of an `or` is a test of its own.
+        ast::Expr::BoolOp(bool_op) if matches!(bool_op.op, ast::BoolOp::Or) => bool_op
+            .values
+            .iter()
+            .any(|operand| test_reads_traced(operand, function, module, traced)),
+        ast::Expr::UnaryOp(unary) if matches!(unary.op, ast::UnaryOp::Not) => {
+            test_reads_traced(&unary.operand, function, module, traced)
+        }
+        // Ex) `isinstance(rtol, float) and rtol == 0`: past the test, `rtol` is a Python number,
+        // and an operand that reads it reads no tracer.
+        ast::Expr::BoolOp(bool_op) if !python_numbers_in(test).is_empty() => {
+            let numbers = python_numbers_in(test);
+            bool_op.values.iter().any(|operand| {
+                !numbers.iter().any(|name| walk::mentions(operand, name))
+                    && test_reads_traced(operand, function, module, traced)
+            })
+        }
+        // A NumPy value (`np.prod(x.shape) > 1`) is concrete under `jit`: only JAX arrays and
+        // traced parameters are tracers.
+        test => jax_valued(test, function, module) || reads_traced(test, function, module, traced),
     }
 }
 
