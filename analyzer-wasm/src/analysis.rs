@@ -4,7 +4,7 @@ use rustpython_parser::ast;
 
 use crate::line_index::LineIndex;
 use crate::model::observed::Observations;
-use crate::model::{FunctionModel, ModuleModel, ProjectFacts};
+use crate::model::{jax_traced_imports, FunctionModel, ModuleModel, ProjectFacts};
 use crate::report::{FunctionReport, Range, Report};
 use crate::rules::{Checker, RULES};
 use crate::verdicts;
@@ -23,15 +23,21 @@ pub(crate) fn run(
     report_of(&module, source, index)
 }
 
-/// Analyzes a parsed module of a project with the facts `project`.
+/// Analyzes a parsed module of a project with the facts `project`; with the report come the
+/// names its JAX-traced code calls of the project's other modules ([`jax_traced_imports`]).
 pub(crate) fn run_in(
     suite: &[ast::Stmt],
     source: &str,
     index: &LineIndex<'_>,
     project: &ProjectFacts,
-) -> Report {
+) -> (Report, Vec<String>) {
     let module = ModuleModel::build_in(suite, project);
-    report_of(&module, source, index)
+    let callees = if module.imports.imports_module("jax") {
+        jax_traced_imports(&module)
+    } else {
+        Vec::new()
+    };
+    (report_of(&module, source, index), callees)
 }
 
 fn report_of(module: &ModuleModel<'_>, source: &str, index: &LineIndex<'_>) -> Report {

@@ -2414,7 +2414,7 @@ def inverse_hessian_factors(S, Z, alpha):
 ";
     let mut project = jitlens_analyzer::Project::default();
     for source in [pathfinder, lbfgs] {
-        project.learn_jax_callees(jitlens_analyzer::JaxCallees::read(source));
+        project.learn_jax_callees(project.analyze_learning(source).1);
     }
     let report = project.analyze(lbfgs);
     let jax = verdict(&report, "inverse_hessian_factors", "jax");

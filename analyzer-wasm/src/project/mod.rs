@@ -13,31 +13,15 @@ mod torch_models;
 pub use torch_models::ClassHeaders;
 pub(crate) use torch_models::TorchModels;
 
-use crate::model::{jax_traced_imports, numba_compilers, Imports, ModuleModel, ProjectFacts};
+use crate::model::{numba_compilers, Imports, ProjectFacts};
 use crate::report::Report;
 use crate::{analysis, parse, LineIndex};
 
 /// The names one module's JAX-compiled or traced functions call that it imports from the
-/// project's other modules: functions that run traced where they are defined too.
+/// project's other modules: functions that run traced where they are defined too. They come
+/// with the module's analysis ([`Project::analyze_learning`]).
 #[derive(Debug, Default)]
 pub struct JaxCallees(Vec<String>);
-
-impl JaxCallees {
-    /// Reads one module. A module that does not parse, or imports no JAX, calls none.
-    pub fn read(source: &str) -> Self {
-        if !source.contains("jax") {
-            return Self::default();
-        }
-        let Ok(suite) = parse(source, &LineIndex::new(source)) else {
-            return Self::default();
-        };
-        let module = ModuleModel::build(&suite);
-        if !module.imports.imports_module("jax") {
-            return Self::default();
-        }
-        Self(jax_traced_imports(&module))
-    }
-}
 
 /// Facts about the modules of one project.
 #[derive(Debug, Default)]
@@ -58,7 +42,7 @@ impl Project {
             .extend(numba_compilers(&suite, &imports));
     }
 
-    /// Adds what one module's JAX-traced code calls of other modules ([`JaxCallees::read`]).
+    /// Adds what one module's JAX-traced code calls of other modules ([`JaxCallees`]).
     pub fn learn_jax_callees(&mut self, callees: JaxCallees) {
         self.facts.jax_traced_imports.extend(callees.0);
     }
@@ -75,10 +59,28 @@ impl Project {
 
     /// Diagnostics and verdicts (no strategies) of one module of the project.
     pub fn analyze(&self, source: &str) -> Report {
+        self.analyze_learning(source).0
+    }
+
+    /// [`Project::analyze`], and what the module's JAX-traced code calls of the project's other
+    /// modules, for [`Project::learn_jax_callees`].
+    pub fn analyze_learning(&self, source: &str) -> (Report, JaxCallees) {
         let index = LineIndex::new(source);
         match parse(source, &index) {
-            Ok(suite) => analysis::run_in(&suite, source, &index, &self.facts),
-            Err(report) => report,
+            Ok(suite) => {
+                let (report, callees) = analysis::run_in(&suite, source, &index, &self.facts);
+                (report, JaxCallees(callees))
+            }
+            Err(report) => (report, JaxCallees::default()),
         }
+    }
+
+    /// Whether `report` (of one module) defines a function that JAX-traced code of another
+    /// module calls: its analysis before [`Project::learn_jax_callees`] missed that context.
+    pub fn traces_functions_of(&self, report: &Report) -> bool {
+        report
+            .functions
+            .iter()
+            .any(|f| self.facts.jax_traced_imports.contains(f.name.as_str()))
     }
 }

@@ -36,18 +36,43 @@ pub(crate) enum Outcome {
 pub(crate) fn check_files(files: &[PathBuf], selection: &RuleSelection) -> Vec<Outcome> {
     use_small_pages();
     let mut project = Project::default();
-    for module in on_every_core(files, first_look).into_iter().flatten() {
+    for module in on_every_core(files, |file| first_look(file))
+        .into_iter()
+        .flatten()
+    {
         project.learn_classes(module.classes);
-        project.learn_jax_callees(module.jax_callees);
         if let Some(source) = module.may_define_numba_compiler {
             project.learn(&source);
         }
     }
-    on_every_core(files, |file| check_file(file, selection, &project))
+    let (mut outcomes, callees): (Vec<Outcome>, Vec<JaxCallees>) =
+        on_every_core(files, |file| check_file(file, selection, &project))
+            .into_iter()
+            .unzip();
+    // What JAX-traced code calls of other modules is known once every module is analyzed: the
+    // few modules that define such a function are analyzed again with it.
+    for callees in callees {
+        project.learn_jax_callees(callees);
+    }
+    let again: Vec<usize> = outcomes
+        .iter()
+        .enumerate()
+        .filter(|(_, outcome)| {
+            matches!(outcome, Outcome::Checked(report) if project.traces_functions_of(report))
+        })
+        .map(|(index, _)| index)
+        .collect();
+    let redone = on_every_core(&again, |index| {
+        check_file(&files[*index], selection, &project).0
+    });
+    for (index, outcome) in again.into_iter().zip(redone) {
+        outcomes[index] = outcome;
+    }
+    outcomes
 }
 
 /// `f` of each of `files`, on every core, in the order of `files`.
-fn on_every_core<T: Send>(files: &[PathBuf], f: impl Fn(&Path) -> T + Sync) -> Vec<T> {
+fn on_every_core<F: Sync, T: Send>(files: &[F], f: impl Fn(&F) -> T + Sync) -> Vec<T> {
     let n_threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(files.len())
@@ -86,8 +111,6 @@ struct FirstLook {
     may_define_numba_compiler: Option<String>,
     /// Its class statements.
     classes: ClassHeaders,
-    /// What its JAX-traced code calls of the project's other modules.
-    jax_callees: JaxCallees,
 }
 
 /// What the first pass takes from `path`; `None` for notebooks and unreadable files.
@@ -98,13 +121,11 @@ fn first_look(path: &Path) -> Option<FirstLook> {
     let bytes = read_at_most(path, MAX_SOURCE_BYTES).ok()??;
     let source = String::from_utf8(bytes).ok()?;
     let classes = ClassHeaders::read(&source);
-    let jax_callees = JaxCallees::read(&source);
     let may_define_numba_compiler =
         prefilter::may_define_numba_compiler(source.as_bytes()).then_some(source);
     Some(FirstLook {
         may_define_numba_compiler,
         classes,
-        jax_callees,
     })
 }
 
@@ -121,48 +142,64 @@ fn use_small_pages() {
     }
 }
 
-/// Checks one file.
-fn check_file(path: &Path, selection: &RuleSelection, project: &Project) -> Outcome {
+/// Checks one file; with the outcome comes what its JAX-traced code calls of other modules.
+fn check_file(path: &Path, selection: &RuleSelection, project: &Project) -> (Outcome, JaxCallees) {
+    match analyze_file(path, selection, project) {
+        Ok((report, callees)) => (Outcome::Checked(report), callees),
+        Err(outcome) => (outcome, JaxCallees::default()),
+    }
+}
+
+/// The report of one file and what its JAX-traced code calls of other modules, or the outcome
+/// of a file that was not analyzed (skipped, refused, unreadable, a panic).
+fn analyze_file(
+    path: &Path,
+    selection: &RuleSelection,
+    project: &Project,
+) -> Result<(Report, JaxCallees), Outcome> {
     let bytes = match read_at_most(path, MAX_SOURCE_BYTES) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
-            return Outcome::Checked(refused(format!(
+            return Err(Outcome::Checked(refused(format!(
                 "file is too large to analyze: more than {MAX_SOURCE_BYTES} bytes"
-            )))
+            ))))
         }
         Err(error) => {
-            return Outcome::Failed(format!("could not read {}: {error}", path.display()))
+            return Err(Outcome::Failed(format!(
+                "could not read {}: {error}",
+                path.display()
+            )))
         }
     };
     let is_notebook = path.extension().is_some_and(|ext| ext == "ipynb");
     if !is_notebook && !prefilter::worth_parsing(&bytes) {
-        return Outcome::Skipped;
+        return Err(Outcome::Skipped);
     }
     let text = match std::str::from_utf8(&bytes) {
         Ok(source) => source,
-        Err(error) => return Outcome::Checked(not_utf8(&bytes, &error)),
+        Err(error) => return Err(Outcome::Checked(not_utf8(&bytes, &error))),
     };
     // Python ignores a UTF-8 byte order mark; editors do not count it as a column.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let notebook = if is_notebook {
         match Notebook::parse(text) {
             Ok(notebook) => Some(notebook),
-            Err(message) => return Outcome::Checked(refused(message)),
+            Err(message) => return Err(Outcome::Checked(refused(message))),
         }
     } else {
         None
     };
     let source = notebook.as_ref().map_or(text, |n| n.source.as_str());
     if is_notebook && !prefilter::worth_parsing(source.as_bytes()) {
-        return Outcome::Skipped;
+        return Err(Outcome::Skipped);
     }
-    let mut report = match guarded(|| project.analyze(source)) {
-        Ok(report) => report,
+    let (mut report, callees) = match guarded(|| project.analyze_learning(source)) {
+        Ok(analyzed) => analyzed,
         Err(panic) => {
-            return Outcome::Failed(format!(
+            return Err(Outcome::Failed(format!(
                 "analysis of {} failed (a jitlens bug, please report it): {panic}",
                 path.display()
-            ))
+            )))
         }
     };
     noqa::suppress(&mut report, source);
@@ -170,12 +207,12 @@ fn check_file(path: &Path, selection: &RuleSelection, project: &Project) -> Outc
     if let Some(notebook) = &notebook {
         notebook.place(&mut report);
     }
-    Outcome::Checked(report)
+    Ok((report, callees))
 }
 
 /// Runs `analyze`, turning a panic into its message: the analyzer must never panic, but if it
 /// does on one file, the other files are still checked and reported (as ruff does).
-fn guarded(analyze: impl FnOnce() -> Report) -> Result<Report, String> {
+fn guarded<T>(analyze: impl FnOnce() -> T) -> Result<T, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(analyze)).map_err(|payload| {
         payload
             .downcast_ref::<&str>()
@@ -243,7 +280,7 @@ mod tests {
     fn non_numerical_files_are_skipped_even_when_broken() {
         let path = write("plain.py", b"import os\ndef f(:\n");
         assert!(matches!(
-            check_file(&path, &everything(), &Project::default()),
+            check_file(&path, &everything(), &Project::default()).0,
             Outcome::Skipped
         ));
     }
@@ -254,7 +291,8 @@ mod tests {
             "numerical.py",
             b"from numba import njit\n\ndef f(x):\n    return x\n",
         );
-        let Outcome::Checked(report) = check_file(&path, &everything(), &Project::default()) else {
+        let Outcome::Checked(report) = check_file(&path, &everything(), &Project::default()).0
+        else {
             panic!("analyzed");
         };
         assert_eq!(report.functions[0].name, "f");
@@ -264,7 +302,8 @@ mod tests {
     #[test]
     fn invalid_utf8_is_an_error_with_its_position() {
         let path = write("latin1.py", b"import numpy as np\nname = 'caf\xe9'\n");
-        let Outcome::Checked(report) = check_file(&path, &everything(), &Project::default()) else {
+        let Outcome::Checked(report) = check_file(&path, &everything(), &Project::default()).0
+        else {
             panic!("checked");
         };
         let error = &report.parse_errors[0];
@@ -282,7 +321,8 @@ mod tests {
             "bom.py",
             b"\xef\xbb\xbfimport numpy as np\ndef f():\n    pass\n",
         );
-        let Outcome::Checked(report) = check_file(&path, &everything(), &Project::default()) else {
+        let Outcome::Checked(report) = check_file(&path, &everything(), &Project::default()).0
+        else {
             panic!("checked");
         };
         assert!(report.parse_errors.is_empty(), "{:?}", report.parse_errors);
@@ -297,7 +337,8 @@ mod tests {
         let mut big = b"import numpy\n".repeat(MAX_SOURCE_BYTES / 13 + 1);
         big.extend_from_slice(b"x = 1\n");
         let path = write("huge.py", &big);
-        let Outcome::Checked(report) = check_file(&path, &everything(), &Project::default()) else {
+        let Outcome::Checked(report) = check_file(&path, &everything(), &Project::default()).0
+        else {
             panic!("checked");
         };
         assert!(report.parse_errors[0].message.contains("too large"));
@@ -307,12 +348,12 @@ mod tests {
     fn a_folder_or_missing_file_is_unreadable_not_a_panic() {
         let missing = std::env::temp_dir().join("jitlens-no-such-file.py");
         assert!(matches!(
-            check_file(&missing, &everything(), &Project::default()),
+            check_file(&missing, &everything(), &Project::default()).0,
             Outcome::Failed(_)
         ));
         let folder = std::env::temp_dir();
         assert!(matches!(
-            check_file(&folder, &everything(), &Project::default()),
+            check_file(&folder, &everything(), &Project::default()).0,
             Outcome::Failed(_)
         ));
     }
@@ -324,6 +365,30 @@ mod tests {
         let formatted = guarded(|| panic!("at {}", 7)).unwrap_err();
         assert_eq!(formatted, "at 7");
         assert!(guarded(Report::default).is_ok());
+    }
+
+    #[test]
+    fn a_function_that_jax_traced_code_of_another_file_calls_is_checked_as_traced() {
+        // The caller comes after the callee: the callee's file is analyzed again once the
+        // callers are known.
+        let callee = write(
+            "a_factors.py",
+            b"import jax.numpy as jnp\n\n\ndef factors(S, Z):\n    return jnp.linalg.inv(S.T @ Z) @ Z.T\n",
+        );
+        let caller = write(
+            "b_pathfinder.py",
+            b"import jax\n\nfrom .a_factors import factors\n\n\ndef approximate(S, Z):\n    return jax.vmap(factors)(S, Z)\n\n\n@jax.jit\ndef step(S, Z):\n    return factors(S, Z) * 2.0\n",
+        );
+        let outcomes = check_files(&[callee, caller], &everything());
+        let Outcome::Checked(report) = &outcomes[0] else {
+            panic!("{outcomes:?}");
+        };
+        let jax = report.functions[0]
+            .verdicts
+            .iter()
+            .find(|v| v.framework == "jax")
+            .unwrap();
+        assert!(jax.summary.contains("another module"), "{jax:?}");
     }
 
     #[test]
