@@ -2462,3 +2462,37 @@ def either(x, y):
     assert!(!codes_in(&report, "array_equal").contains(&"JX001".to_owned()));
     assert!(codes_in(&report, "either").contains(&"JX001".to_owned()));
 }
+
+#[test]
+fn arithmetic_on_zero_dim_coefficients_is_no_pass_over_memory() {
+    // After torchaudio 2.6.0's `lowpass_biquad`: the filter coefficients are 0-d tensors made
+    // from Python floats; the waveform goes only through `biquad` (a custom op underneath).
+    let source = "\
+import math
+
+import torch
+from torch import Tensor
+
+
+def lowpass_biquad(waveform: Tensor, sample_rate: int, cutoff_freq: float, Q: float = 0.707) -> Tensor:
+    cutoff_freq = torch.as_tensor(cutoff_freq, dtype=waveform.dtype)
+    Q = torch.as_tensor(Q, dtype=waveform.dtype)
+    w0 = 2 * math.pi * cutoff_freq / sample_rate
+    alpha = torch.sin(w0) / 2 / Q
+    b0 = (1 - torch.cos(w0)) / 2
+    b1 = 1 - torch.cos(w0)
+    a0 = 1 + alpha
+    a1 = -2 * torch.cos(w0)
+    a2 = 1 - alpha
+    return torch.ops.torchaudio._lfilter(waveform, b0, b1, b0, a0, a1, a2)
+
+
+def soft_clip(waveform: Tensor, gain: float) -> Tensor:
+    g = torch.as_tensor(gain, dtype=waveform.dtype)
+    x = waveform * g
+    return torch.tanh(x) * (1 - torch.exp(-x * x)) + 0.1 * x - torch.sigmoid(x) * 0.5
+";
+    let report = analyze(source);
+    assert_advice(&report, "lowpass_biquad", "torch", false);
+    assert_advice(&report, "soft_clip", "torch", true);
+}

@@ -413,6 +413,7 @@ impl<'a> FunctionModel<'a> {
                 .map(|param| (param.name, param.kind))
                 .collect(),
             tensor_scalars: HashSet::new(),
+            zero_dim: HashSet::new(),
             calls: Vec::new(),
             branches: Vec::new(),
             stores: Vec::new(),
@@ -979,6 +980,9 @@ struct Builder<'a, 'm> {
     eager_only: &'m [TextRange],
     kinds: HashMap<&'a str, Kind>,
     tensor_scalars: HashSet<&'a str>,
+    /// Tensors of no dimension built from Python numbers (`torch.as_tensor(cutoff_freq)`) and
+    /// what is computed from them alone: arithmetic on them is scalar math, no pass over memory.
+    zero_dim: HashSet<&'a str>,
     calls: Vec<CallSite<'a>>,
     branches: Vec<Branch<'a>>,
     stores: Vec<SubscriptStore<'a>>,
@@ -1029,6 +1033,16 @@ impl<'a> Builder<'a, '_> {
         match stmt {
             ast::Stmt::Assign(assign) => {
                 self.expr(&assign.value);
+                let zero_dim = self.is_zero_dim(&assign.value);
+                for target in &assign.targets {
+                    if let ast::Expr::Name(name) = target {
+                        if zero_dim {
+                            self.zero_dim.insert(name.id.as_str());
+                        } else {
+                            self.zero_dim.remove(name.id.as_str());
+                        }
+                    }
+                }
                 let kind = self.kind(&assign.value);
                 let from_tensor =
                     !self.runs_only_eagerly(stmt) && self.extracts_tensor_data(&assign.value);
@@ -1331,14 +1345,15 @@ impl<'a> Builder<'a, '_> {
                 let array = kind.is_array();
                 if matches!(bin_op.op, ast::Operator::MatMult) && self.is_matrix_product(bin_op) {
                     op = Some(Op::Kernel);
-                } else if array && self.loop_depth == 0 {
+                } else if array && self.loop_depth == 0 && !self.is_zero_dim(expr) {
                     op = Some(Op::Elementwise);
                 }
             }
             ast::Expr::UnaryOp(unary)
                 if matches!(unary.op, ast::UnaryOp::USub)
                     && self.kind(&unary.operand).is_array()
-                    && self.loop_depth == 0 =>
+                    && self.loop_depth == 0
+                    && !self.is_zero_dim(expr) =>
             {
                 op = Some(Op::Elementwise);
             }
@@ -1447,6 +1462,9 @@ impl<'a> Builder<'a, '_> {
             } else if self.loop_depth > 0 {
                 // Element work inside loops is the loop's, not a whole-array operation.
                 None
+            } else if self.is_zero_dim_call(call) {
+                // `torch.cos(w0)` of a 0-d coefficient.
+                None
             } else if is_elementwise(short) {
                 Some(Op::Elementwise)
             } else if is_reduction(short) {
@@ -1491,6 +1509,54 @@ impl<'a> Builder<'a, '_> {
         on_self && !attribute.attr.starts_with('_') && {
             let method = format!("{class}.{}", attribute.attr);
             !self.module.functions.iter().any(|f| f.name == method)
+        }
+    }
+
+    /// Whether `expr` is a tensor of no dimension built from Python numbers, or computed from
+    /// such tensors and numbers alone ([`Builder::zero_dim`]).
+    fn is_zero_dim(&self, expr: &ast::Expr) -> bool {
+        let number = |e: &ast::Expr| {
+            matches!(e, ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Int(_) | ast::Constant::Float(_)))
+                || self.kind(e) == Kind::Scalar
+        };
+        let zero_or_number = |e: &ast::Expr| self.is_zero_dim(e) || number(e);
+        match expr {
+            ast::Expr::Name(name) => self.zero_dim.contains(name.id.as_str()),
+            ast::Expr::BinOp(bin_op) => {
+                zero_or_number(&bin_op.left)
+                    && zero_or_number(&bin_op.right)
+                    && (self.is_zero_dim(&bin_op.left) || self.is_zero_dim(&bin_op.right))
+            }
+            ast::Expr::UnaryOp(unary) => self.is_zero_dim(&unary.operand),
+            ast::Expr::Call(call) => self.is_zero_dim_call(call),
+            _ => false,
+        }
+    }
+
+    /// [`Builder::is_zero_dim`] of a call: `torch.as_tensor(q)` of a number, `torch.sin(w0)`
+    /// or `w0.cos()` of such a tensor.
+    fn is_zero_dim_call(&self, call: &ast::ExprCall) -> bool {
+        let number = |e: &ast::Expr| {
+            matches!(e, ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Int(_) | ast::Constant::Float(_)))
+                || self.kind(e) == Kind::Scalar
+        };
+        let zero_or_number = |e: &ast::Expr| self.is_zero_dim(e) || number(e);
+        let qualified = self.module.imports.qualified_name(&call.func);
+        match (qualified.as_deref(), &*call.func) {
+            (Some("torch.as_tensor" | "torch.tensor" | "torch.scalar_tensor"), _) => {
+                call.args.first().is_some_and(number)
+            }
+            (Some(q), _) if q.starts_with("torch.") && is_elementwise(last_segment(q)) => {
+                !call.args.is_empty()
+                    && call.args.iter().all(zero_or_number)
+                    && call.args.iter().any(|a| self.is_zero_dim(a))
+            }
+            (None, ast::Expr::Attribute(method)) => {
+                is_elementwise(method.attr.as_str())
+                    && self.is_zero_dim(&method.value)
+                    && call.args.iter().all(zero_or_number)
+            }
+            _ => false,
         }
     }
 
