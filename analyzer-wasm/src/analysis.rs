@@ -4,7 +4,8 @@ use rustpython_parser::ast;
 
 use crate::line_index::LineIndex;
 use crate::model::observed::Observations;
-use crate::model::{jax_traced_imports, FunctionModel, ModuleModel, ProjectFacts};
+use crate::model::{jax_traced_imports, walk, Framework, FunctionModel, ModuleModel, ProjectFacts};
+use crate::project::ModuleFacts;
 use crate::report::{FunctionReport, Range, Report};
 use crate::rules::{Checker, RULES};
 use crate::verdicts;
@@ -23,21 +24,63 @@ pub(crate) fn run(
     report_of(&module, source, index)
 }
 
-/// Analyzes a parsed module of a project with the facts `project`; with the report come the
-/// names its JAX-traced code calls of the project's other modules ([`jax_traced_imports`]).
+/// Analyzes a parsed module of a project with the facts `project`; with the report comes what
+/// the module teaches the project ([`ModuleFacts`]).
 pub(crate) fn run_in(
     suite: &[ast::Stmt],
     source: &str,
     index: &LineIndex<'_>,
     project: &ProjectFacts,
-) -> (Report, Vec<String>) {
+) -> (Report, ModuleFacts) {
     let module = ModuleModel::build_in(suite, project);
-    let callees = if module.imports.imports_module("jax") {
+    let jax_callees = if module.imports.imports_module("jax") {
         jax_traced_imports(&module)
     } else {
         Vec::new()
     };
-    (report_of(&module, source, index), callees)
+    let facts = ModuleFacts {
+        jax_callees,
+        static_predicates: module.static_predicates.iter().cloned().collect(),
+        imported: imported_in_tests(&module),
+    };
+    (report_of(&module, source, index), facts)
+}
+
+/// The names imported from the project that the module's JAX-compiled or traced functions call
+/// in a branch test (`if isbool(lo):`): where a type-and-shape test of another module would
+/// change a finding (JX001 reads them).
+fn imported_in_tests(module: &ModuleModel<'_>) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    let mut note = |test: &ast::Expr| {
+        walk::walk_expr(test, &mut |expr| {
+            if let ast::Expr::Call(call) = expr {
+                if let ast::Expr::Name(name) = &*call.func {
+                    let id = name.id.as_str();
+                    if module.local_imports.contains(id) && !found.iter().any(|f| f == id) {
+                        found.push(id.to_owned());
+                    }
+                }
+            }
+        });
+    };
+    let traced = module
+        .functions
+        .iter()
+        .filter(|f| module.is_compiled_with(f, Framework::Jax));
+    for function in traced {
+        walk::for_each_stmt(function.body, &mut |stmt| match stmt {
+            ast::Stmt::If(if_stmt) => note(&if_stmt.test),
+            ast::Stmt::While(while_stmt) => note(&while_stmt.test),
+            ast::Stmt::Assert(assert) => note(&assert.test),
+            _ => (),
+        });
+        walk::for_each_expr_in(function.body, &mut |expr| {
+            if let ast::Expr::IfExp(if_exp) = expr {
+                note(&if_exp.test);
+            }
+        });
+    }
+    found
 }
 
 fn report_of(module: &ModuleModel<'_>, source: &str, index: &LineIndex<'_>) -> Report {

@@ -23,7 +23,7 @@ use rustpython_parser::{ast, Parse};
 
 pub use line_index::LineIndex;
 pub use model::observed::Observations;
-pub use project::{ClassHeaders, JaxCallees, Project};
+pub use project::{ClassHeaders, ModuleFacts, Project};
 pub use report::Report;
 
 /// Sources larger than this are not parsed: the report says so instead.

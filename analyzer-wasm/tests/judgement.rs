@@ -2414,7 +2414,8 @@ def inverse_hessian_factors(S, Z, alpha):
 ";
     let mut project = jitlens_analyzer::Project::default();
     for source in [pathfinder, lbfgs] {
-        project.learn_jax_callees(project.analyze_learning(source).1);
+        let (_, facts) = project.analyze_learning(source);
+        project.learn_from(&facts);
     }
     let report = project.analyze(lbfgs);
     let jax = verdict(&report, "inverse_hessian_factors", "jax");
@@ -2495,4 +2496,63 @@ def soft_clip(waveform: Tensor, gain: float) -> Tensor:
     let report = analyze(source);
     assert_advice(&report, "lowpass_biquad", "torch", false);
     assert_advice(&report, "soft_clip", "torch", true);
+}
+
+#[test]
+fn key_lookups_internals_and_imported_type_tests_are_no_traced_branches() {
+    // After jax-md 0.2.29 (`'kT' not in kwargs`), equinox 0.13.8 (`traceback_util`) and
+    // interpax 0.3.16 (`isbool`, defined in `utils.py`).
+    let utils = "\
+from typing import Any
+
+
+def isbool(x: Any) -> bool:
+    return isinstance(x, bool) or (hasattr(x, \"dtype\") and (x.dtype == bool))
+";
+    let spline = "\
+import traceback
+
+import jax
+import jax.numpy as jnp
+from jax._src import traceback_util
+
+from .utils import isbool
+
+
+@jax.jit
+def apply(x, kT=1.0, **kwargs):
+    _kT = kT if 'kT' not in kwargs else kwargs['kT']
+    return jnp.exp(-x / _kT) * jnp.cos(x) + jnp.sin(x) * 2.0
+
+
+@jax.jit
+def frames(x):
+    stack = []
+    for frame, lineno in traceback.walk_stack(None):
+        if traceback_util.include_frame(frame):
+            stack.append(lineno)
+    return x + len(stack)
+
+
+@jax.jit
+def clip(x, lo):
+    if isbool(lo):
+        return x
+    return jnp.maximum(x, lo)
+";
+    let mut project = jitlens_analyzer::Project::default();
+    for source in [utils, spline] {
+        let (_, facts) = project.analyze_learning(source);
+        project.learn_from(&facts);
+    }
+    let report = project.analyze(spline);
+    for name in ["apply", "frames", "clip"] {
+        assert!(
+            !codes_in(&report, name).contains(&"JX001".to_owned()),
+            "{name}: {:?}",
+            report.diagnostics
+        );
+    }
+    // Alone, `isbool` is a function of another module that nothing says is a type test.
+    assert!(codes_in(&analyze(spline), "clip").contains(&"JX001".to_owned()));
 }

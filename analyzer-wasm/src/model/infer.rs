@@ -174,6 +174,8 @@ fn infer_call(call: &ast::ExprCall, kinds: &HashMap<&str, Kind>, module: &Module
             // Ex) `leaves, treedef = jtu.tree_flatten(tree)`: pytrees, their leaves in a list
             // and their structure, a Python value; an array only inside the pytree.
             q if q.starts_with("jax.tree_util.") || q.starts_with("jax.tree.") => Kind::Unknown,
+            // Ex) `traceback_util.include_frame(frame)`: JAX's internals are Python plumbing.
+            q if q.starts_with("jax._src.") && !q.starts_with("jax._src.numpy.") => Kind::Unknown,
             // Equinox's `tree_equal`: a Python bool for pytrees of Python values, an array for
             // pytrees of arrays; the call does not say which.
             q if last_segment(q) == "tree_equal" => Kind::Unknown,

@@ -95,6 +95,9 @@ pub(crate) struct ProjectFacts {
     /// Names of its functions that JAX-traced code in another module calls
     /// ([`context::jax_traced_imports`]).
     pub(crate) jax_traced_imports: BTreeSet<String>,
+    /// Names of its module-level functions that return only type and shape tests
+    /// ([`predicates`]), for the modules that import them.
+    pub(crate) static_predicates: BTreeSet<String>,
 }
 
 /// Roots of libraries whose names are not the user's own code.
@@ -153,6 +156,7 @@ impl<'a> ModuleModel<'a> {
             numba_compilers: BTreeSet::new(),
             torch_models: TorchModels::new(),
             jax_traced_imports: BTreeSet::new(),
+            static_predicates: BTreeSet::new(),
         };
         Self::build_in(suite, &NO_PROJECT)
     }
@@ -251,6 +255,13 @@ impl<'a> ModuleModel<'a> {
     /// `name` (qualified) by name ([`context::called_from_python`]).
     pub(crate) fn is_called_from_python(&self, name: &str) -> bool {
         context::called_from_python(self, name)
+    }
+
+    /// Whether `name` is a function that returns only type and shape tests: defined in this
+    /// module, or imported from another module of the project that defines it.
+    pub(crate) fn is_static_predicate(&self, name: &str) -> bool {
+        self.static_predicates.contains(name)
+            || (self.local_imports.contains(name) && self.project.static_predicates.contains(name))
     }
 
     /// Whether `name` is a compiler of the project's own that compiles with Numba: defined in

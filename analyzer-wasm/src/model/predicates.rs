@@ -97,7 +97,14 @@ fn isinstance_of_python_type(test: &ast::Expr) -> Option<&str> {
 fn is_static(expr: &ast::Expr, imports: &Imports, python_values: &[&str]) -> bool {
     match expr {
         ast::Expr::Constant(_) => true,
-        ast::Expr::Name(name) => python_values.contains(&name.id.as_str()),
+        // Ex) `x.dtype == bool`: a Python type is a Python value.
+        ast::Expr::Name(name) => {
+            python_values.contains(&name.id.as_str())
+                || matches!(
+                    name.id.as_str(),
+                    "bool" | "int" | "float" | "complex" | "str"
+                )
+        }
         ast::Expr::Attribute(attribute) => {
             matches!(attribute.attr.as_str(), "shape" | "ndim" | "dtype" | "size")
         }

@@ -17,11 +17,17 @@ use crate::model::{numba_compilers, Imports, ProjectFacts};
 use crate::report::Report;
 use crate::{analysis, parse, LineIndex};
 
-/// The names one module's JAX-compiled or traced functions call that it imports from the
-/// project's other modules: functions that run traced where they are defined too. They come
-/// with the module's analysis ([`Project::analyze_learning`]).
+/// What the analysis of one module teaches the project ([`Project::analyze_learning`]): the
+/// names its JAX-compiled or traced functions call that it imports from the project's other
+/// modules (functions that run traced where they are defined too), its functions that return
+/// only type and shape tests, and the names it imports from the project and calls in a branch
+/// test.
 #[derive(Debug, Default)]
-pub struct JaxCallees(Vec<String>);
+pub struct ModuleFacts {
+    pub(crate) jax_callees: Vec<String>,
+    pub(crate) static_predicates: Vec<String>,
+    pub(crate) imported: Vec<String>,
+}
 
 /// Facts about the modules of one project.
 #[derive(Debug, Default)]
@@ -42,9 +48,14 @@ impl Project {
             .extend(numba_compilers(&suite, &imports));
     }
 
-    /// Adds what one module's JAX-traced code calls of other modules ([`JaxCallees`]).
-    pub fn learn_jax_callees(&mut self, callees: JaxCallees) {
-        self.facts.jax_traced_imports.extend(callees.0);
+    /// Adds what the analysis of one module teaches ([`ModuleFacts`]).
+    pub fn learn_from(&mut self, facts: &ModuleFacts) {
+        self.facts
+            .jax_traced_imports
+            .extend(facts.jax_callees.iter().cloned());
+        self.facts
+            .static_predicates
+            .extend(facts.static_predicates.iter().cloned());
     }
 
     /// Adds the class headers of one module of the project ([`ClassHeaders::read`]).
@@ -62,25 +73,27 @@ impl Project {
         self.analyze_learning(source).0
     }
 
-    /// [`Project::analyze`], and what the module's JAX-traced code calls of the project's other
-    /// modules, for [`Project::learn_jax_callees`].
-    pub fn analyze_learning(&self, source: &str) -> (Report, JaxCallees) {
+    /// [`Project::analyze`], and what the module teaches the project, for
+    /// [`Project::learn_from`].
+    pub fn analyze_learning(&self, source: &str) -> (Report, ModuleFacts) {
         let index = LineIndex::new(source);
         match parse(source, &index) {
-            Ok(suite) => {
-                let (report, callees) = analysis::run_in(&suite, source, &index, &self.facts);
-                (report, JaxCallees(callees))
-            }
-            Err(report) => (report, JaxCallees::default()),
+            Ok(suite) => analysis::run_in(&suite, source, &index, &self.facts),
+            Err(report) => (report, ModuleFacts::default()),
         }
     }
 
-    /// Whether `report` (of one module) defines a function that JAX-traced code of another
-    /// module calls: its analysis before [`Project::learn_jax_callees`] missed that context.
-    pub fn traces_functions_of(&self, report: &Report) -> bool {
+    /// Whether a module analyzed before the project knew everything ([`ModuleFacts`] of every
+    /// module) would be judged otherwise now: it defines a function that JAX-traced code of
+    /// another module calls, or imports a type-and-shape test another module defines.
+    pub fn needs_another_look(&self, report: &Report, facts: &ModuleFacts) -> bool {
         report
             .functions
             .iter()
             .any(|f| self.facts.jax_traced_imports.contains(f.name.as_str()))
+            || facts
+                .imported
+                .iter()
+                .any(|name| self.facts.static_predicates.contains(name))
     }
 }

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use jitlens_analyzer::report::ParseError;
-use jitlens_analyzer::{ClassHeaders, JaxCallees, LineIndex, Project, Report, MAX_SOURCE_BYTES};
+use jitlens_analyzer::{ClassHeaders, LineIndex, ModuleFacts, Project, Report, MAX_SOURCE_BYTES};
 
 use crate::check::notebook::Notebook;
 use crate::check::selection::RuleSelection;
@@ -45,20 +45,22 @@ pub(crate) fn check_files(files: &[PathBuf], selection: &RuleSelection) -> Vec<O
             project.learn(&source);
         }
     }
-    let (mut outcomes, callees): (Vec<Outcome>, Vec<JaxCallees>) =
+    let (mut outcomes, facts): (Vec<Outcome>, Vec<ModuleFacts>) =
         on_every_core(files, |file| check_file(file, selection, &project))
             .into_iter()
             .unzip();
-    // What JAX-traced code calls of other modules is known once every module is analyzed: the
-    // few modules that define such a function are analyzed again with it.
-    for callees in callees {
-        project.learn_jax_callees(callees);
+    // What a module teaches (what its JAX-traced code calls of other modules, its type and
+    // shape tests) is known once every module is analyzed: the few modules it changes are
+    // analyzed again with it.
+    for facts in &facts {
+        project.learn_from(facts);
     }
     let again: Vec<usize> = outcomes
         .iter()
+        .zip(&facts)
         .enumerate()
-        .filter(|(_, outcome)| {
-            matches!(outcome, Outcome::Checked(report) if project.traces_functions_of(report))
+        .filter(|(_, (outcome, facts))| {
+            matches!(outcome, Outcome::Checked(report) if project.needs_another_look(report, facts))
         })
         .map(|(index, _)| index)
         .collect();
@@ -142,21 +144,21 @@ fn use_small_pages() {
     }
 }
 
-/// Checks one file; with the outcome comes what its JAX-traced code calls of other modules.
-fn check_file(path: &Path, selection: &RuleSelection, project: &Project) -> (Outcome, JaxCallees) {
+/// Checks one file; with the outcome comes what its analysis teaches the project.
+fn check_file(path: &Path, selection: &RuleSelection, project: &Project) -> (Outcome, ModuleFacts) {
     match analyze_file(path, selection, project) {
-        Ok((report, callees)) => (Outcome::Checked(report), callees),
-        Err(outcome) => (outcome, JaxCallees::default()),
+        Ok((report, facts)) => (Outcome::Checked(report), facts),
+        Err(outcome) => (outcome, ModuleFacts::default()),
     }
 }
 
-/// The report of one file and what its JAX-traced code calls of other modules, or the outcome
+/// The report of one file and what its analysis teaches the project, or the outcome
 /// of a file that was not analyzed (skipped, refused, unreadable, a panic).
 fn analyze_file(
     path: &Path,
     selection: &RuleSelection,
     project: &Project,
-) -> Result<(Report, JaxCallees), Outcome> {
+) -> Result<(Report, ModuleFacts), Outcome> {
     let bytes = match read_at_most(path, MAX_SOURCE_BYTES) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
@@ -193,7 +195,7 @@ fn analyze_file(
     if is_notebook && !prefilter::worth_parsing(source.as_bytes()) {
         return Err(Outcome::Skipped);
     }
-    let (mut report, callees) = match guarded(|| project.analyze_learning(source)) {
+    let (mut report, facts) = match guarded(|| project.analyze_learning(source)) {
         Ok(analyzed) => analyzed,
         Err(panic) => {
             return Err(Outcome::Failed(format!(
@@ -207,7 +209,7 @@ fn analyze_file(
     if let Some(notebook) = &notebook {
         notebook.place(&mut report);
     }
-    Ok((report, callees))
+    Ok((report, facts))
 }
 
 /// Runs `analyze`, turning a panic into its message: the analyzer must never panic, but if it
@@ -389,6 +391,27 @@ mod tests {
             .find(|v| v.framework == "jax")
             .unwrap();
         assert!(jax.summary.contains("another module"), "{jax:?}");
+    }
+
+    #[test]
+    fn a_type_test_imported_from_another_file_is_static_in_a_jitted_branch() {
+        let caller = write(
+            "c_clip.py",
+            b"import jax\nimport jax.numpy as jnp\n\nfrom .d_utils import isbool\n\n\n@jax.jit\ndef clip(x, lo):\n    if isbool(lo):\n        return x\n    return jnp.maximum(x, lo)\n",
+        );
+        let utils = write(
+            "d_utils.py",
+            b"import jax\n\n\ndef isbool(x):\n    return isinstance(x, bool) or x.dtype == bool\n",
+        );
+        let outcomes = check_files(&[caller, utils], &everything());
+        let Outcome::Checked(report) = &outcomes[0] else {
+            panic!("{outcomes:?}");
+        };
+        assert!(
+            report.diagnostics.iter().all(|d| d.code != "JX001"),
+            "{:?}",
+            report.diagnostics
+        );
     }
 
     #[test]

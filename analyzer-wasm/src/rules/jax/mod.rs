@@ -86,6 +86,16 @@ pub(crate) fn reads_traced(
         {
             false
         }
+        // Ex) `'kT' not in kwargs`: a string looked up among a mapping's keys.
+        ast::Expr::Compare(compare)
+            if compare
+                .ops
+                .iter()
+                .all(|op| matches!(op, ast::CmpOp::In | ast::CmpOp::NotIn))
+                && matches!(&*compare.left, ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Str(_))) =>
+        {
+            false
+        }
         // Ex) `J.shape == (*batch, group.parameters_dim)`: a shape compared with a shape.
         ast::Expr::Compare(compare)
             if compare
@@ -125,7 +135,7 @@ pub(crate) fn reads_traced(
         // Ex) `elif _is_batched(arg):`, a module function that returns `jnp.ndim(arg) > 0`.
         ast::Expr::Call(call)
             if matches!(&*call.func, ast::Expr::Name(name)
-                if module.static_predicates.contains(name.id.as_str())) =>
+                if module.is_static_predicate(name.id.as_str())) =>
         {
             false
         }
