@@ -193,6 +193,7 @@ const SHAPED: &[(&str, &[usize])] = &[
     ("jax.numpy.broadcast_to", &[1]),
     ("jax.numpy.split", &[1]),
     ("builtins.range", &[0, 1, 2]),
+    ("jax.random.split", &[1]),
     ("jax.random.normal", &[1]),
     ("jax.random.uniform", &[1]),
 ];

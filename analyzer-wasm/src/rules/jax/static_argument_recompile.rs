@@ -47,7 +47,7 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         }
         // Ex) `self._condition(y, include_mean)`: the callee may branch on it, which needs it
         // static; nothing here says it does not.
-        if passed_on(function, param.name) {
+        if passed_on(function, param.name) || used_in_nested_code(function, param.name) {
             continue;
         }
         let in_control_flow = function
@@ -96,4 +96,21 @@ fn passed_on(function: &FunctionModel<'_>, name: &str) -> bool {
                 .chain(call.expr.keywords.iter().map(|k| &k.value))
                 .any(|arg| matches!(arg, ast::Expr::Name(n) if n.id.as_str() == name))
     })
+}
+
+/// Whether a function or lambda nested in `function` reads `name` (`jnp.zeros((num_a,))` in a
+/// loop body): how it uses it is not followed here.
+fn used_in_nested_code(function: &FunctionModel<'_>, name: &str) -> bool {
+    let mut used = false;
+    walk::for_each_stmt(function.syntax.body, &mut |stmt| {
+        if let ast::Stmt::FunctionDef(nested) = stmt {
+            walk::for_each_expr_in(&nested.body, &mut |expr| used |= walk::mentions(expr, name));
+        }
+    });
+    walk::for_each_expr_in(function.syntax.body, &mut |expr| {
+        if let ast::Expr::Lambda(lambda) = expr {
+            used |= walk::mentions(&lambda.body, name);
+        }
+    });
+    used
 }

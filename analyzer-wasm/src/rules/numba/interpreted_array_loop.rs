@@ -1,6 +1,6 @@
 //! NB401: a Python loop over array elements that Numba would compile.
 
-use rustpython_parser::ast::Ranged;
+use rustpython_parser::ast::{self, Ranged};
 
 use crate::model::{numba_support, FunctionModel, LoopIter, LoopModel, ModuleModel};
 use crate::rules::{rule_doc, Checker};
@@ -17,6 +17,7 @@ rule_doc! {
     /// compiling saves only the per-call overhead, which pays on small arrays alone. A loop
     /// over a collection not known to be an array (`zip` of lists, a list of index arrays)
     /// counts only when a loop inside it walks elements: its items may be arrays themselves.
+    /// Nor does a loop of a few literal iterations (`for _ in range(3)`) with no loop inside.
     ///
     /// ## Why is this bad?
     /// Every iteration runs in the interpreter, boxing each element. Numba compiles such loops
@@ -96,12 +97,36 @@ pub(crate) fn compiles(
     loop_.depth == 1
         && loop_.iter != LoopIter::TensorRange
         && (loop_.iter != LoopIter::Other || walks_elements_inside(function, loop_))
+        && !(runs_a_few_times(loop_) && nest_depth(function, loop_) == 1)
         && (loop_.touches_arrays() || numba_support::is_numeric_loop(function, loop_, module))
         && !loop_.whole_array_work
         && numba_support::loop_blocker(function, loop_, module).is_none()
 }
 
 /// How many loops deep the nest under `loop_` goes (1 for a loop without inner loops).
+/// The most iterations of a loop that interpreting costs nothing worth compiling away.
+const FEW_ITERATIONS: i64 = 8;
+
+/// Whether `loop_` is `range(3)` or `range(1, 5)`: literal bounds, a few iterations (pvlib's
+/// three Halley steps).
+fn runs_a_few_times(loop_: &LoopModel<'_>) -> bool {
+    let Some(bounds) = loop_.bounds else {
+        return false;
+    };
+    let literal = |expr: &ast::Expr| match expr {
+        ast::Expr::Constant(ast::ExprConstant {
+            value: ast::Constant::Int(value),
+            ..
+        }) => i64::try_from(value).ok(),
+        _ => None,
+    };
+    let start = bounds.start.map_or(Some(0), literal);
+    match (start, literal(bounds.stop), bounds.step) {
+        (Some(start), Some(stop), None) => stop - start <= FEW_ITERATIONS,
+        _ => false,
+    }
+}
+
 /// Whether a loop nested in `loop_` counts through indices or array elements (`range`, an
 /// array, `while`).
 fn walks_elements_inside(function: &FunctionModel<'_>, loop_: &LoopModel<'_>) -> bool {
