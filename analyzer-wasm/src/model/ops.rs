@@ -152,8 +152,18 @@ pub(crate) fn library_kernel_kind(call: &CallSite<'_>) -> Option<&'static str> {
     ) {
         return None;
     }
-    if qualified.contains(".fft.") {
+    if qualified.contains(".fft.") || matches!(short, "stft" | "istft") {
         return Some("FFTs");
+    }
+    // Ex) `torch.ops.torchaudio._lfilter(...)`: a compiled extension's operator, which a JIT
+    // calls as it is and cannot fuse into.
+    if qualified.starts_with("torch.ops.") {
+        return Some("custom operators");
+    }
+    // `jax.scipy.sparse.linalg.cg`, `lobpcg_standard`: iterative solvers written in the array
+    // library (loops of matrix-vector products), no LAPACK call.
+    if qualified.contains(".sparse.linalg.") {
+        return None;
     }
     let kind = match short {
         // `vdot` and `inner` of vectors are reductions; NumPy's `einsum` calls BLAS only with
