@@ -2556,3 +2556,25 @@ def clip(x, lo):
     // Alone, `isbool` is a function of another module that nothing says is a type test.
     assert!(codes_in(&analyze(spline), "clip").contains(&"JX001".to_owned()));
 }
+
+#[test]
+fn a_loop_that_writes_whole_columns_on_both_sides_of_a_branch_is_no_element_loop() {
+    // After statsmodels 0.15.0's `prepare_trend_data`.
+    let source = "\
+import numpy as np
+
+
+def prepare_trend_data(polynomial_trend, k_trend, nobs, offset=1):
+    time_trend = np.arange(offset, nobs + offset)
+    trend_data = np.zeros((nobs, k_trend))
+    for i, k in enumerate(polynomial_trend.nonzero()[0]):
+        if k == 0:
+            trend_data[:, i] = np.ones(nobs)
+        else:
+            trend_data[:, i] = time_trend**k
+    return trend_data
+";
+    let report = analyze(source);
+    assert!(!codes_in(&report, "prepare_trend_data").contains(&"NB401".to_owned()));
+    assert_advice(&report, "prepare_trend_data", "numba", false);
+}

@@ -42,18 +42,7 @@ fn nest_runs_whole_array_work(
     let whole = |expr: &ast::Expr| arrays.holds(expr);
     innermost_loops(function, loop_).all(|leaf| {
         let body = loop_body(leaf.stmt);
-        // A write into a slice (`sieve[i * i::i] = False`) fills a whole part of an array.
-        let mut found = body.iter().any(|stmt| match stmt {
-            ast::Stmt::Assign(assign) => assign
-                .targets
-                .iter()
-                .any(|t| matches!(t, ast::Expr::Subscript(_)) && whole(t)),
-            ast::Stmt::AugAssign(aug) => {
-                matches!(&*aug.target, ast::Expr::Subscript(_)) && whole(&aug.target)
-                    || whole(&aug.value)
-            }
-            _ => false,
-        });
+        let mut found = writes_whole_arrays(body, &whole);
         let every_iteration = body.iter().flat_map(walk::own_exprs);
         every_iteration.for_each(|expr| {
             walk::walk_expr(expr, &mut |expr| {
@@ -80,6 +69,28 @@ fn nest_runs_whole_array_work(
             })
         });
         found
+    })
+}
+
+/// Whether `body` writes into a slice (`sieve[i * i::i] = False` fills a whole part of an
+/// array) on every path through it: in a statement of its own, or on both sides of an
+/// `if`/`else` (`trend[:, i] = ones` or `trend[:, i] = t ** k`).
+fn writes_whole_arrays(body: &[ast::Stmt], whole: &impl Fn(&ast::Expr) -> bool) -> bool {
+    body.iter().any(|stmt| match stmt {
+        ast::Stmt::Assign(assign) => assign
+            .targets
+            .iter()
+            .any(|t| matches!(t, ast::Expr::Subscript(_)) && whole(t)),
+        ast::Stmt::AugAssign(aug) => {
+            matches!(&*aug.target, ast::Expr::Subscript(_)) && whole(&aug.target)
+                || whole(&aug.value)
+        }
+        ast::Stmt::If(if_stmt) => {
+            !if_stmt.orelse.is_empty()
+                && writes_whole_arrays(&if_stmt.body, whole)
+                && writes_whole_arrays(&if_stmt.orelse, whole)
+        }
+        _ => false,
     })
 }
 
