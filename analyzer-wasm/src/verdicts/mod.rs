@@ -28,6 +28,16 @@ pub(crate) fn judge(
         .iter()
         .map(|framework| verdict(*framework, function, module, diagnostics, work))
         .collect();
+    // Best first; among equals, the JIT the function is compiled with, then the ones whose
+    // library it uses (a `@torch.compile` function's "compiled already" before Numba's "none").
+    let own = |v: &Verdict| {
+        let framework = Framework::ALL
+            .iter()
+            .find(|f| f.as_str() == v.framework)
+            .copied();
+        let uses = framework.is_some_and(|f| function.uses(f.library()));
+        (!v.compiled, !uses)
+    };
     verdicts.sort_by(|a, b| {
         let mean = |v: &Verdict| {
             v.estimate
@@ -36,6 +46,7 @@ pub(crate) fn judge(
         cost::rank(&a.benefit)
             .cmp(&cost::rank(&b.benefit))
             .then(mean(b).total_cmp(&mean(a)))
+            .then(own(a).cmp(&own(b)))
     });
     verdicts
 }

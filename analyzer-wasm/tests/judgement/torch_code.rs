@@ -889,6 +889,11 @@ def gelu_tanh(x):
         numba.summary.contains("Numba cannot compile torch arrays"),
         "{numba:?}"
     );
+    // Among verdicts that say the same, the JIT the function is compiled with comes first.
+    assert_eq!(
+        function(&report, "gelu_tanh").verdicts[0].framework,
+        "torch"
+    );
 }
 
 #[test]
