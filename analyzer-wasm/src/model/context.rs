@@ -401,16 +401,8 @@ pub(crate) fn traced_functions(
         let Some(function) = functions.iter().find(|f| f.name == caller) else {
             continue;
         };
-        let local = bound_names(function);
-        walk::for_each_expr_in(function.body, &mut |expr| {
-            let ast::Expr::Call(call) = expr else { return };
-            let ast::Expr::Name(name) = &*call.func else {
-                return;
-            };
-            if local.contains(&name.id.as_str()) {
-                return;
-            }
-            let Some(callee) = resolve(&caller, name.id.as_str()) else {
+        for_each_named_callee(function, &mut |id| {
+            let Some(callee) = resolve(&caller, id) else {
                 return;
             };
             callees.insert(callee.clone());
@@ -503,22 +495,28 @@ pub(crate) fn jax_traced_imports(module: &ModuleModel<'_>) -> Vec<String> {
         if !module.is_compiled_with(function, Framework::Jax) {
             continue;
         }
-        let local = bound_names(function);
-        walk::for_each_expr_in(function.body, &mut |expr| {
-            let ast::Expr::Call(call) = expr else { return };
-            let ast::Expr::Name(name) = &*call.func else {
-                return;
-            };
-            let id = name.id.as_str();
-            if module.local_imports.contains(id)
-                && !local.contains(&id)
-                && !found.iter().any(|f| f == id)
-            {
+        for_each_named_callee(function, &mut |id| {
+            if module.local_imports.contains(id) && !found.iter().any(|f| f == id) {
                 found.push(id.to_owned());
             }
         });
     }
     found
+}
+
+/// Calls `f` with the name of every call by a bare name in `function` (`step(x)`) that is not
+/// bound inside it: a function of the module or one it imports.
+fn for_each_named_callee<'a>(function: &FunctionSyntax<'a>, f: &mut impl FnMut(&'a str)) {
+    let local = bound_names(function);
+    walk::for_each_expr_in(function.body, &mut |expr| {
+        let ast::Expr::Call(call) = expr else { return };
+        let ast::Expr::Name(name) = &*call.func else {
+            return;
+        };
+        if !local.contains(&name.id.as_str()) {
+            f(name.id.as_str());
+        }
+    });
 }
 
 /// `@jax.vmap`, `@jax.custom_jvp`, `@partial(jax.vmap, ...)`: the transform's name.
