@@ -18,6 +18,7 @@ use crate::model::ops::{
 };
 use crate::model::usage;
 use crate::model::walk;
+use crate::model::zero_dim::ZeroDimTensors;
 use crate::model::ModuleModel;
 use crate::model::{eager, host, sizing};
 use crate::model::{loop_work, numba_support, Tracing};
@@ -413,7 +414,7 @@ impl<'a> FunctionModel<'a> {
                 .map(|param| (param.name, param.kind))
                 .collect(),
             tensor_scalars: HashSet::new(),
-            zero_dim: HashSet::new(),
+            zero_dim: ZeroDimTensors::default(),
             calls: Vec::new(),
             branches: Vec::new(),
             stores: Vec::new(),
@@ -980,9 +981,9 @@ struct Builder<'a, 'm> {
     eager_only: &'m [TextRange],
     kinds: HashMap<&'a str, Kind>,
     tensor_scalars: HashSet<&'a str>,
-    /// Tensors of no dimension built from Python numbers (`torch.as_tensor(cutoff_freq)`) and
-    /// what is computed from them alone: arithmetic on them is scalar math, no pass over memory.
-    zero_dim: HashSet<&'a str>,
+    /// Tensors of no dimension built from Python numbers: arithmetic on them is no pass over
+    /// memory.
+    zero_dim: ZeroDimTensors<'a>,
     calls: Vec<CallSite<'a>>,
     branches: Vec<Branch<'a>>,
     stores: Vec<SubscriptStore<'a>>,
@@ -1036,11 +1037,7 @@ impl<'a> Builder<'a, '_> {
                 let zero_dim = self.is_zero_dim(&assign.value);
                 for target in &assign.targets {
                     if let ast::Expr::Name(name) = target {
-                        if zero_dim {
-                            self.zero_dim.insert(name.id.as_str());
-                        } else {
-                            self.zero_dim.remove(name.id.as_str());
-                        }
+                        self.zero_dim.bind(name.id.as_str(), zero_dim);
                     }
                 }
                 let kind = self.kind(&assign.value);
@@ -1462,7 +1459,10 @@ impl<'a> Builder<'a, '_> {
             } else if self.loop_depth > 0 {
                 // Element work inside loops is the loop's, not a whole-array operation.
                 None
-            } else if self.is_zero_dim_call(call) {
+            } else if self
+                .zero_dim
+                .holds_call(call, &|e| self.kind(e), &self.module.imports)
+            {
                 // `torch.cos(w0)` of a 0-d coefficient.
                 None
             } else if is_elementwise(short) {
@@ -1513,51 +1513,10 @@ impl<'a> Builder<'a, '_> {
     }
 
     /// Whether `expr` is a tensor of no dimension built from Python numbers, or computed from
-    /// such tensors and numbers alone ([`Builder::zero_dim`]).
+    /// such tensors and numbers alone ([`ZeroDimTensors`]).
     fn is_zero_dim(&self, expr: &ast::Expr) -> bool {
-        let number = |e: &ast::Expr| {
-            matches!(e, ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Int(_) | ast::Constant::Float(_)))
-                || self.kind(e) == Kind::Scalar
-        };
-        let zero_or_number = |e: &ast::Expr| self.is_zero_dim(e) || number(e);
-        match expr {
-            ast::Expr::Name(name) => self.zero_dim.contains(name.id.as_str()),
-            ast::Expr::BinOp(bin_op) => {
-                zero_or_number(&bin_op.left)
-                    && zero_or_number(&bin_op.right)
-                    && (self.is_zero_dim(&bin_op.left) || self.is_zero_dim(&bin_op.right))
-            }
-            ast::Expr::UnaryOp(unary) => self.is_zero_dim(&unary.operand),
-            ast::Expr::Call(call) => self.is_zero_dim_call(call),
-            _ => false,
-        }
-    }
-
-    /// [`Builder::is_zero_dim`] of a call: `torch.as_tensor(q)` of a number, `torch.sin(w0)`
-    /// or `w0.cos()` of such a tensor.
-    fn is_zero_dim_call(&self, call: &ast::ExprCall) -> bool {
-        let number = |e: &ast::Expr| {
-            matches!(e, ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Int(_) | ast::Constant::Float(_)))
-                || self.kind(e) == Kind::Scalar
-        };
-        let zero_or_number = |e: &ast::Expr| self.is_zero_dim(e) || number(e);
-        let qualified = self.module.imports.qualified_name(&call.func);
-        match (qualified.as_deref(), &*call.func) {
-            (Some("torch.as_tensor" | "torch.tensor" | "torch.scalar_tensor"), _) => {
-                call.args.first().is_some_and(number)
-            }
-            (Some(q), _) if q.starts_with("torch.") && is_elementwise(last_segment(q)) => {
-                !call.args.is_empty()
-                    && call.args.iter().all(zero_or_number)
-                    && call.args.iter().any(|a| self.is_zero_dim(a))
-            }
-            (None, ast::Expr::Attribute(method)) => {
-                is_elementwise(method.attr.as_str())
-                    && self.is_zero_dim(&method.value)
-                    && call.args.iter().all(zero_or_number)
-            }
-            _ => false,
-        }
+        self.zero_dim
+            .holds(expr, &|e| self.kind(e), &self.module.imports)
     }
 
     /// Whether `call` is `self.<member>.<method>(...)` (any depth below `self`) with an array

@@ -28,6 +28,7 @@ pub(crate) mod small_matrix;
 mod torch_reach;
 mod usage;
 pub(crate) mod walk;
+mod zero_dim;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
