@@ -45,7 +45,7 @@ ROOT = HERE.parent.parent
 CORPUS = ROOT / "target" / "real-corpus"
 LABELS = HERE / "labels"
 
-EXCLUDE = ["tests", "testing", "test_*.py", "*_test.py", "conftest.py"]
+EXCLUDE = ["tests", "test", "testing", "test_*.py", "*_test.py", "conftest.py"]
 BENEFITS_THAT_ADVISE = ("high", "medium")
 
 
@@ -64,6 +64,7 @@ def fetch(name: str, version: str) -> Path:
     """The project's unpacked wheel, fetched from PyPI when it is not here yet."""
     folder = CORPUS / f"{name}-{version}"
     if (folder / "pyproject.toml").is_file():
+        _write_config(folder)
         return folder
     wheels = CORPUS / "wheels"
     wheels.mkdir(parents=True, exist_ok=True)
@@ -82,9 +83,17 @@ def fetch(name: str, version: str) -> Path:
     with zipfile.ZipFile(found[0]) as wheel:
         members = [m for m in wheel.namelist() if ".dist-info/" not in m and ".data/" not in m]
         wheel.extractall(folder, members)
-    patterns = ", ".join(json.dumps(p) for p in EXCLUDE)
-    (folder / "pyproject.toml").write_text(f"[tool.jitlens]\nexclude = [{patterns}]\n")
+    _write_config(folder)
     return folder
+
+
+def _write_config(folder: Path) -> None:
+    """The project's `[tool.jitlens]`: its tests (EXCLUDE) are not checked."""
+    patterns = ", ".join(json.dumps(p) for p in EXCLUDE)
+    config = f"[tool.jitlens]\nexclude = [{patterns}]\n"
+    path = folder / "pyproject.toml"
+    if not path.is_file() or path.read_text() != config:
+        path.write_text(config)
 
 
 def _wheel_matches(filename: str, name: str, version: str) -> bool:
