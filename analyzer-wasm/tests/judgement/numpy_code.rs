@@ -870,3 +870,34 @@ def prepare_trend_data(polynomial_trend, k_trend, nobs, offset=1):
     assert!(!codes_in(&report, "prepare_trend_data").contains(&"NB401".to_owned()));
     assert_advice(&report, "prepare_trend_data", "numba", false);
 }
+
+#[test]
+fn a_project_decorator_named_for_numba_jit_compiles() {
+    // After trackpy 0.3.3's `@try_numba_autojit(nopython=True)`, which hands the function to
+    // `numba.autojit` through a class of its own; aeon's `@numba_thread_handler` only sets the
+    // thread count.
+    let source = "\
+import numpy as np
+
+from .try_numba import try_numba_autojit
+from .threading import numba_thread_handler
+
+
+@try_numba_autojit(nopython=True)
+def refine(image, coords, out):
+    for feat in range(coords.shape[0]):
+        out[feat] = image[coords[feat, 0], coords[feat, 1]] * 2.0
+    return out
+
+
+@numba_thread_handler
+def refine_plain(image, coords, out):
+    for feat in range(coords.shape[0]):
+        out[feat] = image[coords[feat, 0], coords[feat, 1]] * 2.0
+    return out
+";
+    let report = analyze(source);
+    assert!(verdict(&report, "refine", "numba").compiled);
+    assert!(!codes_in(&report, "refine").contains(&"NB401".to_owned()));
+    assert!(!verdict(&report, "refine_plain", "numba").compiled);
+}
