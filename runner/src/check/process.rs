@@ -32,7 +32,9 @@ pub(crate) enum Outcome {
 
 /// Checks `files` on every core; the outcomes come back in the order of `files`. A first pass
 /// learns what the project defines: its own Numba compilers (so that a function decorated with
-/// one in another module is known to be compiled) and its `nn.Module` classes.
+/// one in another module is known to be compiled) and its `nn.Module` classes. The analysis of
+/// each module then teaches what its JAX-traced code calls and its type-and-shape tests
+/// ([`ModuleFacts`]); the modules those facts change are analyzed again.
 pub(crate) fn check_files(files: &[PathBuf], selection: &RuleSelection) -> Vec<Outcome> {
     use_small_pages();
     let mut project = Project::default();
