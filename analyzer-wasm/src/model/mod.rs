@@ -271,14 +271,14 @@ impl<'a> ModuleModel<'a> {
     /// `maybe_njit`; not aeon's `numba_thread_handler`), whose body may hand the function to
     /// Numba through a class of its own.
     pub(crate) fn is_numba_compiler(&self, name: &str) -> bool {
-        let own = self.local_imports.contains(name) || self.function_index.contains_key(name);
-        let says_numba = {
+        let imported = self.local_imports.contains(name);
+        let says_numba = || {
             let lower = name.to_ascii_lowercase();
             lower.contains("njit") || (lower.contains("numba") && lower.contains("jit"))
         };
         self.own_compilers.contains(name)
-            || (self.local_imports.contains(name) && self.project.numba_compilers.contains(name))
-            || (own && says_numba)
+            || (imported && self.project.numba_compilers.contains(name))
+            || ((imported || self.function_index.contains_key(name)) && says_numba())
     }
 
     /// Whether `module.member` names a compiler of the project that compiles with Numba: a

@@ -45,6 +45,22 @@ fn codes_in(report: &Report, name: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether `code` is among the findings in `name`.
+fn reports(report: &Report, name: &str, code: &str) -> bool {
+    codes_in(report, name).iter().any(|c| c == code)
+}
+
+/// A project that has analyzed every one of `sources` and learnt what each teaches, as
+/// `check` does before it looks again at the modules those facts change.
+fn project_of(sources: &[&str]) -> jitlens_analyzer::Project {
+    let mut project = jitlens_analyzer::Project::default();
+    for source in sources {
+        let (_, facts) = project.analyze_learning(source);
+        project.learn_from(&facts);
+    }
+    project
+}
+
 /// No torch graph-break (PT0xx) or recompile (PT3xx) finding in any of `names`.
 fn assert_no_graph_break_or_recompile(report: &Report, names: &[&str]) {
     for name in names {
