@@ -24,15 +24,16 @@ pub(crate) fn run(
     report_of(&module, source, index)
 }
 
-/// Analyzes a parsed module of a project with the facts `project`; with the report comes what
-/// the module teaches the project ([`ModuleFacts`]).
+/// Analyzes a parsed module, named `name` (dotted), of a project with the facts `project`; with
+/// the report comes what the module teaches the project ([`ModuleFacts`]).
 pub(crate) fn run_in(
     suite: &[ast::Stmt],
     source: &str,
     index: &LineIndex<'_>,
     project: &ProjectFacts,
+    name: &str,
 ) -> (Report, ModuleFacts) {
-    let module = ModuleModel::build_in(suite, project);
+    let module = ModuleModel::build_in(suite, project, name);
     let jax_callees = if module.imports.imports_module("jax") {
         jax_traced_imports(&module)
     } else {

@@ -16,6 +16,7 @@ use crate::model::ops::{
     is_elementwise, is_library_kernel, is_reduction, is_static_query, submodule_op,
     MUTATING_METHODS,
 };
+use crate::model::roles::Role;
 use crate::model::usage;
 use crate::model::walk;
 use crate::model::zero_dim::ZeroDimTensors;
@@ -350,8 +351,9 @@ pub(crate) struct FunctionModel<'a> {
     /// `@disable_compiler`, every call of it in the module runs only eagerly, or its arrays come
     /// from Python's `random` (a data pipeline).
     pub(crate) torch_excluded: bool,
-    /// A special method other than `__call__`, or a name of I/O or display: never a candidate.
-    pub(crate) not_compilable_by_name: bool,
+    /// Why it is never a candidate, when its name or its module's says so: a special method,
+    /// I/O, display, set-up, plotting or test code ([`Role`]).
+    pub(crate) role: Option<Role>,
     /// It builds a `torch.fx` graph (`fx.Graph()`, `fx.Proxy(...)`): its tensor calls record
     /// nodes on proxies and run nothing, so no advice about their cost applies.
     pub(crate) builds_fx_graph: bool,
@@ -419,6 +421,7 @@ impl<'a> FunctionModel<'a> {
             branches: Vec::new(),
             stores: Vec::new(),
             ops: OpCounts::default(),
+            ended: Vec::new(),
             library_ops: HashMap::new(),
             deep_learning: [Library::Torch, Library::Jax, Library::TensorFlow]
                 .iter()
@@ -435,7 +438,7 @@ impl<'a> FunctionModel<'a> {
             suspends: false,
             loop_depth: 0,
         };
-        builder.block(syntax.body);
+        builder.body(syntax.body);
         let Builder {
             kinds,
             tensor_scalars,
@@ -471,7 +474,7 @@ impl<'a> FunctionModel<'a> {
             object_mode,
             torch_excluded: false,
             memoized: false,
-            not_compilable_by_name: false,
+            role: None,
             builds_fx_graph: false,
             host_driven: false,
             returns_host_values: false,
@@ -487,8 +490,7 @@ impl<'a> FunctionModel<'a> {
         model.host_driven = host::host_driven(&model, module);
         model.memoized = memoized(model.syntax.decorators, module);
         let short = model.syntax.name.rsplit('.').next().unwrap_or("");
-        let special = short.starts_with("__") && short.ends_with("__") && short != "__call__";
-        model.not_compilable_by_name = special || names_io_or_display(short);
+        model.role = Role::of(short, &module.name);
         model.builds_fx_graph = model.calls.iter().any(|call| {
             matches!(
                 call.qualified.as_deref(),
@@ -615,13 +617,12 @@ impl<'a> FunctionModel<'a> {
         self.library_ops.get(&library).copied().unwrap_or(0)
     }
 
-    /// Whether a JIT could take the function at all: not a special method other than
-    /// `__call__`, not a generator or a coroutine, not memoized, and not named for I/O or
-    /// display (`save_*`, `load_*`, `plot_*`, `draw_*`, `visualize_*`, `*_to_string`): code
-    /// that writes files or pictures is not what anyone compiles; nor code that builds a
-    /// `torch.fx` graph, whose tensor calls run on proxies.
+    /// Whether a JIT could take the function at all: not a generator or a coroutine, not
+    /// memoized, with no [`Role`] that rules it out (a special method other than `__call__`,
+    /// I/O, display, set-up, plotting or test code: not what anyone compiles); nor code that
+    /// builds a `torch.fx` graph, whose tensor calls run on proxies.
     fn may_be_compiled(&self) -> bool {
-        !self.not_compilable_by_name && !self.suspends && !self.memoized && !self.builds_fx_graph
+        self.role.is_none() && !self.suspends && !self.memoized && !self.builds_fx_graph
     }
 
     /// The kind of a local name (parameters included).
@@ -774,30 +775,6 @@ pub(crate) fn compile_disabled(decorators: &[ast::Expr], module: &ModuleModel<'_
             "torch.compiler.disable" | "torch._dynamo.disable"
         ) || last_segment(&name).contains("disable_compil")
     })
-}
-
-/// Whether a function name has a word of I/O or display in it (`save_ply`, `_draw_line`,
-/// `image_to_string`).
-fn names_io_or_display(name: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "save",
-        "load",
-        "read",
-        "write",
-        "print",
-        "plot",
-        "draw",
-        "show",
-        "display",
-        "render",
-        "visualize",
-        "visualise",
-        "visualization",
-        "string",
-        "export",
-        "dump",
-    ];
-    name.split('_').any(|word| WORDS.contains(&word))
 }
 
 /// `@functools.lru_cache`, `@lru_cache(maxsize=...)` or `@functools.cache`.
@@ -988,6 +965,8 @@ struct Builder<'a, 'm> {
     branches: Vec<Branch<'a>>,
     stores: Vec<SubscriptStore<'a>>,
     ops: OpCounts,
+    /// The counts of the paths that left the function early (`return`, `raise` in an `if`).
+    ended: Vec<OpCounts>,
     library_ops: HashMap<Library, usize>,
     /// The function uses torch, JAX or TensorFlow.
     deep_learning: bool,
@@ -1001,9 +980,10 @@ struct Builder<'a, 'm> {
 
 impl<'a> Builder<'a, '_> {
     fn block(&mut self, body: &'a [ast::Stmt]) {
-        // Ex) `if mode == "sum": return x.sum()`: the rest of the block is the other side of
-        // the branch. Kept in a list, not recursion: a long run of early returns is not deep.
-        let mut early_exits: Vec<(OpCounts, OpCounts)> = Vec::new();
+        // Ex) `if mode == "sum": return x.sum()`: the rest of the function is the other side
+        // of the branch, however deep the `if` (kornia's `adjust_gamma` returns its float fast
+        // path from three `if`s down). The path that returned is kept apart and weighed
+        // against the others when the body is done ([`Builder::body`]).
         for stmt in body {
             match stmt {
                 ast::Stmt::If(if_stmt) if if_stmt.orelse.is_empty() && exits(&if_stmt.body) => {
@@ -1011,14 +991,20 @@ impl<'a> Builder<'a, '_> {
                     self.if_head(if_stmt);
                     let before = self.ops;
                     self.block(&if_stmt.body);
-                    early_exits.push((before, self.ops));
-                    self.ops = before;
+                    self.ended.push(self.ops);
+                    self.ops = before.resumed_after(&self.ops);
                 }
                 _ => self.stmt(stmt),
             }
         }
-        while let Some((before, after_exit)) = early_exits.pop() {
-            self.ops = OpCounts::either(before, after_exit, self.ops);
+    }
+
+    /// The function's body: its counts are those of the path through it with the most work
+    /// (a path that returned early, or the one that runs to the end).
+    fn body(&mut self, body: &'a [ast::Stmt]) {
+        self.block(body);
+        for ended in std::mem::take(&mut self.ended) {
+            self.ops = self.ops.or_the_longer(&ended);
         }
     }
 

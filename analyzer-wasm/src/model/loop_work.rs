@@ -12,8 +12,8 @@ use crate::model::{is_static_query, walk, FunctionModel, LoopModel, ModuleModel}
 /// For each loop of `function`, whether the iterations of its nest compute on whole arrays:
 /// every innermost loop of the nest runs, in every iteration (its body outside nested blocks,
 /// the tests of those blocks included), array arithmetic or a comparison with an array or a
-/// slice of one as an operand, a NumPy function called on one, or an array method called on
-/// one, or writes a slice. A nest whose
+/// slice of one as an operand, a NumPy function called on one, a NumPy reduction of an indexed
+/// one (`np.sum(label[0][sid])`), or an array method called on one, or writes a slice. A nest whose
 /// inner loop walks elements (`for k in range(j): tmp[k] += b * p[j - k - 1]`) is element
 /// work, whatever its outer body does, and so is a loop that reaches for a whole array only in
 /// a branch; shape and dtype queries are no work.
@@ -56,13 +56,11 @@ fn nest_runs_whole_array_work(
                             ast::Expr::Attribute(method) if whole(&method.value) => {
                                 !is_static_query(method.attr.as_str())
                             }
-                            func => {
-                                module
-                                    .imports
-                                    .qualified_name(func)
-                                    .is_some_and(|name| is_numpy_work(&name))
-                                    && call.args.iter().any(whole)
-                            }
+                            func => module.imports.qualified_name(func).is_some_and(|name| {
+                                is_numpy_work(&name) && call.args.iter().any(whole)
+                                    || is_numpy_reduction(&name)
+                                        && call.args.first().is_some_and(|a| arrays.indexes(a))
+                            }),
                         },
                         _ => false,
                     };
@@ -181,6 +179,17 @@ impl<'a> WholeArrays<'a> {
         }
     }
 
+    /// Whether `expr` indexes one of the arrays, whatever the indices (`label[0][sid]`).
+    fn indexes(&self, expr: &ast::Expr) -> bool {
+        match expr {
+            ast::Expr::Subscript(subscript) => match &*subscript.value {
+                ast::Expr::Name(name) => self.names.contains(name.id.as_str()),
+                inner => self.indexes(inner),
+            },
+            _ => false,
+        }
+    }
+
     /// Whether `value` evaluates to a whole array: one of them, arithmetic on one, a method of
     /// one that returns an array, or a NumPy function that builds or computes an array.
     fn builds(&self, value: &ast::Expr, module: &ModuleModel<'_>) -> bool {
@@ -268,6 +277,37 @@ fn bound_names<'a>(target: &'a ast::Expr, names: &mut HashSet<&'a str>) {
         ast::Expr::Starred(starred) => bound_names(&starred.value, names),
         _ => (),
     }
+}
+
+/// Whether the qualified name is a NumPy reduction (`np.sum`, `np.any`): of an indexed array
+/// (`np.sum(label[0][sid])`), it reduces a part of it, for no one reduces a number.
+fn is_numpy_reduction(qualified: &str) -> bool {
+    matches!(
+        qualified.strip_prefix("numpy."),
+        Some(
+            "sum"
+                | "mean"
+                | "max"
+                | "min"
+                | "amax"
+                | "amin"
+                | "any"
+                | "all"
+                | "prod"
+                | "std"
+                | "var"
+                | "median"
+                | "count_nonzero"
+                | "nonzero"
+                | "argmax"
+                | "argmin"
+                | "unique"
+                | "nansum"
+                | "nanmean"
+                | "nanmax"
+                | "nanmin"
+        )
+    )
 }
 
 /// Whether the qualified name is a NumPy function that computes on data, not a query of shapes,

@@ -23,6 +23,7 @@ mod ops;
 pub(crate) mod ppl;
 mod predicates;
 pub(crate) mod ranks;
+mod roles;
 pub(crate) mod sizing;
 pub(crate) mod small_matrix;
 mod torch_reach;
@@ -84,6 +85,9 @@ pub(crate) struct ModuleModel<'a> {
     torch_reach: Option<HashSet<String>>,
     /// What a trace of the program saw each function called with, when there is one.
     observations: Option<&'a observed::Observations>,
+    /// The module's dotted name (`shap.plots._utils`), empty where not known: it may say the
+    /// module is plotting or test code ([`roles::Role`]).
+    pub(crate) name: String,
 }
 
 /// What `jitlens check` learns about the modules of a project before it analyzes each.
@@ -159,11 +163,12 @@ impl<'a> ModuleModel<'a> {
             jax_traced_imports: BTreeSet::new(),
             static_predicates: BTreeSet::new(),
         };
-        Self::build_in(suite, &NO_PROJECT)
+        Self::build_in(suite, &NO_PROJECT, "")
     }
 
-    /// The model of a module of a project with the facts `project`.
-    pub(crate) fn build_in(suite: &'a [ast::Stmt], project: &'a ProjectFacts) -> Self {
+    /// The model of the module `name` (dotted, `pkg.sub.mod`; empty where not known) of a
+    /// project with the facts `project`.
+    pub(crate) fn build_in(suite: &'a [ast::Stmt], project: &'a ProjectFacts, name: &str) -> Self {
         let imports = Imports::collect(suite);
         let own_compilers = compilers::numba_compilers(suite, &imports);
         let mut model = Self {
@@ -183,6 +188,7 @@ impl<'a> ModuleModel<'a> {
             project,
             torch_reach: None,
             observations: None,
+            name: name.to_owned(),
         };
         for stmt in suite {
             match stmt {

@@ -76,6 +76,29 @@ impl OpCounts {
         self.longest_run = self.longest_run.max(self.run);
     }
 
+    /// The counts on the other side of an early exit: these counts (before the `if`), with
+    /// the statements of `ended`, the path that left.
+    pub(crate) fn resumed_after(self, ended: &Self) -> Self {
+        Self {
+            statements: ended.statements,
+            ..self
+        }
+    }
+
+    /// At the end of a function, the counts of the path with more work, `self` or `other` (one
+    /// that left early), each count the larger of the two; the statements are `self`'s, which
+    /// has seen them all.
+    pub(crate) fn or_the_longer(self, other: &Self) -> Self {
+        Self {
+            elementwise: self.elementwise.max(other.elementwise),
+            reductions: self.reductions.max(other.reductions),
+            kernels: self.kernels.max(other.kernels),
+            statements: self.statements,
+            run: self.run,
+            longest_run: self.longest_run.max(other.longest_run),
+        }
+    }
+
     /// The counts after a branch of which one side runs: the longer side's operations, not
     /// both added up; the statements of both.
     pub(crate) fn either(before: Self, one_side: Self, other_side: Self) -> Self {

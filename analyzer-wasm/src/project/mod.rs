@@ -17,7 +17,7 @@ use crate::model::{numba_compilers, Imports, ProjectFacts};
 use crate::report::Report;
 use crate::{analysis, parse, LineIndex};
 
-/// What the analysis of one module teaches the project ([`Project::analyze_learning`]): the
+/// What the analysis of one module teaches the project ([`Project::analyze_module`]): the
 /// names its JAX-compiled or traced functions call that it imports from the project's other
 /// modules (functions that run traced where they are defined too), its functions that return
 /// only type and shape tests, and the names it imports from the project and calls in a branch
@@ -68,17 +68,19 @@ impl Project {
         self.facts.numba_compilers.iter().map(String::as_str)
     }
 
-    /// Diagnostics and verdicts (no strategies) of one module of the project.
+    /// Diagnostics and verdicts (no strategies) of one module of the project whose name is not
+    /// known.
     pub fn analyze(&self, source: &str) -> Report {
-        self.analyze_learning(source).0
+        self.analyze_module("", source).0
     }
 
-    /// [`Project::analyze`], and what the module teaches the project, for
+    /// Diagnostics and verdicts of the module `name` (dotted: `shap.plots._utils`, which says
+    /// it is plotting code), and what the module teaches the project, for
     /// [`Project::learn_from`].
-    pub fn analyze_learning(&self, source: &str) -> (Report, ModuleFacts) {
+    pub fn analyze_module(&self, name: &str, source: &str) -> (Report, ModuleFacts) {
         let index = LineIndex::new(source);
         match parse(source, &index) {
-            Ok(suite) => analysis::run_in(&suite, source, &index, &self.facts),
+            Ok(suite) => analysis::run_in(&suite, source, &index, &self.facts, name),
             Err(report) => (report, ModuleFacts::default()),
         }
     }

@@ -278,6 +278,18 @@ fn estimate(
         .copied()
         .filter(|l| *l != own && *l != Library::Numpy)
         .collect();
+    // Ex) a plotting helper's loop over a feature tree, a synthetic test function: whatever
+    // it computes, no JIT decision is about it.
+    if let (Some(role), false) = (function.role, function.is_compiled()) {
+        return (
+            Some(cost::NOTHING),
+            format!(
+                "Not a candidate for {}: {}.",
+                framework.decorator(),
+                role.why()
+            ),
+        );
+    }
     // Not "harmful": no one reaches for `@njit` on torch or JAX code, so the page and `check`
     // say why Numba does not apply instead of warning in red about a framework no one asked for.
     if framework == Framework::Numba && !others.is_empty() {

@@ -55,7 +55,7 @@ fn reports(report: &Report, name: &str, code: &str) -> bool {
 fn project_of(sources: &[&str]) -> jitlens_analyzer::Project {
     let mut project = jitlens_analyzer::Project::default();
     for source in sources {
-        let (_, facts) = project.analyze_learning(source);
+        let (_, facts) = project.analyze_module("", source);
         project.learn_from(&facts);
     }
     project

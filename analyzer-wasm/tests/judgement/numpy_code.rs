@@ -485,7 +485,14 @@ def channel_sums(data, out):
 ";
     let report = analyze(source);
     assert_advice(&report, "channel_means", "numba", false);
-    assert_eq!(verdict(&report, "channel_sums", "numba").benefit, "high");
+    assert!(verdict(&report, "channel_means", "numba")
+        .summary
+        .contains("which Numba does not compile"));
+    // `np.sum` along an axis compiles; each iteration sums a whole channel, which leaves
+    // Numba only the per-call overhead to save.
+    let sums = verdict(&report, "channel_sums", "numba");
+    assert_eq!(sums.benefit, "low", "{sums:?}");
+    assert!(sums.summary.contains("on whole arrays"), "{sums:?}");
 }
 
 #[test]
@@ -897,4 +904,73 @@ def refine_plain(image, coords, out):
     assert!(verdict(&report, "refine", "numba").compiled);
     assert!(!reports(&report, "refine", "NB401"));
     assert!(!verdict(&report, "refine_plain", "numba").compiled);
+}
+
+/// The same loop over a partition tree is advice in a module of numerical code and nothing in
+/// a plotting module (`shap.plots._utils`), where it lays out a figure once per plot; a
+/// synthetic test function (`botorch.test_functions.synthetic`) is run on a handful of points.
+#[test]
+fn plotting_and_test_modules_hold_no_candidates() {
+    let source = "\
+import numpy as np
+
+
+def fill_counts(tree: np.ndarray, counts: np.ndarray):
+    for i in range(tree.shape[0]):
+        counts[i] = counts[int(tree[i, 0])] + counts[int(tree[i, 1])]
+    return counts
+";
+    let project = jitlens_analyzer::Project::default();
+    let (numerical, _) = project.analyze_module("shap.cluster", source);
+    assert_advice(&numerical, "fill_counts", "numba", true);
+    assert!(reports(&numerical, "fill_counts", "NB401"));
+    for module in ["shap.plots._utils", "botorch.test_functions.synthetic"] {
+        let (report, _) = project.analyze_module(module, source);
+        assert_advice(&report, "fill_counts", "numba", false);
+        assert!(codes_in(&report, "fill_counts").is_empty(), "{module}");
+        let numba = verdict(&report, "fill_counts", "numba");
+        assert!(numba.summary.contains("Not a candidate"), "{numba:?}");
+    }
+}
+
+/// A function named for set-up or validation (`_initialize_mass_matrix`, `check_*`) runs once
+/// before the work: its LAPACK call is no note, a kernel of the same body is.
+#[test]
+fn set_up_functions_get_no_library_notes() {
+    let source = "\
+import numpy as np
+
+
+def _initialize_mass_matrix(samples: np.ndarray):
+    cov = samples.T @ samples
+    return np.linalg.cholesky(cov)
+
+
+def whiten(samples: np.ndarray):
+    cov = samples.T @ samples
+    return np.linalg.cholesky(cov)
+";
+    let report = analyze(source);
+    assert!(codes_in(&report, "_initialize_mass_matrix").is_empty());
+    assert!(reports(&report, "whiten", "GEN401"));
+}
+
+/// A loop whose iterations each reduce a slice (`np.sum(label[0][sid])`) runs NumPy on whole
+/// arrays: no element loop for Numba to compile.
+#[test]
+fn a_loop_of_reductions_of_indexed_arrays_is_whole_array_work() {
+    let source = "\
+import numpy as np
+
+
+def valid_slices(label: np.ndarray):
+    sids = []
+    for sid in range(label.shape[1]):
+        if np.sum(label[0][sid]) != 0:
+            sids.append(sid)
+    return np.asarray(sids)
+";
+    let report = analyze(source);
+    assert!(!reports(&report, "valid_slices", "NB401"));
+    assert_advice(&report, "valid_slices", "numba", false);
 }

@@ -981,3 +981,28 @@ def soft_clip(waveform: Tensor, gain: float) -> Tensor:
     assert_advice(&report, "lowpass_biquad", "torch", false);
     assert_advice(&report, "soft_clip", "torch", true);
 }
+
+/// A path that returns early from deep inside `if`s (kornia's `adjust_gamma` float fast path)
+/// is the other side of the branch: the chain is the longer path's, not both added up.
+#[test]
+fn an_early_return_ends_its_path_however_deep() {
+    let source = "\
+import torch
+
+
+def adjust(input: torch.Tensor, gamma: float, gain: float, fast: bool):
+    if fast:
+        if input.ndim > 0:
+            return (input.pow(gamma) * gain).clamp(0.0, 1.0).sin()
+    y = input.pow(gamma)
+    return (y * gain).clamp(0.0, 1.0).sin()
+";
+    let report = analyze(source);
+    assert!(
+        !reports(&report, "adjust", "GEN402"),
+        "{:?}",
+        report.diagnostics
+    );
+    let torch = verdict(&report, "adjust", "torch");
+    assert!(torch.summary.starts_with("4 elementwise"), "{torch:?}");
+}

@@ -136,6 +136,31 @@ impl Exclude {
     }
 }
 
+/// The dotted module name of a Python file (`shap/plots/_utils.py` is `shap.plots._utils`): its
+/// stem (none for `__init__.py`) after the folders above it that are packages (hold an
+/// `__init__.py`).
+pub(crate) fn module_name(path: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
+        if stem != "__init__" {
+            parts.push(stem.to_owned());
+        }
+    }
+    let mut folder = path.parent();
+    while let Some(dir) = folder {
+        let Some(name) = dir.file_name().and_then(|n| n.to_str()) else {
+            break;
+        };
+        if !dir.join("__init__.py").is_file() {
+            break;
+        }
+        parts.push(name.to_owned());
+        folder = dir.parent();
+    }
+    parts.reverse();
+    parts.join(".")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,5 +269,28 @@ mod tests {
             format!("{error:#}").contains("could not open no/such/dir"),
             "{error:#}"
         );
+    }
+
+    #[test]
+    fn module_names_run_through_the_package_folders() {
+        let root = tree(
+            "module-name",
+            &[
+                ("shap/__init__.py", ""),
+                ("shap/plots/__init__.py", ""),
+                ("shap/plots/_utils.py", ""),
+                ("scripts/run.py", ""),
+            ],
+        );
+        assert_eq!(
+            module_name(&root.join("shap/plots/_utils.py")),
+            "shap.plots._utils"
+        );
+        assert_eq!(
+            module_name(&root.join("shap/plots/__init__.py")),
+            "shap.plots"
+        );
+        assert_eq!(module_name(&root.join("scripts/run.py")), "run");
+        let _ = std::fs::remove_dir_all(root);
     }
 }

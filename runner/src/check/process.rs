@@ -17,7 +17,7 @@ use jitlens_analyzer::{ClassHeaders, LineIndex, ModuleFacts, Project, Report, MA
 
 use crate::check::notebook::Notebook;
 use crate::check::selection::RuleSelection;
-use crate::check::{noqa, prefilter};
+use crate::check::{discover, noqa, prefilter};
 
 /// What checking one file gave.
 #[derive(Debug)]
@@ -197,15 +197,16 @@ fn analyze_file(
     if is_notebook && !prefilter::worth_parsing(source.as_bytes()) {
         return Err(Outcome::Skipped);
     }
-    let (mut report, facts) = match guarded(|| project.analyze_learning(source)) {
-        Ok(analyzed) => analyzed,
-        Err(panic) => {
-            return Err(Outcome::Failed(format!(
-                "analysis of {} failed (a jitlens bug, please report it): {panic}",
-                path.display()
-            )))
-        }
-    };
+    let (mut report, facts) =
+        match guarded(|| project.analyze_module(&discover::module_name(path), source)) {
+            Ok(analyzed) => analyzed,
+            Err(panic) => {
+                return Err(Outcome::Failed(format!(
+                    "analysis of {} failed (a jitlens bug, please report it): {panic}",
+                    path.display()
+                )))
+            }
+        };
     noqa::suppress(&mut report, source);
     selection.apply(&mut report);
     if let Some(notebook) = &notebook {
