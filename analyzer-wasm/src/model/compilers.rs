@@ -16,13 +16,19 @@ use crate::model::Imports;
 /// (`njit = numba.njit`).
 pub(crate) fn numba_compilers(suite: &[ast::Stmt], imports: &Imports) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
-    // Ex) `if not DISABLE_JIT: njit = numba.njit`: an alias of Numba's own compiler.
+    // Ex) `if not DISABLE_JIT: njit = numba.njit`: an alias of Numba's own compiler;
+    // `ngjit = nb.jit(nopython=True, nogil=True)` (datashader): one configured.
     walk::for_each_stmt(suite, &mut |stmt| {
         let ast::Stmt::Assign(assign) = stmt else {
             return;
         };
+        // `fast = numba.njit(slow)` is a compiled function, not a compiler.
+        let compiler = match &*assign.value {
+            ast::Expr::Call(call) if !call.args.iter().any(|a| a.is_name_expr()) => &call.func,
+            value => value,
+        };
         let compiles = imports
-            .qualified_name(&assign.value)
+            .qualified_name(compiler)
             .as_deref()
             .and_then(Framework::of_decorator)
             == Some(Framework::Numba);
@@ -121,7 +127,7 @@ mod tests {
     use crate::model::Imports;
 
     #[test]
-    fn classes_that_build_gufuncs_and_their_subclasses_are_compilers() {
+    fn classes_functions_and_configured_aliases_are_compilers() {
         let source = "\
 import numba
 
@@ -146,10 +152,14 @@ class Plain:
 
 def cached(func):
     return numba.njit(cache=True)(func)
+
+
+ngjit = numba.jit(nopython=True, nogil=True)
+fast = numba.njit(cached)
 ";
         let suite = ast::Suite::parse(source, "<test>").unwrap();
         let imports = Imports::collect(&suite);
         let found: Vec<String> = numba_compilers(&suite, &imports).into_iter().collect();
-        assert_eq!(found, ["NumbaBase", "cached", "groupndreduce"]);
+        assert_eq!(found, ["NumbaBase", "cached", "groupndreduce", "ngjit"]);
     }
 }

@@ -5,6 +5,7 @@
 //! loops). Both are plain Rust over rustpython-parser's AST, built in one pass each.
 
 mod compilers;
+mod constants;
 mod context;
 pub(crate) mod eager;
 mod function;
@@ -38,6 +39,7 @@ use rustpython_parser::ast::{self, Ranged};
 use crate::project::TorchModels;
 
 pub(crate) use compilers::numba_compilers;
+pub(crate) use constants::library_constants;
 pub(crate) use context::{jax_traced_imports, Tracing};
 pub(crate) use function::{CallSite, FunctionModel, FunctionSyntax, Param};
 pub(crate) use imports::{last_segment, Imports, Library};
@@ -95,6 +97,9 @@ pub(crate) struct ModuleModel<'a> {
 pub(crate) struct ProjectFacts {
     /// The project's classes and functions that compile with Numba ([`compilers`]).
     pub(crate) numba_compilers: BTreeSet<String>,
+    /// Names its modules bind to NumPy's and `math`'s constants (`pi = np.pi`): a function
+    /// that imports one reads a value that never changes ([`constants`]).
+    pub(crate) library_constants: BTreeSet<String>,
     /// Its `nn.Module` classes: what a project with models compiles is its models.
     pub(crate) torch_models: TorchModels,
     /// Names of its functions that JAX-traced code in another module calls
@@ -159,6 +164,7 @@ impl<'a> ModuleModel<'a> {
     pub(crate) fn build(suite: &'a [ast::Stmt]) -> Self {
         static NO_PROJECT: ProjectFacts = ProjectFacts {
             numba_compilers: BTreeSet::new(),
+            library_constants: BTreeSet::new(),
             torch_models: TorchModels::new(),
             jax_traced_imports: BTreeSet::new(),
             static_predicates: BTreeSet::new(),
@@ -285,6 +291,12 @@ impl<'a> ModuleModel<'a> {
         self.own_compilers.contains(name)
             || (imported && self.project.numba_compilers.contains(name))
             || ((imported || self.function_index.contains_key(name)) && says_numba())
+    }
+
+    /// Whether the project binds `name` to a library constant (`pi = np.pi`) in one of its
+    /// modules.
+    pub(crate) fn is_library_constant(&self, name: &str) -> bool {
+        self.project.library_constants.contains(name)
     }
 
     /// Whether `module.member` names a compiler of the project that compiles with Numba: a

@@ -6,6 +6,8 @@
 //! of the project, a helper that formats strings) does not compile as written, so "this loop
 //! compiles to machine code" would be false there.
 
+use std::collections::HashSet;
+
 use rustpython_parser::ast::{self, Ranged};
 use rustpython_parser::text_size::TextRange;
 
@@ -399,14 +401,61 @@ fn first_blocker(
         }
         _ => (),
     });
+    let elements = element_reads(body);
     walk::for_each_expr_in(body, &mut |expr| {
         // The first Python-object blocker decides; the rest of the walk costs nothing.
         if found.python.is_some() || in_object_mode(expr.range()) {
             return;
         }
+        if tests_an_element_for_none(expr, &elements) {
+            found.note(
+                "tests an element for `None`: its array or list holds Python objects".to_owned(),
+                false,
+            );
+            return;
+        }
         found.expr(expr, kind_of, module, scope, depth);
     });
     found.python.or(found.library)
+}
+
+/// The names that the body binds to one element of a collection (`a_val = a[i]`).
+fn element_reads(body: &[ast::Stmt]) -> HashSet<&str> {
+    let mut names = HashSet::new();
+    walk::for_each_stmt(body, &mut |stmt| {
+        if let ast::Stmt::Assign(assign) = stmt {
+            if let ([ast::Expr::Name(name)], ast::Expr::Subscript(subscript)) =
+                (assign.targets.as_slice(), &*assign.value)
+            {
+                if reads_one_element(subscript) {
+                    names.insert(name.id.as_str());
+                }
+            }
+        }
+    });
+    names
+}
+
+/// `a[i]`: one index, no slice.
+fn reads_one_element(subscript: &ast::ExprSubscript) -> bool {
+    !matches!(&*subscript.slice, ast::Expr::Slice(_) | ast::Expr::Tuple(_))
+}
+
+/// Ex) `a_val = a[i]; if a_val is None:` (datashader's ragged comparison over an object
+/// array): no numeric array holds `None`, so the array is one of Python objects, which
+/// nopython mode does not take.
+fn tests_an_element_for_none(expr: &ast::Expr, elements: &HashSet<&str>) -> bool {
+    let ast::Expr::Compare(compare) = expr else {
+        return false;
+    };
+    let is_none = matches!(compare.ops.as_slice(), [ast::CmpOp::Is | ast::CmpOp::IsNot])
+        && matches!(compare.comparators.as_slice(), [ast::Expr::Constant(c)] if matches!(c.value, ast::Constant::None));
+    is_none
+        && match &*compare.left {
+            ast::Expr::Subscript(subscript) => reads_one_element(subscript),
+            ast::Expr::Name(name) => elements.contains(name.id.as_str()),
+            _ => false,
+        }
 }
 
 /// The first blockers of each kind, as the walk finds them.

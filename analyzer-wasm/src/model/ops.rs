@@ -152,7 +152,9 @@ pub(crate) fn library_kernel_kind(call: &CallSite<'_>) -> Option<&'static str> {
     ) {
         return None;
     }
-    if qualified.contains(".fft.") || matches!(short, "stft" | "istft") {
+    // `fftfreq` and `fftshift` build or reorder a frequency grid: no transform.
+    let grid = matches!(short, "fftfreq" | "rfftfreq" | "fftshift" | "ifftshift");
+    if (qualified.contains(".fft.") && !grid) || matches!(short, "stft" | "istft") {
         return Some("FFTs");
     }
     // Ex) `torch.ops.torchaudio._lfilter(...)`: a compiled extension's operator, which a JIT

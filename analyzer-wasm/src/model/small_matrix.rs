@@ -42,9 +42,12 @@ impl<'a> SmallMatrices<'a> {
         small
     }
 
-    /// Whether `left @ right` contracts over a visibly small dimension.
+    /// Whether `left @ right` contracts over a visibly small dimension, or composes two
+    /// transforms.
     pub(crate) fn is_tiny_product(&self, left: &ast::Expr, right: &ast::Expr) -> bool {
-        self.last_is_small(left) || self.second_last_is_small(right)
+        self.last_is_small(left)
+            || self.second_last_is_small(right)
+            || composes_transforms(left, right)
     }
 
     /// Whether both of the last two dimensions of `expr` are visibly small.
@@ -77,7 +80,7 @@ impl<'a> SmallMatrices<'a> {
                     call.args.first(),
                     Some(ast::Expr::List(list)) if list.elts.len() <= SMALL as usize
                 ),
-                Some((name, Some(receiver))) if keeps_shape(name) || name == "transpose" => {
+                Some((name, Some(receiver))) if keeps_shape(name) || is_transpose(name) => {
                     self.is_small_matrix(receiver)
                 }
                 _ => false,
@@ -146,6 +149,74 @@ fn method(call: &ast::ExprCall) -> Option<(&str, Option<&ast::Expr>)> {
         ast::Expr::Name(name) => Some((name.id.as_str(), None)),
         _ => None,
     }
+}
+
+/// `x.transpose(-1, -2)`, `x.t()`: the last two dimensions swapped.
+fn is_transpose(name: &str) -> bool {
+    matches!(name, "transpose" | "t")
+}
+
+/// Whether `left @ right` composes two transforms: `R1.mT @ R2`,
+/// `dst_norm_trans_dst_pix @ (dst_pix_trans_src_pix @ src_pix_trans_src_norm)`,
+/// `inverse_spacing_matrix @ affine_matrix`. Geometry code names its rotations, homographies
+/// and affine maps so, and they are 3x3 and 4x4: the product is a few multiply-adds per entry.
+/// (One transform applied to points, `pts @ F.mT`, contracts over 3 as well, but how many
+/// points there are decides whether that is time in BLAS.)
+fn composes_transforms(left: &ast::Expr, right: &ast::Expr) -> bool {
+    is_transform(left) && is_transform(right)
+}
+
+/// Whether `expr` is a transform by its name, or one transposed, inverted or composed.
+fn is_transform(expr: &ast::Expr) -> bool {
+    match expr {
+        ast::Expr::Name(name) => names_a_transform(name.id.as_str()),
+        ast::Expr::Attribute(attribute) => {
+            (matches!(attribute.attr.as_str(), "T" | "mT" | "H") && is_transform(&attribute.value))
+                || names_a_transform(attribute.attr.as_str())
+        }
+        ast::Expr::Call(call) => match method(call) {
+            Some((name, Some(receiver)))
+                if keeps_shape(name) || is_transpose(name) || name == "inverse" =>
+            {
+                is_transform(receiver)
+            }
+            Some(("inv", _)) => call.args.first().is_some_and(is_transform),
+            _ => false,
+        },
+        ast::Expr::UnaryOp(unary) => is_transform(&unary.operand),
+        ast::Expr::BinOp(bin_op) => {
+            matches!(bin_op.op, ast::Operator::MatMult)
+                && composes_transforms(&bin_op.left, &bin_op.right)
+        }
+        _ => false,
+    }
+}
+
+/// A name that geometry code gives a rotation, homography or affine map: `R`, `R1`, `Rx`,
+/// `F_t`, `rot_mat`, `affine`, `transform2_inv`, `dst_norm_trans_src_norm`, `signs_mat`.
+fn names_a_transform(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if ["point", "pts", "coord", "grid"]
+        .iter()
+        .any(|data| lower.contains(data))
+    {
+        return false;
+    }
+    let letter = name
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c, 'R' | 'H' | 'F' | 'E'))
+        && name.len() <= 3
+        && name[1..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, 'x' | 'y' | 'z' | '_' | 't' | 'm'));
+    letter
+        || ["rot", "affine", "homograph", "transform", "_trans_"]
+            .iter()
+            .any(|word| lower.contains(word))
+        || lower.starts_with("trans_")
+        || lower.ends_with("_mat")
+        || lower.ends_with("_matrix")
 }
 
 /// Methods whose result has the shape of their receiver.

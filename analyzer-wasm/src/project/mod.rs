@@ -13,7 +13,7 @@ mod torch_models;
 pub use torch_models::ClassHeaders;
 pub(crate) use torch_models::TorchModels;
 
-use crate::model::{numba_compilers, Imports, ProjectFacts};
+use crate::model::{library_constants, numba_compilers, Imports, ProjectFacts};
 use crate::report::Report;
 use crate::{analysis, parse, LineIndex};
 
@@ -36,8 +36,8 @@ pub struct Project {
 }
 
 impl Project {
-    /// Reads one module of the project for the compilers it defines. A module that does not
-    /// parse teaches nothing.
+    /// Reads one module of the project for the compilers it defines and the library constants
+    /// it re-exports. A module that does not parse teaches nothing.
     pub fn learn(&mut self, source: &str) {
         let Ok(suite) = parse(source, &LineIndex::new(source)) else {
             return;
@@ -46,6 +46,9 @@ impl Project {
         self.facts
             .numba_compilers
             .extend(numba_compilers(&suite, &imports));
+        self.facts
+            .library_constants
+            .extend(library_constants(&suite, &imports));
     }
 
     /// Adds what the analysis of one module teaches ([`ModuleFacts`]).

@@ -1,6 +1,7 @@
 //! Verdicts: for each function and each framework, whether compiling it would pay, with the
 //! estimate from the cost model, the rules that argue for it and those that stand in the way.
 
+mod callees;
 mod cost;
 
 use std::collections::BTreeMap;
@@ -278,18 +279,6 @@ fn estimate(
         .copied()
         .filter(|l| *l != own && *l != Library::Numpy)
         .collect();
-    // Ex) a plotting helper's loop over a feature tree, a synthetic test function: whatever
-    // it computes, no JIT decision is about it.
-    if let (Some(role), false) = (function.role, function.is_compiled()) {
-        return (
-            Some(cost::NOTHING),
-            format!(
-                "Not a candidate for {}: {}.",
-                framework.decorator(),
-                role.why()
-            ),
-        );
-    }
     // Not "harmful": no one reaches for `@njit` on torch or JAX code, so the page and `check`
     // say why Numba does not apply instead of warning in red about a framework no one asked for.
     if framework == Framework::Numba && !others.is_empty() {
@@ -298,6 +287,20 @@ fn estimate(
             format!(
                 "Numba cannot compile {} arrays; it compiles NumPy code.",
                 library_name(others[0])
+            ),
+        );
+    }
+    // Ex) a plotting helper's loop over a feature tree, a synthetic test function: whatever
+    // it computes, no JIT decision is about it. Said only for a framework that could take the
+    // function: a torch helper in a plotting module still says why JAX does not apply.
+    let could_take = framework == Framework::Numba || function.uses(own);
+    if let (Some(role), false, true) = (function.role, function.is_compiled(), could_take) {
+        return (
+            Some(cost::NOTHING),
+            format!(
+                "Not a candidate for {}: {}.",
+                framework.decorator(),
+                role.why()
             ),
         );
     }
@@ -483,6 +486,12 @@ fn estimate(
         return (
             Some(cost::NOTHING),
             "No loop or array work for Numba to speed up.".to_owned(),
+        );
+    }
+    if let Some(method) = callees::looping_method(function, module, framework) {
+        return (
+            Some(cost::NOTHING),
+            format!("It calls `self.{method}`, whose Python loop over an array's length is unrolled while tracing, once per step and again for each new length: compile that loop's body instead."),
         );
     }
     if work.chain >= general::fusible_elementwise_chain::MIN_CHAIN && !function.loops.is_empty() {

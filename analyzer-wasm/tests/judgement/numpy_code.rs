@@ -974,3 +974,159 @@ def valid_slices(label: np.ndarray):
     assert!(!reports(&report, "valid_slices", "NB401"));
     assert_advice(&report, "valid_slices", "numba", false);
 }
+
+/// datashader's `ngjit = nb.jit(nopython=True, nogil=True)`, imported by its other modules:
+/// what it decorates is compiled, so neither `@njit` advice nor a Numba verdict is given.
+#[test]
+fn a_configured_alias_of_numbas_jit_compiles_what_it_decorates() {
+    let utils = "\
+import numba as nb
+
+ngjit = nb.jit(nopython=True, nogil=True)
+";
+    let user = "\
+from .utils import ngjit
+
+
+@ngjit
+def row_max_in_place(ret, other):
+    for i in range(len(ret)):
+        if other[i] > ret[i]:
+            ret[i] = other[i]
+";
+    let mut project = jitlens_analyzer::Project::default();
+    project.learn(utils);
+    let report = project.analyze(user);
+    assert!(verdict(&report, "row_max_in_place", "numba").compiled);
+    assert!(!reports(&report, "row_max_in_place", "NB401"));
+    assert!(!verdict(&analyze(user), "row_max_in_place", "numba").compiled);
+}
+
+/// `a_val is None` of an element: the array holds Python objects, which Numba cannot take.
+#[test]
+fn a_loop_that_tests_elements_for_none_is_no_numba_candidate() {
+    let source = "\
+import numpy as np
+
+
+def eq_ragged(start_indices, flat_array, a):
+    n = len(start_indices)
+    result = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        a_val = a[i]
+        if a_val is None:
+            result[i] = start_indices[i] == 0
+        else:
+            result[i] = flat_array[i] == a_val
+    return result
+
+
+def eq_dense(start_indices, flat_array, a):
+    n = len(start_indices)
+    result = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        a_val = a[i]
+        result[i] = flat_array[i] == a_val
+    return result
+";
+    let report = analyze(source);
+    assert_advice(&report, "eq_ragged", "numba", false);
+    assert_advice(&report, "eq_dense", "numba", true);
+}
+
+/// Lists of numbers spelled otherwise than as literals (`[-1]` then elements of an int array,
+/// `[0, minbin + nbins]`) are homogeneous to Numba; a string appended to numbers is not.
+#[test]
+fn only_literal_kinds_make_a_list_mixed() {
+    let source = "\
+import numpy as np
+from numba import njit
+
+
+@njit
+def slices(input_center_idx, nbins):
+    minbin = input_center_idx - nbins // 2
+    return [0, minbin + nbins]
+
+
+@njit
+def children(parents):
+    counts = np.zeros(len(parents), np.int64)
+    index = [-1]
+    for b in range(1, len(parents)):
+        index.append(counts[parents[b]])
+    return index
+
+
+@njit
+def labelled(x):
+    out = [0.0]
+    out.append('done')
+    return out
+";
+    let report = analyze(source);
+    assert!(!reports(&report, "slices", "NB008"));
+    assert!(!reports(&report, "children", "NB008"));
+    assert!(reports(&report, "labelled", "NB008"));
+}
+
+/// `from .common import pi`, where `pi = np.pi`: nothing a cached function reads from there
+/// can change; a helper function imported from the project can.
+#[test]
+fn a_reexported_library_constant_leaves_no_stale_cache() {
+    let common = "\
+import numpy as np
+
+pi = np.pi
+
+
+def scale(x):
+    return 2 * x
+";
+    let user = "\
+import numpy as np
+from numba import njit
+from .common import pi, scale
+
+
+@njit(cache=True)
+def xifn(scale_factor, n):
+    return np.arange(n) * pi / scale_factor
+
+
+@njit(cache=True)
+def scaled(x):
+    return scale(x)
+";
+    let mut project = jitlens_analyzer::Project::default();
+    project.learn(common);
+    let report = project.analyze(user);
+    assert!(!reports(&report, "xifn", "NB301"));
+    assert!(reports(&report, "scaled", "NB301"));
+}
+
+/// A general solve in JAX code (a 3x3 deformation gradient) and a frequency grid
+/// (`fftfreq`) get no library-kernel note; a NumPy Cholesky does.
+#[test]
+fn jax_solves_and_frequency_grids_get_no_library_note() {
+    let source = "\
+import jax.numpy as jnp
+import numpy as np
+
+
+def generalized_position(F_deform, R):
+    return jnp.linalg.solve(F_deform, R.T).T
+
+
+def wave_numbers(g: jnp.ndarray):
+    return jnp.fft.fftfreq(g.shape[0]) * g
+
+
+def whiten(samples: np.ndarray):
+    return np.linalg.cholesky(samples.T @ samples)
+";
+    let report = analyze(source);
+    assert!(!reports(&report, "generalized_position", "GEN401"));
+    assert!(!reports(&report, "wave_numbers", "GEN401"));
+    assert!(reports(&report, "whiten", "GEN401"));
+}

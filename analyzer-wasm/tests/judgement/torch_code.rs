@@ -1006,3 +1006,69 @@ def adjust(input: torch.Tensor, gamma: float, gain: float, fast: bool):
     let torch = verdict(&report, "adjust", "torch");
     assert!(torch.summary.starts_with("4 elementwise"), "{torch:?}");
 }
+
+/// Products of two transforms (rotations, homographies, a literal colour matrix) are tiny:
+/// no library-kernel note; a transform applied to a batch of features keeps it.
+#[test]
+fn products_of_transforms_get_no_library_note() {
+    let source = "\
+import torch
+
+
+def relative_rotation(R1: torch.Tensor, R2: torch.Tensor):
+    return R1.transpose(-2, -1) @ R2
+
+
+def normalize(dst_norm_trans_dst_pix: torch.Tensor, dst_pix_trans_src_pix: torch.Tensor, src_pix_trans_src_norm: torch.Tensor):
+    return dst_norm_trans_dst_pix @ (dst_pix_trans_src_pix @ src_pix_trans_src_norm)
+
+
+def rgb2xyz(x: torch.Tensor):
+    weights = torch.tensor([[0.41, 0.35, 0.18], [0.21, 0.71, 0.07], [0.02, 0.12, 0.95]])
+    return torch.matmul(x.permute(0, 2, 3, 1), weights.t())
+
+
+def project(features: torch.Tensor, weight: torch.Tensor):
+    return features @ weight.T
+";
+    let report = analyze(source);
+    assert!(!reports(&report, "relative_rotation", "GEN401"));
+    assert!(!reports(&report, "normalize", "GEN401"));
+    assert!(!reports(&report, "rgb2xyz", "GEN401"));
+    assert!(reports(&report, "project", "GEN401"));
+}
+
+/// A method that calls `self.forward`, a Python loop over the sequence length, compiles
+/// that loop too: no fusion verdict for the caller, whatever elementwise tail it has. A loop
+/// over a configured count (`range(self.k)`) does not count.
+#[test]
+fn calling_a_method_that_loops_over_a_length_is_no_fusion_candidate() {
+    let source = "\
+import torch
+
+
+class HMM:
+    def forward(self, emissions: torch.Tensor):
+        l = emissions.shape[1]
+        f = emissions.clone()
+        for i in range(1, l):
+            f[i] += torch.log(torch.matmul(torch.exp(f[i - 1]), self.t))
+        return f
+
+    def erode(self, x: torch.Tensor):
+        for k in range(self.k):
+            x = torch.sigmoid(x)
+        return x
+
+    def forward_backward(self, emissions: torch.Tensor):
+        f = self.forward(emissions)
+        return torch.exp(f + emissions) * 2 + f.sin() - f.cos() / 3 + torch.tanh(f) * emissions
+
+    def smoothed(self, emissions: torch.Tensor):
+        f = self.erode(emissions)
+        return torch.exp(f + emissions) * 2 + f.sin() - f.cos() / 3 + torch.tanh(f) * emissions
+";
+    let report = analyze(source);
+    assert_advice(&report, "HMM.forward_backward", "torch", false);
+    assert_advice(&report, "HMM.smoothed", "torch", true);
+}

@@ -66,7 +66,13 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     walk::for_each_expr_in(function.syntax.body, &mut |expr| {
         let ast::Expr::Name(name) = expr else { return };
         let id = name.id.as_str();
-        if !function.is_local(id) && module.local_imports.contains(id) && seen.insert(id) {
+        // Ex) `from .utils.common import pi`, where `pi = np.pi`: nothing there to change.
+        let constant = module.is_library_constant(id);
+        if !function.is_local(id)
+            && module.local_imports.contains(id)
+            && !constant
+            && seen.insert(id)
+        {
             found.push((expr.range(), id.to_owned()));
         }
     });

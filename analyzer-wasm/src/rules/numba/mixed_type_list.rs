@@ -4,13 +4,14 @@ use std::collections::HashMap;
 
 use rustpython_parser::ast;
 
-use crate::model::{walk, FunctionModel, Kind, ModuleModel};
+use crate::model::{walk, FunctionModel, Kind};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
     /// ## What it does
     /// Flags lists in Numba code that mix element kinds: a literal such as `[1, "a"]`, or an
-    /// `append` of a value of another kind than the list's first elements.
+    /// `append` of a value of another kind than the list's first elements, where the code
+    /// spells the kinds (literals).
     ///
     /// ## Why is this bad?
     /// Numba lists are homogeneous. Appending a string to a list of numbers raises
@@ -38,7 +39,6 @@ rule_doc! {
 
 /// NB008
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
-    let module = checker.module;
     let mut element_kinds: HashMap<&str, Kind> = HashMap::new();
     let mut found = Vec::new();
     walk::for_each_stmt(function.syntax.body, &mut |stmt| {
@@ -49,7 +49,7 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
                 let kinds: Vec<Kind> = list
                     .elts
                     .iter()
-                    .map(|e| known_kind(function, e, module))
+                    .map(literal_kind)
                     .filter(|k| *k != Kind::Unknown)
                     .collect();
                 if let Some(first) = kinds.first() {
@@ -73,7 +73,7 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
         else {
             continue;
         };
-        let kind = known_kind(function, value, module);
+        let kind = literal_kind(value);
         if kind != Kind::Unknown && kind != *previous {
             found.push(call.expr.range);
         }
@@ -86,16 +86,30 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     }
 }
 
-/// The kind of a list element, where the code says it: a parameter with neither annotation nor
-/// default is whatever the caller passes (`ns = [min_n]` of an `f8` argument, then
-/// `ns.append(n)` of an int compiles: Numba unifies the numbers), so it counts as unknown.
-fn known_kind(function: &FunctionModel<'_>, expr: &ast::Expr, module: &ModuleModel<'_>) -> Kind {
-    let guessed = matches!(expr, ast::Expr::Name(name) if function.params.iter().any(|p| {
-        p.name == name.id.as_str() && p.annotation.is_none() && p.default.is_none()
-    }));
-    if guessed {
-        Kind::Unknown
-    } else {
-        function.kind_of(expr, module)
+/// The kind of a list element where the code spells it: a literal number or string, an
+/// f-string, a list, tuple, dict or set display. A computed element is unknown: on real code the
+/// kinds guessed for them (`minbin + nbins` of int arguments, `counts[parents[b]]` of an int
+/// array, `[min_n]` of an `f8` argument) were numbers, which Numba unifies (0 of 4 such
+/// findings right).
+fn literal_kind(expr: &ast::Expr) -> Kind {
+    match expr {
+        ast::Expr::Constant(constant) => match constant.value {
+            ast::Constant::Str(_) => Kind::Str,
+            ast::Constant::Int(_)
+            | ast::Constant::Float(_)
+            | ast::Constant::Complex { .. }
+            | ast::Constant::Bool(_) => Kind::Scalar,
+            _ => Kind::Unknown,
+        },
+        ast::Expr::UnaryOp(unary) => match literal_kind(&unary.operand) {
+            Kind::Scalar => Kind::Scalar,
+            _ => Kind::Unknown,
+        },
+        ast::Expr::JoinedStr(_) => Kind::Str,
+        ast::Expr::List(_) | ast::Expr::ListComp(_) => Kind::List,
+        ast::Expr::Tuple(_) => Kind::Tuple,
+        ast::Expr::Dict(_) => Kind::Dict,
+        ast::Expr::Set(_) => Kind::Set,
+        _ => Kind::Unknown,
     }
 }

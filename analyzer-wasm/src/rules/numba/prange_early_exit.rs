@@ -1,6 +1,6 @@
 //! NB203: `break`, `return`, `raise` or `assert` inside a `prange` loop.
 
-use crate::model::{FunctionModel, LoopIter};
+use crate::model::{Framework, FunctionModel, LoopIter};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -38,6 +38,14 @@ rule_doc! {
 
 /// NB203
 pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>) {
+    // Compiled without `parallel=True`, `prange` is `range`: the loop is serial by design and
+    // its early exit (a sortedness check's `return False`) is its point.
+    let serial = function
+        .jit_for(Framework::Numba)
+        .is_some_and(|d| !d.flag("parallel"));
+    if serial {
+        return;
+    }
     for loop_ in function.loops.iter().filter(|l| l.iter == LoopIter::Prange) {
         for range in &loop_.exits {
             checker.report(
