@@ -489,8 +489,7 @@ impl<'a> FunctionModel<'a> {
         model.returns_host_values = host::returns_host_values(&model, module);
         model.host_driven = host::host_driven(&model, module);
         model.memoized = memoized(model.syntax.decorators, module);
-        let short = model.syntax.name.rsplit('.').next().unwrap_or("");
-        model.role = Role::of(short, &module.name);
+        model.role = Role::of_function(&model.syntax.name, &module.name);
         model.builds_fx_graph = model.calls.iter().any(|call| {
             matches!(
                 call.qualified.as_deref(),

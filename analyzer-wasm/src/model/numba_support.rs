@@ -624,6 +624,14 @@ fn call_blocker(
                     true,
                 ));
             }
+            if JOINS.contains(&qualified.as_str()) && joins_a_list(call.args.first(), kind_of) {
+                return Some((
+                    format!(
+                        "joins a Python list with `{qualified}` (Numba takes a tuple of arrays)"
+                    ),
+                    true,
+                ));
+            }
             if let Some(numpy_type) = rejected_constructor_dtype(&qualified, call) {
                 return Some((
                     format!("passes a Python type as the dtype of `{qualified}` (Numba takes `{numpy_type}`)"),
@@ -677,6 +685,33 @@ fn call_blocker(
 
 /// Whether `arg` is a list or tuple display with an array among its elements (`[x, y]` of
 /// arrays, `[x[:2], x[2:]]`), which `np.array` does not take in nopython mode (0.68, probed).
+/// NumPy's functions that join a sequence of arrays.
+const JOINS: &[&str] = &[
+    "numpy.concatenate",
+    "numpy.hstack",
+    "numpy.vstack",
+    "numpy.stack",
+    "numpy.dstack",
+    "numpy.column_stack",
+    "numpy.row_stack",
+];
+
+/// Ex) `np.hstack(X_new)` of a list the loop built, `np.concatenate(([0.0], rec, [1.0]))`:
+/// nopython mode joins a tuple of arrays, not a list nor a tuple holding lists ("No
+/// implementation of function concatenate", checked with numba 0.68).
+fn joins_a_list(arg: Option<&ast::Expr>, kind_of: &dyn Fn(&str) -> Kind) -> bool {
+    let is_list = |expr: &ast::Expr| match expr {
+        ast::Expr::List(_) | ast::Expr::ListComp(_) => true,
+        ast::Expr::Name(name) => kind_of(name.id.as_str()) == Kind::List,
+        _ => false,
+    };
+    match arg {
+        Some(ast::Expr::Tuple(tuple)) => tuple.elts.iter().any(is_list),
+        Some(other) => is_list(other),
+        None => false,
+    }
+}
+
 fn lists_arrays(arg: Option<&ast::Expr>, kind_of: &dyn Fn(&str) -> Kind) -> bool {
     let elements = match arg {
         Some(ast::Expr::List(list)) => &list.elts,

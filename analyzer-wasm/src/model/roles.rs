@@ -18,6 +18,21 @@ pub(crate) enum Role {
 }
 
 impl Role {
+    /// The role of the function `qualified` (`load_financial.pad_opening_values`) in the module
+    /// `module` (dotted; empty where not known), or `None` for one that may be a candidate. A
+    /// function nested in one that does I/O is part of that I/O (the padding helper of a CSV
+    /// loader); the other roles are read from its own name (a kernel that a `_build_` factory
+    /// returns is the hot code).
+    pub(crate) fn of_function(qualified: &str, module: &str) -> Option<Role> {
+        let mut segments = qualified.rsplit('.');
+        let short = segments.next().unwrap_or("");
+        Self::of(short, module).or_else(|| {
+            segments
+                .any(names_io_or_display)
+                .then_some(Role::IoOrDisplay)
+        })
+    }
+
     /// The role of a function named `short` (its last segment) in the module `module` (dotted;
     /// empty where not known), or `None` for one that may be a candidate.
     pub(crate) fn of(short: &str, module: &str) -> Option<Role> {
@@ -75,10 +90,11 @@ fn names_io_or_display(name: &str) -> bool {
 }
 
 /// Whether a function name starts with a verb of set-up or validation (`_initialize_mass_matrix`,
-/// `init_step`, `validate_edges`, `_check_nested_exog`) or names a random initialisation
-/// (`from_random`, `random_rotation`, `generate_random_rotation`). On real code its library
-/// kernels and fusible chains were rarely worth a word (4 of 25 such notes were right): it runs
-/// once, before the work.
+/// `init_step`, `validate_edges`, `_check_nested_exog`, `build_configuration`,
+/// `_precompute_dlegpoly`) or names a random initialisation (`from_random`, `random_rotation`,
+/// `generate_random_rotation`). On real code its library kernels and fusible chains were rarely
+/// worth a word (4 of 25 such notes were right, and none of 7 on `build_` and `prepare_`
+/// functions): it runs once, before the work.
 fn names_set_up(name: &str) -> bool {
     const FIRST_WORDS: &[&str] = &[
         "init",
@@ -88,6 +104,9 @@ fn names_set_up(name: &str) -> bool {
         "validate",
         "check",
         "random",
+        "build",
+        "precompute",
+        "prepare",
     ];
     let mut words = name.split('_').filter(|word| !word.is_empty());
     let first = words.next().unwrap_or("");
@@ -136,6 +155,8 @@ mod tests {
         assert!(names_set_up("generate_random_rotation"));
         assert!(names_set_up("from_random"));
         assert!(names_set_up("check_finite"));
+        assert!(names_set_up("build_configuration"));
+        assert!(names_set_up("_precompute_dlegpoly"));
         assert!(!names_set_up("initial_state_mean"));
         assert!(!names_set_up("sparse_euclidean_random_projection_split"));
         assert!(!names_set_up("generate_gbm_paths"));
@@ -177,5 +198,15 @@ mod tests {
             Some(Role::SetUp)
         );
         assert_eq!(Role::of("softplus", "mylib.ops"), None);
+    }
+
+    #[test]
+    fn a_function_nested_in_io_code_is_io_code() {
+        assert_eq!(
+            Role::of_function("load_financial.pad_opening_values", "nolds.datasets"),
+            Some(Role::IoOrDisplay)
+        );
+        assert_eq!(Role::of_function("_build_extend.upsample_cpu", ""), None);
+        assert_eq!(Role::of_function("Loader.forward", ""), None);
     }
 }

@@ -42,11 +42,13 @@ impl<'a> SmallMatrices<'a> {
         small
     }
 
-    /// Whether `left @ right` contracts over a visibly small dimension, or composes two
-    /// transforms.
+    /// Whether `left @ right` contracts over a visibly small dimension, makes a visibly small
+    /// result (`u.unsqueeze(-2) @ w.unsqueeze(-1)`, a batch of dot products: a reduction), or
+    /// composes two transforms.
     pub(crate) fn is_tiny_product(&self, left: &ast::Expr, right: &ast::Expr) -> bool {
         self.last_is_small(left)
             || self.second_last_is_small(right)
+            || (self.second_last_is_small(left) && self.last_is_small(right))
             || composes_transforms(left, right)
     }
 
@@ -351,5 +353,12 @@ mod tests {
         assert!(!tiny("a[:, None] @ b"));
         assert!(!tiny("x.unsqueeze(0) @ y"));
         assert!(!tiny("F @ v[..., None]"));
+    }
+
+    #[test]
+    fn a_row_times_a_column_is_a_dot_product() {
+        assert!(tiny("psi_z.unsqueeze(-2) @ u_hat.unsqueeze(-1)"));
+        assert!(tiny("x[..., None, :] @ y[..., None]"));
+        assert!(!tiny("x.unsqueeze(-2) @ w"));
     }
 }

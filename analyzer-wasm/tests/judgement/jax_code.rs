@@ -668,3 +668,48 @@ def clip(x, lo):
     // Alone, `isbool` is a function of another module that nothing says is a type test.
     assert!(reports(&analyze(spline), "clip", "JX001"));
 }
+
+/// A host-side validator of `np.ndarray` inputs, reached from jitted code only through a
+/// Python branch (jaxns's race trees), is handed host data: its branches and `int()` on it
+/// are plain NumPy, no tracer error. The same branch in the jitted function is one.
+#[test]
+fn numpy_arrays_handed_to_a_validator_are_host_data() {
+    let source = "\
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+
+@jax.jit
+def run(samples):
+    if jnp.any(samples < 0):
+        return jnp.zeros_like(samples)
+    return build(samples, validate=False)
+
+
+def build(samples, validate=False):
+    if validate:
+        return build_python(samples)
+    return jnp.cumsum(samples)
+
+
+def build_python(samples):
+    out_degree = np.asarray(samples)
+    validate_tree(out_degree=out_degree, num_samples=3)
+    return out_degree
+
+
+def validate_tree(*, out_degree: np.ndarray, num_samples: int) -> None:
+    if np.any(out_degree < 0):
+        raise ValueError('negative out-degree')
+    if int(np.sum(out_degree)) != num_samples:
+        raise ValueError('bad total')
+";
+    let report = analyze(source);
+    assert!(
+        codes_in(&report, "validate_tree").is_empty(),
+        "{:?}",
+        report.diagnostics
+    );
+    assert!(reports(&report, "run", "JX001"));
+}

@@ -1130,3 +1130,41 @@ def whiten(samples: np.ndarray):
     assert!(!reports(&report, "wave_numbers", "GEN401"));
     assert!(reports(&report, "whiten", "GEN401"));
 }
+
+/// `np.concatenate(([0.0], rec, [1.0]))` and `np.hstack` of a list the loop built fail in
+/// nopython mode (a tuple of arrays is what it joins): the loop is no Numba candidate as
+/// written; a tuple of arrays is fine.
+#[test]
+fn joining_python_lists_blocks_numba() {
+    let source = "\
+import numpy as np
+
+
+def voc_ap(rec, prec):
+    mrec = np.concatenate(([0.0], rec, [1.0]))
+    for i in range(mrec.size - 1, 0, -1):
+        mrec[i - 1] = max(mrec[i - 1], mrec[i])
+    return mrec
+
+
+def expand(X, steps):
+    parts = []
+    for j in range(steps):
+        parts.append(X * j)
+    out = np.hstack(parts)
+    for i in range(out.shape[0]):
+        out[i] = out[i] * 2.0
+    return out
+
+
+def padded(rec):
+    mrec = np.concatenate((rec, rec))
+    for i in range(mrec.size - 1, 0, -1):
+        mrec[i - 1] = max(mrec[i - 1], mrec[i])
+    return mrec
+";
+    let report = analyze(source);
+    assert_advice(&report, "voc_ap", "numba", false);
+    assert_advice(&report, "expand", "numba", false);
+    assert_advice(&report, "padded", "numba", true);
+}

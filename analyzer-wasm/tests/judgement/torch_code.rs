@@ -1072,3 +1072,29 @@ class HMM:
     assert_advice(&report, "HMM.forward_backward", "torch", false);
     assert_advice(&report, "HMM.smoothed", "torch", true);
 }
+
+/// In a module whose classes define `@` (linear_operator's `_matmul`), `self.inverse() @ rhs`
+/// runs that class's Python code, not one BLAS call; a product of plain tensors there still
+/// is one. `u.unsqueeze(-2) @ w.unsqueeze(-1)` is a batch of dot products.
+#[test]
+fn overloaded_products_and_dot_products_get_no_library_note() {
+    let source = "\
+import torch
+
+
+class PermutationOperator:
+    def _matmul(self, rhs: torch.Tensor) -> torch.Tensor:
+        return self.inverse() @ rhs
+
+    def dense(self, left: torch.Tensor, rhs: torch.Tensor) -> torch.Tensor:
+        return left @ rhs.mT
+
+
+def planar_log_det(psi_z: torch.Tensor, u_hat: torch.Tensor):
+    return (psi_z.unsqueeze(-2) @ u_hat.unsqueeze(-1)).squeeze(-1)
+";
+    let report = analyze(source);
+    assert!(!reports(&report, "PermutationOperator._matmul", "GEN401"));
+    assert!(reports(&report, "PermutationOperator.dense", "GEN401"));
+    assert!(!reports(&report, "planar_log_det", "GEN401"));
+}

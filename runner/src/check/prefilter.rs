@@ -55,6 +55,33 @@ fn has_range_loop(source: &[u8]) -> bool {
     })
 }
 
+/// Whether `source` may bind a name to a constant of NumPy or `math` at module level
+/// (`pi = np.pi` at the start of a line), which a cached Numba function of another module may
+/// import ([`Project::learn`]). An assignment in a function (`best = np.inf`) is no export.
+///
+/// [`Project::learn`]: jitlens_analyzer::Project::learn
+pub(crate) fn may_alias_a_library_constant(source: &[u8]) -> bool {
+    const NEEDLES: &[&[u8]] = &[b" = np.", b" = numpy.", b" = math."];
+    const CONSTANTS: &[&[u8]] = &[b"pi", b"e", b"inf", b"nan", b"tau", b"euler_gamma"];
+    let is_word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    NEEDLES.iter().any(|needle| {
+        memchr::memmem::find_iter(source, needle).any(|at| {
+            let name_start = source[..at]
+                .iter()
+                .rposition(|b| !is_word(b))
+                .map_or(0, |before| before + 1);
+            let at_line_start = name_start == 0 || source[name_start - 1] == b'\n';
+            let rest = &source[at + needle.len()..];
+            let word_end = rest.iter().position(|b| !is_word(b)).unwrap_or(rest.len());
+            let after = rest.get(word_end).copied();
+            at_line_start
+                && name_start < at
+                && CONSTANTS.contains(&&rest[..word_end])
+                && matches!(after, None | Some(b'\n' | b'\r' | b' ' | b'#'))
+        })
+    })
+}
+
 /// Whether `source` has an import statement of one of the [`NUMERICAL_LIBRARIES`].
 ///
 /// Works on bytes, so it needs no UTF-8 validation and never fails.
@@ -185,6 +212,19 @@ mod tests {
         assert!(!may_define_numba_compiler(b"import numba.typed"));
         assert!(!may_define_numba_compiler(
             b"import torch\ntorch.jit.script(f)"
+        ));
+    }
+
+    #[test]
+    fn aliases_of_library_constants_are_found_at_the_end_of_a_line() {
+        assert!(may_alias_a_library_constant(
+            b"import numpy as np\npi = np.pi\n"
+        ));
+        assert!(may_alias_a_library_constant(b"TAU = math.tau"));
+        assert!(!may_alias_a_library_constant(b"x = np.pinv(a)\n"));
+        assert!(!may_alias_a_library_constant(b"y = np.exp(x)\n"));
+        assert!(!may_alias_a_library_constant(
+            b"def f():\n    best = np.inf\n"
         ));
     }
 

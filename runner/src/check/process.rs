@@ -32,7 +32,8 @@ pub(crate) enum Outcome {
 
 /// Checks `files` on every core; the outcomes come back in the order of `files`. A first pass
 /// learns what the project defines: its own Numba compilers (so that a function decorated with
-/// one in another module is known to be compiled) and its `nn.Module` classes. The analysis of
+/// one in another module is known to be compiled), its aliases of library constants
+/// (`pi = np.pi`) and its `nn.Module` classes. The analysis of
 /// each module then teaches what its JAX-traced code calls and its type-and-shape tests
 /// ([`ModuleFacts`]); the modules those facts change are analyzed again.
 pub(crate) fn check_files(files: &[PathBuf], selection: &RuleSelection) -> Vec<Outcome> {
@@ -43,7 +44,7 @@ pub(crate) fn check_files(files: &[PathBuf], selection: &RuleSelection) -> Vec<O
         .flatten()
     {
         project.learn_classes(module.classes);
-        if let Some(source) = module.may_define_numba_compiler {
+        if let Some(source) = module.may_teach {
             project.learn(&source);
         }
     }
@@ -111,8 +112,9 @@ fn on_every_core<F: Sync, T: Send>(files: &[F], f: impl Fn(&F) -> T + Sync) -> V
 
 /// What the first pass takes from one Python module.
 struct FirstLook {
-    /// The source, where it may define a Numba compiler of the project's own.
-    may_define_numba_compiler: Option<String>,
+    /// The source, where it may define a Numba compiler of the project's own or alias a
+    /// library constant ([`Project::learn`]).
+    may_teach: Option<String>,
     /// Its class statements.
     classes: ClassHeaders,
 }
@@ -125,12 +127,10 @@ fn first_look(path: &Path) -> Option<FirstLook> {
     let bytes = read_at_most(path, MAX_SOURCE_BYTES).ok()??;
     let source = String::from_utf8(bytes).ok()?;
     let classes = ClassHeaders::read(&source);
-    let may_define_numba_compiler =
-        prefilter::may_define_numba_compiler(source.as_bytes()).then_some(source);
-    Some(FirstLook {
-        may_define_numba_compiler,
-        classes,
-    })
+    let teaches = prefilter::may_define_numba_compiler(source.as_bytes())
+        || prefilter::may_alias_a_library_constant(source.as_bytes());
+    let may_teach = teaches.then_some(source);
+    Some(FirstLook { may_teach, classes })
 }
 
 /// Asks Linux not to back this process's memory with 2 MB transparent huge pages. The analysis

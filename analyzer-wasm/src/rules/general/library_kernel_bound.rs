@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use rustpython_parser::ast;
 
 use crate::model::small_matrix::SmallMatrices;
-use crate::model::{library_kernel_kind, ranks, walk, CallSite, FunctionModel, Kind, Library};
+use crate::model::{
+    library_kernel_kind, ranks, walk, CallSite, FunctionModel, Kind, Library, ModuleModel,
+};
 use crate::rules::{rule_doc, Checker};
 
 rule_doc! {
@@ -98,6 +100,7 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     }
     let mut found = Vec::new();
     let mut ranks = None;
+    let overloaded = overloads_matmul(checker.module);
     walk::for_each_expr_in(function.syntax.body, &mut |expr| {
         if let ast::Expr::BinOp(bin_op) = expr {
             let kind = function.kind_of(expr, checker.module);
@@ -105,6 +108,7 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
                 && kind.is_array()
                 && kind != Kind::JaxArray
                 && !small.is_tiny_product(&bin_op.left, &bin_op.right)
+                && !(overloaded && (rooted_in_self(&bin_op.left) || rooted_in_self(&bin_op.right)))
             {
                 // NumPy code multiplies vectors as often as matrices (`r @ v` of 3-vectors in
                 // an orbit code, `a @ Z` over an ARIMA state); tensors are batches.
@@ -124,6 +128,30 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
             range,
             "`@` already runs in an optimized matrix-product kernel (BLAS): a JIT does not speed it up",
         );
+    }
+}
+
+/// Whether a class of the module defines `@` itself (`__matmul__`, or linear_operator's
+/// `_matmul`): there, `self.inverse() @ rhs` or `self.W() @ x` runs that class's Python code
+/// (a permutation's gather, a KeOps reduction, a distribution's moments), not one BLAS call.
+fn overloads_matmul(module: &ModuleModel<'_>) -> bool {
+    module.functions.iter().any(|f| {
+        f.is_method
+            && f.name
+                .rsplit('.')
+                .next()
+                .is_some_and(|short| matches!(short, "__matmul__" | "__rmatmul__" | "_matmul"))
+    })
+}
+
+/// Whether an operand is the object itself or reached from it (`self`, `self.covar_mat`,
+/// `self.inverse()`).
+fn rooted_in_self(operand: &ast::Expr) -> bool {
+    match operand {
+        ast::Expr::Name(name) => name.id.as_str() == "self",
+        ast::Expr::Attribute(attribute) => rooted_in_self(&attribute.value),
+        ast::Expr::Call(call) => rooted_in_self(&call.func),
+        _ => false,
     }
 }
 

@@ -14,7 +14,7 @@ use rustpython_parser::ast::{self, Ranged};
 use rustpython_parser::text_size::TextRange;
 
 use crate::model::{
-    is_static_query, last_segment, walk, Framework, FunctionModel, Library, ModuleModel,
+    is_static_query, last_segment, walk, Framework, FunctionModel, Kind, Library, ModuleModel,
     STATIC_BUILTINS,
 };
 
@@ -41,8 +41,10 @@ pub(crate) fn traced_params<'a>(function: &FunctionModel<'a>) -> Vec<&'a str> {
             let is_static =
                 option || decorator.is_some_and(|d| d.is_static_argument(param.name, *position));
             // Compiled, every argument that is not static is traced; a candidate's parameters
-            // are traced only when they are arrays (the others would be made static).
-            let traced = compiled || param.kind.is_array();
+            // are traced only when they are JAX arrays (the others would be made static, and
+            // NumPy arrays, `np.ndarray` by their annotation or their use, are host data:
+            // jaxns validates its race trees on them before anything is jitted).
+            let traced = compiled || param.kind == Kind::JaxArray;
             !(is_self || is_static) && traced
         })
         .map(|(_, param)| param.name)
