@@ -401,13 +401,14 @@ fn first_blocker(
         }
         _ => (),
     });
-    let elements = element_reads(body);
+    // Read only when a test for `None` turns up: most bodies have none.
+    let mut elements = None;
     walk::for_each_expr_in(body, &mut |expr| {
         // The first Python-object blocker decides; the rest of the walk costs nothing.
         if found.python.is_some() || in_object_mode(expr.range()) {
             return;
         }
-        if tests_an_element_for_none(expr, &elements) {
+        if tests_an_element_for_none(expr, || elements.get_or_insert_with(|| element_reads(body))) {
             found.note(
                 "tests an element for `None`: its array or list holds Python objects".to_owned(),
                 false,
@@ -444,7 +445,10 @@ fn reads_one_element(subscript: &ast::ExprSubscript) -> bool {
 /// Ex) `a_val = a[i]; if a_val is None:` (datashader's ragged comparison over an object
 /// array): no numeric array holds `None`, so the array is one of Python objects, which
 /// nopython mode does not take.
-fn tests_an_element_for_none(expr: &ast::Expr, elements: &HashSet<&str>) -> bool {
+fn tests_an_element_for_none<'b>(
+    expr: &ast::Expr,
+    elements: impl FnOnce() -> &'b HashSet<&'b str>,
+) -> bool {
     let ast::Expr::Compare(compare) = expr else {
         return false;
     };
@@ -453,7 +457,7 @@ fn tests_an_element_for_none(expr: &ast::Expr, elements: &HashSet<&str>) -> bool
     is_none
         && match &*compare.left {
             ast::Expr::Subscript(subscript) => reads_one_element(subscript),
-            ast::Expr::Name(name) => elements.contains(name.id.as_str()),
+            ast::Expr::Name(name) => elements().contains(name.id.as_str()),
             _ => false,
         }
 }
@@ -683,8 +687,6 @@ fn call_blocker(
     }
 }
 
-/// Whether `arg` is a list or tuple display with an array among its elements (`[x, y]` of
-/// arrays, `[x[:2], x[2:]]`), which `np.array` does not take in nopython mode (0.68, probed).
 /// NumPy's functions that join a sequence of arrays.
 const JOINS: &[&str] = &[
     "numpy.concatenate",
@@ -712,6 +714,8 @@ fn joins_a_list(arg: Option<&ast::Expr>, kind_of: &dyn Fn(&str) -> Kind) -> bool
     }
 }
 
+/// Whether `arg` is a list or tuple display with an array among its elements (`[x, y]` of
+/// arrays, `[x[:2], x[2:]]`), which `np.array` does not take in nopython mode (0.68, probed).
 fn lists_arrays(arg: Option<&ast::Expr>, kind_of: &dyn Fn(&str) -> Kind) -> bool {
     let elements = match arg {
         Some(ast::Expr::List(list)) => &list.elts,

@@ -50,14 +50,15 @@ pub(crate) fn looping_method<'f>(
         };
         let from_self =
             matches!(&*attribute.value, ast::Expr::Name(name) if name.id.as_str() == "self");
+        if !from_self {
+            return None;
+        }
         let method = attribute.attr.as_str();
-        let callee = module.functions.iter().filter(|_| from_self).find(|f| {
-            f.is_method
-                && f.name
-                    .strip_prefix(class)
-                    .and_then(|rest| rest.strip_prefix('.'))
-                    == Some(method)
-        })?;
+        let qualified = format!("{class}.{method}");
+        let callee = module
+            .functions
+            .iter()
+            .find(|f| f.is_method && f.name == qualified)?;
         let itself = std::ptr::eq(callee.body, function.syntax.body);
         (!itself && loops_over_library_calls(callee.body, module, library)).then_some(method)
     })

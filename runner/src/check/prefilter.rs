@@ -62,7 +62,16 @@ fn has_range_loop(source: &[u8]) -> bool {
 /// [`Project::learn`]: jitlens_analyzer::Project::learn
 pub(crate) fn may_alias_a_library_constant(source: &[u8]) -> bool {
     const NEEDLES: &[&[u8]] = &[b" = np.", b" = numpy.", b" = math."];
-    const CONSTANTS: &[&[u8]] = &[b"pi", b"e", b"inf", b"nan", b"tau", b"euler_gamma"];
+    // The members of the analyzer's `LIBRARY_CONSTANTS` (`model/constants.rs`).
+    const CONSTANTS: &[&[u8]] = &[
+        b"pi",
+        b"e",
+        b"inf",
+        b"nan",
+        b"tau",
+        b"euler_gamma",
+        b"newaxis",
+    ];
     let is_word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
     NEEDLES.iter().any(|needle| {
         memchr::memmem::find_iter(source, needle).any(|at| {

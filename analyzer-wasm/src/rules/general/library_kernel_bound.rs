@@ -100,7 +100,8 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
     }
     let mut found = Vec::new();
     let mut ranks = None;
-    let overloaded = overloads_matmul(checker.module);
+    // Read only for a product that would be reported: most functions have none.
+    let mut overloaded = None;
     walk::for_each_expr_in(function.syntax.body, &mut |expr| {
         if let ast::Expr::BinOp(bin_op) = expr {
             let kind = function.kind_of(expr, checker.module);
@@ -108,7 +109,8 @@ pub(crate) fn check(checker: &mut Checker<'_, '_>, function: &FunctionModel<'_>)
                 && kind.is_array()
                 && kind != Kind::JaxArray
                 && !small.is_tiny_product(&bin_op.left, &bin_op.right)
-                && !(overloaded && (rooted_in_self(&bin_op.left) || rooted_in_self(&bin_op.right)))
+                && !((rooted_in_self(&bin_op.left) || rooted_in_self(&bin_op.right))
+                    && *overloaded.get_or_insert_with(|| overloads_matmul(checker.module)))
             {
                 // NumPy code multiplies vectors as often as matrices (`r @ v` of 3-vectors in
                 // an orbit code, `a @ Z` over an ARIMA state); tensors are batches.
